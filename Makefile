@@ -1,0 +1,35 @@
+# policytrace: `make run` sets up and builds the seed dataset; `make test` runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= datasets
+
+.PHONY: run test install bench docs clean
+
+# The venv is rebuilt when the dependency pins change.
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/policytrace build seeds --out $(OUT)
+	@echo
+	@echo '$$ policytrace sql "SELECT title, author, issuer, published, n_chars FROM documents"'
+	@$(BIN)/policytrace sql "SELECT title, author, issuer, published, n_chars FROM documents" --out $(OUT)
+	@echo '$$ policytrace sql "SELECT pos, count(*) AS n FROM tokens GROUP BY pos ORDER BY n DESC LIMIT 5"'
+	@$(BIN)/policytrace sql "SELECT pos, count(*) AS n FROM tokens GROUP BY pos ORDER BY n DESC LIMIT 5" --out $(OUT)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python benchmarks/build_speed.py
+
+docs: install
+	$(BIN)/python -m pipelines.dataset --docs
+
+clean:
+	rm -rf $(VENV) *.egg-info

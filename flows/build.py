@@ -1,0 +1,117 @@
+"""The `build` flow: inputs in, a new dataset version out.
+
+Tasks: `collect_inputs` (read, clean, decide whether anything changed),
+`analyse` mapped over batches of documents, `write_version`, and a
+run-summary artifact. All work is done by `pipelines.build`.
+"""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+
+import flows  # noqa: F401  (quiet Prefect settings)
+from prefect import flow, get_run_logger, task, unmapped
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from pipelines import build as steps
+
+# Documents are analysed in-process below this many characters; above it,
+# spread over the cores (each worker process pays ~1.5 s to load spaCy, so it
+# pays only for large inputs; see benchmarks/build_speed.py).
+PARALLEL_MIN_CHARS = 20_000_000
+
+
+@task(name="collect-inputs", cache_policy=NO_CACHE)
+def collect_inputs(paths: list[str], out: str, fields: dict | None, userdicts: list[str]) -> steps.Collected:
+    return steps.collect(paths, out, fields, userdicts)
+
+
+@task(name="analyse", cache_policy=NO_CACHE, task_run_name="analyse-{label}")
+def analyse(docs: list, out: str, version: str, userdicts: list[str], pool, label: str) -> steps.BatchResult:
+    return steps.analyse_batch(docs, out, version, userdicts, pool=pool)
+
+
+@task(name="write-version", cache_policy=NO_CACHE)
+def write_version(collected: steps.Collected, results: list, out: str) -> tuple[str, dict]:
+    return steps.commit(collected, results, out)
+
+
+def summary_markdown(summary: dict) -> str:
+    lines = ["# policytrace build", ""]
+    if summary["unchanged"]:
+        lines.append(f"Nothing changed since version `{summary['version']}`: no new version written.")
+    else:
+        lines.append(f"Version `{summary['version']}` (parent `{summary['parent_version']}`), pipeline `{summary['pipeline_version']}`.")
+    lines += ["", "| | |", "|---|---|", f"| documents | {summary['documents']} |"]
+    lines += [f"| rows in `{t}` | {n} |" for t, n in summary["row_counts"].items()]
+    lines += [f"| analysed / from cache | {summary['analysed']} / {summary['from_cache']} |", ""]
+    if summary["rejected"]:
+        lines += ["## Rejected inputs", "", "| input | reason |", "|---|---|"]
+        lines += [f"| `{r['source']}` | {r['reason']} |" for r in summary["rejected"]]
+    else:
+        lines.append("No input was rejected.")
+    return "\n".join(lines)
+
+
+@flow(name="policytrace-build", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 2), validate_parameters=True)
+def build_flow(
+    paths: list[str] = ["seeds"],  # noqa: B006 (Prefect parameters are JSON defaults)
+    out: str = "datasets",
+    fields: dict[str, str] | None = None,
+    userdicts: list[str] = [],  # noqa: B006
+    workers: int | None = None,
+) -> dict:
+    """Build a new version of the dataset in `out` from the inputs under `paths`."""
+    logger = get_run_logger()
+    collected = collect_inputs(paths, out, fields, userdicts)
+    for r in collected.rejected:
+        logger.warning("rejected %s: %s", r.source, r.reason)
+    summary = {
+        "documents": len(collected.docs),
+        "rejected": [{"source": r.source, "reason": r.reason} for r in collected.rejected],
+        "pipeline_version": collected.pipeline_version,
+        "analysed": 0,
+        "from_cache": 0,
+    }
+    if collected.unchanged:
+        manifest = steps.Dataset(out).manifest(collected.latest)
+        logger.info("inputs and pipeline unchanged since version %s: no new version written", collected.latest)
+        summary.update(unchanged=True, version=collected.latest, parent_version=manifest["parent_version"], row_counts=manifest["row_counts"])
+    else:
+        cores = os.cpu_count() or 1
+        if workers is None:
+            workers = cores if collected.n_chars >= PARALLEL_MIN_CHARS else 1
+        # Batches are mapped over threads; with workers > 1 each thread hands
+        # its batch to a shared process pool, so the cores work in parallel.
+        parts = steps.batches(collected.docs, max(2 * max(workers, cores), 1))
+        logger.info(
+            "analysing %d documents (%d characters) in %d batches, %d worker process(es)",
+            len(collected.docs), collected.n_chars, len(parts), workers if workers > 1 else 0,
+        )
+        pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+        try:
+            futures = analyse.map(
+                parts, unmapped(out), unmapped(collected.pipeline_version), unmapped(userdicts), unmapped(pool),
+                [f"{i + 1}-of-{len(parts)}" for i in range(len(parts))],
+            ) if parts else []
+            results, done = [], 0
+            for fut in as_completed(list(futures)):
+                res = fut.result()
+                results.append(res)
+                done += res.n_docs
+                logger.info("documents done: %d of %d", done, len(collected.docs))
+        finally:
+            if pool is not None:
+                pool.shutdown()
+        version, manifest = write_version(collected, results, out)
+        logger.info("wrote version %s", version)
+        summary.update(
+            unchanged=False, version=version, parent_version=manifest["parent_version"], row_counts=manifest["row_counts"],
+            analysed=manifest["analysed"], from_cache=manifest["from_cache"],
+        )
+    create_markdown_artifact(markdown=summary_markdown(summary), key="build-summary", description="policytrace build summary")
+    return summary

@@ -1,0 +1,134 @@
+"""`policytrace` command line: build, sql, serve.
+
+    policytrace build [PATH ...] [--out DIR] [--field NAME=KEY ...] [--userdict FILE ...]
+    policytrace sql "SELECT ..." [--out DIR] [--version V] [--format table|csv|json|markdown]
+    policytrace serve --cron "0 6 * * *" [PATH ...] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import flows  # noqa: F401  (quiet Prefect settings before Prefect loads)
+
+
+def _parse_fields(items: list[str]) -> dict[str, str]:
+    fields = {}
+    for item in items:
+        name, sep, key = item.partition("=")
+        if not sep or not name or not key:
+            raise SystemExit(f"policytrace: --field wants NAME=KEY (e.g. text=正文), got {item!r}")
+        fields[name] = key
+    return fields
+
+
+def print_summary(summary: dict, out: str) -> None:
+    if summary["unchanged"]:
+        print(f"Nothing changed: inputs and pipeline are as in version {summary['version']}; no new version written.")
+    else:
+        print(f"Wrote version {summary['version']} to {out}/ (parent: {summary['parent_version'] or 'none'})")
+    print(f"  documents: {summary['documents']}  (analysed {summary['analysed']}, from cache {summary['from_cache']})")
+    for table, n in summary["row_counts"].items():
+        print(f"  {table:<10} {n:>9} rows")
+    print(f"  pipeline:  {summary['pipeline_version']}")
+    if summary["rejected"]:
+        print(f"Rejected {len(summary['rejected'])} input(s):")
+        for r in summary["rejected"]:
+            print(f"  {r['source']}: {r['reason']}")
+    else:
+        print("No input was rejected.")
+
+
+def cmd_build(args) -> int:
+    from flows.build import build_flow
+
+    summary = build_flow(
+        paths=args.paths or ["seeds"], out=args.out, fields=_parse_fields(args.field) or None,
+        userdicts=args.userdict, workers=args.workers,
+    )
+    print_summary(summary, args.out)
+    return 0
+
+
+def cmd_sql(args) -> int:
+    from pipelines.dataset import DatasetError
+    from pipelines.query import connect
+
+    try:
+        con = connect(args.out, args.version)
+    except DatasetError as exc:
+        print(f"policytrace sql: {exc}", file=sys.stderr)
+        return 2
+    try:
+        rel = con.sql(args.query)
+    except Exception as exc:  # duckdb raises many error classes; all are the user's SQL
+        print(f"policytrace sql: {exc}", file=sys.stderr)
+        return 2
+    if rel is None:
+        return 0
+    if args.format == "table":
+        rel.show(max_rows=args.max_rows, max_width=10_000)
+    elif args.format == "csv":
+        _write_csv(rel)
+    elif args.format == "json":
+        cols = rel.columns
+        for row in rel.fetchall():
+            print(json.dumps(dict(zip(cols, row)), ensure_ascii=False, default=str))
+    elif args.format == "markdown":
+        cols = rel.columns
+        print("| " + " | ".join(cols) + " |")
+        print("|" + "---|" * len(cols))
+        for row in rel.fetchall():
+            print("| " + " | ".join("" if v is None else str(v).replace("|", "\\|").replace("\n", " ") for v in row) + " |")
+    return 0
+
+
+def _write_csv(rel) -> None:
+    import csv
+
+    w = csv.writer(sys.stdout)
+    w.writerow(rel.columns)
+    w.writerows(rel.fetchall())
+
+
+def cmd_serve(args) -> int:
+    from flows.serve import serve
+
+    return serve(cron=args.cron, paths=args.paths or ["seeds"], out=args.out, name=args.name)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="policytrace", description="Chinese policy documents as versioned, queryable data.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build a new dataset version from input files or folders")
+    b.add_argument("paths", nargs="*", metavar="PATH", help=".txt, .md, .jsonl files or folders (default: seeds/)")
+    b.add_argument("--out", default="datasets", metavar="DIR", help="dataset folder (default: datasets/)")
+    b.add_argument("--field", action="append", default=[], metavar="NAME=KEY",
+                   help="read metadata field NAME (text, title, published, year, url, author, issuer) from input key KEY")
+    b.add_argument("--userdict", action="append", default=[], metavar="FILE", help="extra jieba user dictionary")
+    b.add_argument("--workers", type=int, default=None, help="worker processes for analysis (default: by input size)")
+    b.set_defaults(func=cmd_build)
+
+    q = sub.add_parser("sql", help="run DuckDB SQL over the dataset's tables")
+    q.add_argument("query")
+    q.add_argument("--out", default="datasets", metavar="DIR")
+    q.add_argument("--version", default=None, metavar="V", help="query this version instead of the latest")
+    q.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    q.add_argument("--max-rows", type=int, default=40, help="rows shown in table format")
+    q.set_defaults(func=cmd_sql)
+
+    s = sub.add_parser("serve", help="serve the build flow as a Prefect deployment on a cron schedule")
+    s.add_argument("--cron", required=True, help='cron schedule, e.g. "0 6 * * *"')
+    s.add_argument("paths", nargs="*", metavar="PATH")
+    s.add_argument("--out", default="datasets", metavar="DIR")
+    s.add_argument("--name", default="policytrace-scheduled-build")
+    s.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    return args.func(args)

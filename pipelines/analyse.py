@@ -1,0 +1,66 @@
+"""Per-document analysis: from a cleaned `Document` to rows of derived tables.
+
+Every row carries offsets into `Document.text`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+from spacy.attrs import IDX
+from spacy.language import Language
+
+from pipelines.records import Document
+from pipelines.schemas import SCHEMAS
+from pipelines.segment import split_sentences
+
+
+def analyse_document(doc: Document, nlp: Language) -> dict[str, pa.Table]:
+    """Sentences and tokens of one document, as Arrow tables.
+
+    >>> from pipelines.segment import make_nlp
+    >>> from pipelines.records import Document
+    >>> d = Document(doc_id="x", text="发展新质生产力。要因地制宜！", source="-", encoding="utf-8", sha256="-")
+    >>> t = analyse_document(d, make_nlp())
+    >>> t["sentences"].column("text").to_pylist()
+    ['发展新质生产力。', '要因地制宜！']
+    >>> list(zip(t["tokens"].column("text").to_pylist(), t["tokens"].column("pos").to_pylist()))[:3]
+    [('发展', 'vn'), ('新质生产力', 'nz'), ('。', 'x')]
+    """
+    text = doc.text
+    spans = split_sentences(text)
+    sent_starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
+    sentences = pa.table(
+        {
+            "doc_id": pa.array([doc.doc_id] * len(spans), pa.string()),
+            "sentence_id": pa.array(np.arange(len(spans), dtype=np.int32)),
+            "start": pa.array(sent_starts.astype(np.int32)),
+            "end": pa.array(np.fromiter((e for _, e in spans), dtype=np.int32, count=len(spans))),
+            "text": pa.array([text[s:e] for s, e in spans], pa.string()),
+        },
+        schema=SCHEMAS["sentences"],
+    )
+
+    sdoc = nlp(text)
+    starts = sdoc.to_array(IDX).astype(np.int64)
+    ends = np.append(starts[1:], len(text))
+    words = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
+    keep = np.fromiter((not w.isspace() for w in words), dtype=bool, count=len(words))
+    tags = [t.tag_ for t in sdoc]
+    starts, ends = starts[keep], ends[keep]
+    kept_words = [w for w, k in zip(words, keep.tolist()) if k]
+    kept_tags = [t for t, k in zip(tags, keep.tolist()) if k]
+    sentence_of = np.searchsorted(sent_starts, starts, side="right") - 1
+    tokens = pa.table(
+        {
+            "doc_id": pa.array([doc.doc_id] * len(kept_words), pa.string()),
+            "sentence_id": pa.array(sentence_of.astype(np.int32)),
+            "token_id": pa.array(np.arange(len(kept_words), dtype=np.int32)),
+            "text": pa.array(kept_words, pa.string()),
+            "pos": pa.array(kept_tags, pa.string()),
+            "start": pa.array(starts.astype(np.int32)),
+            "end": pa.array(ends.astype(np.int32)),
+        },
+        schema=SCHEMAS["tokens"],
+    )
+    return {"sentences": sentences, "tokens": tokens}

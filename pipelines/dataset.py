@@ -1,0 +1,253 @@
+"""The versioned dataset writer: every table goes through here.
+
+Layout (see DATASET_CONTRACT.md):
+
+    DIR/LATEST                          the latest version id
+    DIR/manifests/<VERSION>.json        what that version holds
+    DIR/<table>/version=<VERSION>/part-0.parquet
+
+A version is written atomically: all tables are written into a staging
+folder, moved into place, the manifest is written, and only then is LATEST
+replaced. A reader that starts from LATEST (or from the manifests) never sees a
+half-written version, and an interrupted run leaves the previous version as it
+was; its leftovers are removed by the next run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipelines.schemas import SCHEMAS, TABLE_DESCRIPTIONS
+
+PART_NAME = "part-0.parquet"
+
+
+class DatasetError(RuntimeError):
+    """The dataset folder is not in a state we can read or write."""
+
+
+def new_version_id(after: str | None = None) -> str:
+    """A version id that sorts after `after`: UTC time to the microsecond.
+
+    >>> new_version_id("29991231T235959999999Z")
+    '30000101T000000000000Z'
+    """
+    fmt = "%Y%m%dT%H%M%S%fZ"
+    now = dt.datetime.now(dt.timezone.utc)
+    if after is not None:
+        # Clock went backwards or two builds in one microsecond: stay ordered.
+        now = max(now, dt.datetime.strptime(after, fmt).replace(tzinfo=dt.timezone.utc) + dt.timedelta(microseconds=1))
+    return now.strftime(fmt)
+
+
+def validate(table: str, data: pa.Table) -> pa.Table:
+    """Cast `data` to the declared schema (with descriptions), or explain why not."""
+    schema = SCHEMAS[table]
+    missing = [f.name for f in schema if f.name not in data.column_names]
+    if missing:
+        raise DatasetError(f"table {table}: missing columns {missing}")
+    data = data.select(schema.names)
+    try:
+        data = data.cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+        raise DatasetError(f"table {table}: does not match its schema: {exc}") from exc
+    for f in schema:
+        if not f.nullable and data.column(f.name).null_count:
+            raise DatasetError(f"table {table}: column {f.name} must not be NULL")
+    return data
+
+
+def empty_table(table: str) -> pa.Table:
+    return SCHEMAS[table].empty_table()
+
+
+class Dataset:
+    """A dataset folder: read versions and manifests, commit new versions."""
+
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(root)
+
+    # -- reading ----------------------------------------------------------
+    @property
+    def manifests_dir(self) -> Path:
+        return self.root / "manifests"
+
+    def latest(self) -> str | None:
+        path = self.root / "LATEST"
+        if not path.exists():
+            return None
+        vid = path.read_text(encoding="utf-8").strip()
+        if not (self.manifests_dir / f"{vid}.json").exists():
+            raise DatasetError(f"{path} names version {vid}, which has no manifest in {self.manifests_dir}")
+        return vid
+
+    def versions(self) -> list[str]:
+        """Committed versions, oldest first (those with a manifest, up to LATEST)."""
+        latest = self.latest()
+        if latest is None:
+            return []
+        found = sorted(p.stem for p in self.manifests_dir.glob("*.json"))
+        return [v for v in found if v <= latest]
+
+    def manifest(self, version: str | None = None) -> dict:
+        version = version or self.latest()
+        if version is None:
+            raise DatasetError(f"{self.root} holds no dataset yet: run `policytrace build` first")
+        path = self.manifests_dir / f"{version}.json"
+        if not path.exists():
+            known = ", ".join(self.versions()[-5:]) or "none"
+            raise DatasetError(f"version {version} is not in {self.root} (latest versions: {known})")
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def table_path(self, table: str, version: str) -> Path:
+        return self.root / table / f"version={version}" / PART_NAME
+
+    def tables(self, version: str | None = None) -> list[str]:
+        return list(self.manifest(version)["row_counts"])
+
+    def read(self, table: str, version: str | None = None) -> pa.Table:
+        version = version or self.latest()
+        if version is None:
+            raise DatasetError(f"{self.root} holds no dataset yet: run `policytrace build` first")
+        path = self.table_path(table, version)
+        if not path.exists():
+            raise DatasetError(f"table {table} is not in version {version} of {self.root}")
+        return pq.read_table(path)
+
+    # -- writing ----------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """One writer at a time; a second build waits for the first."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "w") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def recover(self) -> list[str]:
+        """Remove what an interrupted run left: staging folders, orphan versions."""
+        removed = []
+        for staging in self.root.glob(".staging-*"):
+            shutil.rmtree(staging, ignore_errors=True)
+            removed.append(str(staging))
+        committed = set(self.versions())
+        for table_dir in self.root.iterdir() if self.root.exists() else ():
+            if not table_dir.is_dir() or table_dir.name.startswith(".") or table_dir.name == "manifests":
+                continue
+            for vdir in table_dir.glob("version=*"):
+                if vdir.name.removeprefix("version=") not in committed:
+                    shutil.rmtree(vdir, ignore_errors=True)
+                    removed.append(str(vdir))
+        for manifest in self.manifests_dir.glob("*.json.tmp"):
+            manifest.unlink()
+        return removed
+
+    def commit(self, tables: dict[str, pa.Table], manifest: dict) -> str:
+        """Write `tables` as a new version and make it LATEST; return its id.
+
+        Call inside `lock()`. `manifest` is completed with the version, parent,
+        creation time and row counts.
+        """
+        parent = self.latest()
+        version = new_version_id(parent)
+        staging = self.root / f".staging-{version}"
+        checked = {name: validate(name, data) for name, data in tables.items()}
+        try:
+            for name, data in checked.items():
+                target = staging / name / f"version={version}"
+                target.mkdir(parents=True)
+                schema_meta = {
+                    b"policytrace.table": name.encode(),
+                    b"policytrace.version": version.encode(),
+                    b"policytrace.description": TABLE_DESCRIPTIONS[name].encode(),
+                    b"policytrace.pipeline_version": str(manifest.get("pipeline_version", "")).encode(),
+                }
+                data = data.replace_schema_metadata({**(data.schema.metadata or {}), **schema_meta})
+                pq.write_table(data, target / PART_NAME, compression="zstd")
+            for name in checked:
+                dest = self.root / name
+                dest.mkdir(parents=True, exist_ok=True)
+                os.rename(staging / name / f"version={version}", dest / f"version={version}")
+            full = {
+                **manifest,
+                "version": version,
+                "parent_version": parent,
+                "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "row_counts": {name: data.num_rows for name, data in checked.items()},
+            }
+            self.manifests_dir.mkdir(parents=True, exist_ok=True)
+            tmp = self.manifests_dir / f"{version}.json.tmp"
+            tmp.write_text(json.dumps(full, ensure_ascii=False, indent=2), encoding="utf-8")
+            os.replace(tmp, self.manifests_dir / f"{version}.json")
+            latest_tmp = self.root / "LATEST.tmp"
+            latest_tmp.write_text(version + "\n", encoding="utf-8")
+            _fsync_dir(self.root)
+            os.replace(latest_tmp, self.root / "LATEST")
+        except BaseException:
+            # LATEST still names the parent; remove this version's pieces.
+            shutil.rmtree(staging, ignore_errors=True)
+            for name in checked:
+                shutil.rmtree(self.root / name / f"version={version}", ignore_errors=True)
+            with contextlib.suppress(FileNotFoundError):
+                (self.manifests_dir / f"{version}.json").unlink()
+            raise
+        shutil.rmtree(staging, ignore_errors=True)
+        return version
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+DICTIONARY_BEGIN = "<!-- data dictionary: generated by `python -m pipelines.dataset --docs`; do not edit by hand -->"
+DICTIONARY_END = "<!-- end of data dictionary -->"
+
+
+def render_data_dictionary() -> str:
+    """The data dictionary section of `datasets/README.md`, from `SCHEMAS`."""
+    out = [DICTIONARY_BEGIN, ""]
+    for name, schema in SCHEMAS.items():
+        out += [f"### `{name}`", "", TABLE_DESCRIPTIONS[name], "", "| column | type | null | description |", "|---|---|---|---|"]
+        for f in schema:
+            desc = (f.metadata or {}).get(b"description", b"").decode()
+            out.append(f"| `{f.name}` | {f.type} | {'yes' if f.nullable else 'no'} | {desc} |")
+        out.append("")
+    out.append(DICTIONARY_END)
+    return "\n".join(out)
+
+
+def update_readme(path: str | os.PathLike) -> bool:
+    """Rewrite the generated section of `path`; return True if it changed."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index(DICTIONARY_BEGIN), text.index(DICTIONARY_END) + len(DICTIONARY_END)
+    new = text[:start] + render_data_dictionary() + text[end:]
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] == ["--docs"]:
+        target = Path(__file__).resolve().parents[1] / "datasets" / "README.md"
+        print(f"{target}: {'updated' if update_readme(target) else 'already up to date'}")
+    else:
+        print("usage: python -m pipelines.dataset --docs")

@@ -1,0 +1,182 @@
+"""Ingest: find input files, read them, and turn them into clean `Document`s.
+
+>>> docs, rejected = read_documents(["seeds"])
+>>> docs[0].title, docs[0].author, str(docs[0].published)
+('何立峰同志署名文章：因地制宜发展新质生产力', '何立峰', '2025-11-11')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from pipelines.ingest.clean import clean_text
+from pipelines.ingest.metadata import extract_metadata
+from pipelines.ingest.readers import READERS, SUFFIXES, FieldMap, RawRecord
+from pipelines.records import Document, Rejection
+
+__all__ = ["discover", "read_documents", "to_document", "FieldMap"]
+
+
+# Files that describe a folder rather than hold a policy text. They are skipped
+# when a folder is searched, and read when named directly.
+_FOLDER_DOC_RE = re.compile(r"^(README|CHANGELOG|LICENSE|LICENCE|CONTRIBUTING|NOTICE)(\.|$)", re.I)
+
+
+def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Rejection]]:
+    """Input files under `paths` (folders searched recursively), sorted.
+
+    Hidden files and folder documentation (`README.md`, `LICENSE`, ...) are
+    skipped inside folders.
+
+    A path that does not exist, or a file of a format we do not read, is
+    returned as a rejection rather than raising.
+    """
+    found: list[Path] = []
+    rejected: list[Rejection] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found.extend(
+                f for f in sorted(p.rglob("*"))
+                if f.is_file()
+                and f.suffix.lower() in SUFFIXES
+                and not _FOLDER_DOC_RE.match(f.name)
+                and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+        elif p.is_file():
+            if p.suffix.lower() in SUFFIXES:
+                found.append(p)
+            else:
+                rejected.append(Rejection(str(p), f"unsupported file type {p.suffix or '(none)'}: policytrace reads {', '.join(SUFFIXES)}"))
+        else:
+            rejected.append(Rejection(str(p), "no such file or folder"))
+    unique = list(dict.fromkeys(found))
+    return unique, rejected
+
+
+def _as_date(value) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    m = re.match(r"\s*(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})", str(value))
+    if m:
+        try:
+            return dt.date(*map(int, m.groups()))
+        except ValueError:
+            return None
+    return None
+
+
+def _as_year(value) -> int | None:
+    if value is None:
+        return None
+    m = re.match(r"\s*(\d{4})", str(value))
+    return int(m.group(1)) if m else None
+
+
+def _as_text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value) or None
+    return str(value).strip() or None
+
+
+_ISSUER_FROM_TITLE = (
+    (re.compile(r"国务院政府工作报告|国务院"), "国务院"),
+    (re.compile(r"全国人民代表大会.*决议"), "全国人民代表大会"),
+)
+_TYPE_FROM_TITLE = (
+    (re.compile(r"关于政府工作报告的决议"), "npc_resolution"),
+    (re.compile(r"政府工作报告"), "government_work_report"),
+    (re.compile(r"全国代表大会|[一二三四五六七八九十]+大\)"), "cpc_congress_report"),
+)
+
+
+def to_document(raw: RawRecord) -> Document:
+    """Clean a raw record and read its metadata; container fields win."""
+    text = clean_text(raw.text)
+    text, found = extract_metadata(text)
+    given = raw.meta
+    title = _as_text(given.get("title")) or found.title
+    if title is None:
+        first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+        title = first.lstrip("# ") if 0 < len(first) <= 40 else None
+    published = _as_date(given.get("published")) or found.published
+    year = _as_year(given.get("year")) or (published.year if published else None)
+    if year is None and title:
+        year = _as_year(re.match(r"\d{4}(?=年)", title) and title)
+    issuer = _as_text(given.get("issuer")) or found.issuer
+    doc_type = _as_text(given.get("doc_type"))
+    for pattern, value in _ISSUER_FROM_TITLE if issuer is None and title else ():
+        if pattern.search(title):
+            issuer = value
+            break
+    for pattern, value in _TYPE_FROM_TITLE if doc_type is None and title else ():
+        if pattern.search(title):
+            doc_type = value
+            break
+    if doc_type is None and found.issuer and found.author and found.published and not found.occasion:
+        doc_type = "article"
+    extra = {k: v for k, v in {"reposted_by": found.reposted_by, "removed_footers": found.removed_footers}.items() if v}
+    return Document(
+        doc_id=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
+        text=text,
+        source=raw.source,
+        encoding=raw.encoding,
+        sha256=raw.sha256,
+        title=title,
+        issuer=issuer,
+        author=_as_text(given.get("author")) or found.author,
+        published=published,
+        year=year,
+        url=_as_text(given.get("url")) or found.url,
+        occasion=found.occasion,
+        doc_type=doc_type,
+        extra=extra,
+    )
+
+
+def iter_records(files: Iterable[Path], fields: FieldMap | None = None) -> Iterator[RawRecord | Rejection]:
+    fields = fields or FieldMap()
+    readers = READERS()
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            yield Rejection(str(path), f"cannot be read ({exc.strerror})")
+            continue
+        yield from readers[path.suffix.lower()](path, data, fields)
+
+
+def read_documents(
+    paths: Iterable[str | os.PathLike], fields: FieldMap | None = None
+) -> tuple[list[Document], list[Rejection]]:
+    """Read every input under `paths`; return documents and rejections.
+
+    Two inputs with the same cleaned text are one document (same `doc_id`);
+    the later one is rejected as a duplicate, naming the first.
+    """
+    files, rejected = discover(paths)
+    docs: list[Document] = []
+    seen: dict[str, str] = {}
+    for item in iter_records(files, fields):
+        if isinstance(item, Rejection):
+            rejected.append(item)
+            continue
+        doc = to_document(item)
+        if not doc.text.strip():
+            rejected.append(Rejection(item.source, "no text left after cleaning"))
+        elif doc.doc_id in seen:
+            rejected.append(Rejection(item.source, f"duplicate of {seen[doc.doc_id]} (same text, doc_id {doc.doc_id})"))
+        else:
+            seen[doc.doc_id] = item.source
+            docs.append(doc)
+    return docs, rejected

@@ -1,0 +1,51 @@
+"""DuckDB access to a dataset folder.
+
+Views: one per table of the chosen version (latest by default), one
+`<table>_all` per table over every committed version with a `version` column,
+and `versions` listing the manifests.
+
+>>> con = connect("datasets")                      # doctest: +SKIP
+>>> con.sql("SELECT title, n_chars FROM documents").fetchall()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import os
+
+import duckdb
+
+from pipelines.dataset import Dataset, DatasetError
+
+
+def _quote(path: str) -> str:
+    return "'" + path.replace("'", "''") + "'"
+
+
+def connect(out: str | os.PathLike = "datasets", version: str | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with views over the dataset in `out`."""
+    ds = Dataset(out)
+    versions = ds.versions()
+    if not versions:
+        raise DatasetError(f"{out} holds no dataset yet: run `policytrace build` first")
+    version = version or versions[-1]
+    if version not in versions:
+        raise DatasetError(f"version {version} is not in {out} (latest versions: {', '.join(versions[-5:])})")
+    con = duckdb.connect()
+    for table in ds.tables(version):
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({_quote(str(ds.table_path(table, version)))})")
+    every: dict[str, list[str]] = {}
+    for v in versions:
+        for table in ds.tables(v):
+            every.setdefault(table, []).append(str(ds.table_path(table, v)))
+    for table, paths in every.items():
+        files = "[" + ", ".join(_quote(p) for p in paths) + "]"
+        con.execute(
+            f"CREATE VIEW {table}_all AS SELECT * FROM read_parquet({files}, hive_partitioning = true, "
+            f"hive_types = {{'version': VARCHAR}}, union_by_name = true)"
+        )
+    manifests = "[" + ", ".join(_quote(str(ds.manifests_dir / f"{v}.json")) for v in versions) + "]"
+    con.execute(
+        "CREATE VIEW versions AS SELECT version, parent_version, created_at, pipeline_version, row_counts, "
+        f"len(documents) AS n_documents, len(rejected) AS n_rejected FROM read_json({manifests}, union_by_name = true)"
+    )
+    return con

@@ -1,0 +1,59 @@
+"""Table schemas, declared once.
+
+Each column carries its description. These declarations drive writing and
+validation (`pipelines.dataset`), the DuckDB views (`pipelines.query`) and the
+data dictionary in `datasets/README.md` (`python -m pipelines.dataset --docs`).
+"""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+
+def _col(name: str, type_: pa.DataType, description: str, nullable: bool = True) -> pa.Field:
+    return pa.field(name, type_, nullable=nullable, metadata={"description": description})
+
+
+TABLE_DESCRIPTIONS = {
+    "documents": "One row per document: cleaned text and metadata.",
+    "sentences": "Sentences, split on 。！？； and line breaks (closing quotes and brackets stay with their sentence).",
+    "tokens": "Words from jieba's segmentation with jieba's POS tags; whitespace is not a token.",
+}
+
+SCHEMAS: dict[str, pa.Schema] = {
+    "documents": pa.schema([
+        _col("doc_id", pa.string(), "Stable id: the first 16 hex digits of the sha256 of `text`. The same text gives the same id.", False),
+        _col("title", pa.string(), "Title, from the input's fields, front matter, a first `#` heading or the first short line."),
+        _col("issuer", pa.string(), "Issuing or publishing body (`国务院`, `海拉尔区人民政府`, `人民日报`)."),
+        _col("author", pa.string(), "Author or speaker (`何立峰`, `李强`)."),
+        _col("published", pa.date32(), "Date of issue, delivery or publication; NULL when the text gives no full date."),
+        _col("year", pa.int32(), "Year of the document: from the input's `year` field, `published`, or a title starting `2024年`."),
+        _col("url", pa.string(), "Where the text was published, from the input's fields or a repost footer."),
+        _col("source", pa.string(), "Input path, with `:line` for JSONL records.", False),
+        _col("occasion", pa.string(), "Meeting the text was delivered at (`第十四届全国人民代表大会第二次会议`)."),
+        _col("doc_type", pa.string(), "Kind of document: `government_work_report`, `npc_resolution`, `cpc_congress_report`, `article`, or the input's `type` field."),
+        _col("encoding", pa.string(), "Encoding the input was decoded from (`utf-8`, `gb18030`, `utf-16-le`, ...).", False),
+        _col("sha256", pa.string(), "sha256 of the input bytes of this document (of its line, for JSONL).", False),
+        _col("n_chars", pa.int64(), "Length of `text` in characters.", False),
+        _col("text", pa.string(), "Cleaned text that every other table's offsets point into. Wording is never changed; metadata footers are cut.", False),
+    ]),
+    "sentences": pa.schema([
+        _col("doc_id", pa.string(), "Document id.", False),
+        _col("sentence_id", pa.int32(), "Order of the sentence in the document, from 0.", False),
+        _col("start", pa.int32(), "Start offset in `documents.text`.", False),
+        _col("end", pa.int32(), "End offset; `documents.text[start:end] == text`.", False),
+        _col("text", pa.string(), "The sentence.", False),
+    ]),
+    "tokens": pa.schema([
+        _col("doc_id", pa.string(), "Document id.", False),
+        _col("sentence_id", pa.int32(), "Sentence the token belongs to.", False),
+        _col("token_id", pa.int32(), "Order of the token in the document, from 0.", False),
+        _col("text", pa.string(), "The word.", False),
+        _col("pos", pa.string(), "jieba's POS tag (`n`, `v`, `vn`, `nz`, `ns`, `nt`, `nr`, `m`, `x` for punctuation, ...).", False),
+        _col("start", pa.int32(), "Start offset in `documents.text`.", False),
+        _col("end", pa.int32(), "End offset; `documents.text[start:end] == text`.", False),
+    ]),
+}
+
+# Tables computed per document from its text alone (cacheable by doc_id).
+DERIVED_TABLES = ("sentences", "tokens")

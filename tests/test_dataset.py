@@ -1,0 +1,135 @@
+"""The versioned dataset: offsets, versions, atomic commits, DuckDB views."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pyarrow.parquet as pq
+import pytest
+from conftest import ROOT, SEED, SEEDS
+
+from pipelines.build import build
+from pipelines.dataset import Dataset, render_data_dictionary
+from pipelines.query import connect
+
+
+def test_full_build_has_95_documents_and_every_offset_is_exact(full_build):
+    out, result = full_build
+    assert (result.documents, result.rejected, result.unchanged) == (95, [], False)
+    con = connect(out)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 95
+    for table in ("sentences", "tokens"):
+        bad = con.execute(
+            f"SELECT count(*) FROM {table} t JOIN documents d USING (doc_id) "
+            "WHERE substr(d.text, t.start + 1, t.\"end\" - t.start) <> t.text"
+        ).fetchone()[0]
+        assert bad == 0, table
+        assert con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == result.row_counts[table]
+    # Python's str indices are the contract: check a sample there too.
+    texts = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
+    for doc_id, start, end, text in con.execute("SELECT doc_id, start, \"end\", text FROM tokens USING SAMPLE 2000 ROWS").fetchall():
+        assert texts[doc_id][start:end] == text
+
+
+def test_gb18030_reports_are_correct_chinese_in_the_dataset(full_build):
+    out, _ = full_build
+    rows = connect(out).execute("SELECT encoding, title, left(text, 40) FROM documents WHERE source LIKE '%hailaer%' ORDER BY source").fetchall()
+    assert len(rows) == 8 and all(r[0] == "gb18030" and "海拉尔区" in r[2] for r in rows)
+
+
+def test_unchanged_rebuild_writes_nothing_and_a_new_document_writes_a_later_version(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED, inputs / SEED.name)
+    out = tmp_path / "datasets"
+    first = build([str(inputs)], str(out))
+    again = build([str(inputs)], str(out))
+    assert again.unchanged and again.version == first.version
+    assert Dataset(out).versions() == [first.version]
+
+    (inputs / "note.md").write_text("---\ntitle: 关于推进新型工业化的意见\ndate: 2025-01-02\nauthor: 国务院办公厅\n---\n\n推进新型工业化。要加快发展新质生产力。\n", encoding="utf-8")
+    second = build([str(inputs)], str(out))
+    assert second.version > first.version and not second.unchanged
+    assert (second.documents, second.analysed, second.from_cache) == (2, 1, 1)  # the seed came from the cache
+    ds = Dataset(out)
+    assert ds.versions() == [first.version, second.version]
+    assert ds.manifest(second.version)["parent_version"] == first.version
+    old = connect(out, version=first.version)
+    assert old.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    assert old.execute("SELECT count(*) FROM tokens").fetchone()[0] == first.row_counts["tokens"]
+    new = connect(out)
+    assert new.execute("SELECT title, author, published::VARCHAR FROM documents WHERE source LIKE '%note.md'").fetchone() == ("关于推进新型工业化的意见", "国务院办公厅", "2025-01-02")
+    per_version = dict(new.execute("SELECT version, count(*) FROM documents_all GROUP BY version").fetchall())
+    assert per_version == {first.version: 1, second.version: 2}
+    assert new.execute("SELECT count(*) FROM versions").fetchone()[0] == 2
+
+
+def test_interrupted_build_leaves_the_previous_version_intact(tmp_path, monkeypatch):
+    out = tmp_path / "datasets"
+    first = build([str(SEEDS)], str(out))
+    (tmp_path / "more.txt").write_text("发展新质生产力。\n", encoding="utf-8")
+    calls = {"n": 0}
+    real_write = pq.write_table
+
+    def crash_on_second_table(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt("power cut")
+        return real_write(*args, **kwargs)
+
+    monkeypatch.setattr(pq, "write_table", crash_on_second_table)
+    with pytest.raises(KeyboardInterrupt):
+        build([str(SEEDS), str(tmp_path / "more.txt")], str(out))
+    monkeypatch.undo()
+    ds = Dataset(out)
+    assert ds.latest() == first.version and ds.versions() == [first.version]
+    assert not list(out.glob(".staging-*"))
+    assert connect(out).execute("SELECT count(*) FROM tokens").fetchone()[0] == first.row_counts["tokens"]
+    # and the next build succeeds
+    assert build([str(SEEDS), str(tmp_path / "more.txt")], str(out)).documents == 2
+
+
+def test_manifest_lists_inputs_rejections_counts_and_versions(tmp_path):
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEED, tmp_path / "in" / "seed.txt")
+    (tmp_path / "in" / "blank.txt").write_text("   \n", encoding="utf-8")
+    out = tmp_path / "datasets"
+    result = build([str(tmp_path / "in")], str(out))
+    m = Dataset(out).manifest()
+    assert [i["path"].rsplit("/", 1)[-1] for i in m["inputs"]] == ["blank.txt", "seed.txt"]
+    assert all(len(i["sha256"]) == 64 for i in m["inputs"])
+    assert m["rejected"] == [{"source": str(tmp_path / "in" / "blank.txt"), "reason": "empty file"}]
+    assert m["row_counts"] == result.row_counts and m["pipeline_version"].startswith("0.1.0+")
+    assert m["parent_version"] is None and m["version"] == result.version
+
+
+def test_parquet_files_carry_column_descriptions(full_build):
+    out, result = full_build
+    schema = pq.read_schema(Dataset(out).table_path("tokens", result.version))
+    assert schema.field("pos").metadata[b"description"].startswith(b"jieba's POS tag")
+    assert schema.metadata[b"policytrace.version"] == result.version.encode()
+
+
+def test_data_dictionary_in_datasets_readme_is_up_to_date():
+    readme = (ROOT / "datasets" / "README.md").read_text(encoding="utf-8")
+    assert render_data_dictionary() in readme, "run `make docs` to regenerate datasets/README.md"
+
+
+def test_sql_errors_name_the_problem(tmp_path):
+    from flows.cli import main
+
+    assert main(["sql", "SELECT 1", "--out", str(tmp_path / "nothing")]) == 2
+    out = tmp_path / "datasets"
+    build([str(SEEDS)], str(out))
+    assert main(["sql", "SELECT nope FROM documents", "--out", str(out)]) == 2
+    assert main(["sql", "SELECT 1", "--out", str(out), "--version", "19990101T000000000000Z"]) == 2
+
+
+def test_sql_command_prints_query_results(tmp_path, capsys):
+    from flows.cli import main
+
+    out = tmp_path / "datasets"
+    build([str(SEEDS)], str(out))
+    assert main(["sql", "SELECT author, published FROM documents", "--out", str(out), "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"author": "何立峰", "published": "2025-11-11"}

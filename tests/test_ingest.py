@@ -1,0 +1,152 @@
+"""Ingest: reading every format and encoding, cleaning, metadata, rejections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+from conftest import SEED, SEEDS, doc_by_source
+
+from pipelines.ingest import read_documents
+from pipelines.ingest.clean import clean_text
+from pipelines.ingest.encoding import decode_bytes
+
+_WS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def test_seed_plus_corpus_is_95_documents_none_rejected(corpus_docs):
+    docs, rejected = corpus_docs
+    assert rejected == []
+    assert len(docs) == 95
+    assert len({d.doc_id for d in docs}) == 95
+
+
+def test_gb18030_district_reports_read_as_chinese(corpus_docs):
+    docs, _ = corpus_docs
+    hailaer = [d for d in docs if "hailaer" in d.source]
+    assert len(hailaer) == 8
+    for d in hailaer:
+        assert d.encoding == "gb18030"
+        assert d.text.startswith(("政府工作报告", "\u3000—2017年")), d.text[:20]
+        assert "海拉尔区" in d.text and "各位代表" in d.text
+        assert "\r" not in d.text
+
+
+def test_report_header_gives_date_occasion_issuer_and_speaker(corpus_docs):
+    docs, _ = corpus_docs
+    gwr2024 = doc_by_source(docs, "government_work_reports.jsonl:1")
+    assert gwr2024.published == dt.date(2024, 3, 5)
+    assert gwr2024.occasion == "第十四届全国人民代表大会第二次会议"
+    assert (gwr2024.issuer, gwr2024.author, gwr2024.year) == ("国务院", "李强", 2024)
+    h2012 = doc_by_source(docs, "hailaer/2012.txt")
+    assert (h2012.published, h2012.issuer, h2012.author) == (dt.date(2012, 2, 29), "海拉尔区人民政府", "张天喜")
+    h2017 = doc_by_source(docs, "hailaer/2017.txt")  # header line starts `　—2017年2月11日`
+    assert (h2017.published, h2017.author) == (dt.date(2017, 2, 11), "杨国宏")
+    cpc19 = doc_by_source(docs, "cpc_congress_reports.jsonl:15")
+    assert (cpc19.published, cpc19.author, cpc19.occasion) == (dt.date(2017, 10, 18), "习近平", "中国共产党第十九次全国代表大会")
+    resolution = doc_by_source(docs, "government_work_reports.jsonl:4")
+    assert resolution.published == dt.date(2023, 3, 13) and resolution.doc_type == "npc_resolution"
+
+
+def test_seed_metadata_from_heading_blockquote_and_repost_footer():
+    docs, rejected = read_documents([SEEDS])
+    assert rejected == []
+    (seed,) = docs
+    assert seed.title == "何立峰同志署名文章：因地制宜发展新质生产力"
+    assert (seed.author, seed.issuer, seed.published) == ("何立峰", "人民日报", dt.date(2025, 11, 11))
+    assert seed.url.startswith("https://tyd2000.github.io/posts/%E4%BD%95%E7%AB%8B%E5%B3%B0")
+    # The footer is metadata, not content to analyse.
+    assert "t0ur1st" not in seed.text and "https://" not in seed.text
+    assert seed.text.endswith("共促全球经济繁荣、稳定和可持续发展。")
+    assert seed.extra["reposted_by"] == "t0ur1st"
+
+
+def test_cleaning_never_changes_wording(corpus_docs, corpus):
+    """Only whitespace and zero-width characters go; footers are cut at the end."""
+    docs, _ = corpus_docs
+    raw_by_source = {}
+    for name in ("government_work_reports.jsonl", "cpc_congress_reports.jsonl"):
+        path = corpus / "national" / name
+        for i, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+            if line.strip():
+                raw_by_source[f"{path}:{i}"] = json.loads(line)["content"]
+    for p in sorted((corpus / "hailaer").glob("*.txt")):
+        raw_by_source[str(p)] = p.read_bytes().decode("gb18030")
+    raw_by_source[str(SEEDS / SEED.name)] = SEED.read_text(encoding="utf-8")
+    checked = 0
+    for d in docs:
+        raw = raw_by_source[d.source]
+        kept, original = _WS.sub("", d.text), _WS.sub("", raw)
+        if d.title and re.fullmatch(r"(\s*\S\s+)+\S\s*", raw.split("\n")[0]):
+            pass  # spaced-out title: still the same characters once spaces go
+        assert original.startswith(kept), d.source
+        checked += 1
+    assert checked == 95
+
+
+def test_cleaning_repairs_known_defects(corpus_docs):
+    docs, _ = corpus_docs
+    gwr2021 = doc_by_source(docs, "government_work_reports.jsonl:7")
+    assert gwr2021.text.startswith("政府工作报告\n")  # was `政府工作报\n告` after a zero-width line
+    assert "交出一份人民满意" in gwr2021.text  # was `人\n\u200b\n民满意`
+    for d in docs:
+        assert not re.search("[\u200b\u200c\u200d\u2060\ufeff]", d.text), d.source
+    h2012 = doc_by_source(docs, "hailaer/2012.txt")
+    assert h2012.text.startswith("政府工作报告")  # was `政 府 工 作 报 告`
+    gwr2024 = doc_by_source(docs, "government_work_reports.jsonl:1")
+    assert "本作品是中华人民共和国的" not in gwr2024.text  # Wikisource licence footer cut
+
+
+def test_clean_text_keeps_paragraphs_of_one_line_each():
+    text = "第一段，没有空行。\n第二段\n第三段。"
+    assert clean_text(text) == text
+
+
+def test_encodings_are_detected_and_recorded():
+    s = "国务院总理李强作政府工作报告。"
+    assert decode_bytes(s.encode("utf-8"), "a") == (s, "utf-8")
+    assert decode_bytes("\ufeff".encode() + s.encode("utf-8"), "a") == (s, "utf-8-sig")
+    assert decode_bytes(s.encode("utf-16"), "a") == (s, "utf-16")
+    assert decode_bytes(s.encode("utf-16-le"), "a") == (s, "utf-16-le")
+    assert decode_bytes(s.encode("gbk"), "a") == (s, "gb18030")
+
+
+def test_bad_inputs_are_rejected_by_name_and_the_rest_is_read(tmp_path):
+    seed_copy = tmp_path / "good.txt"
+    seed_copy.write_bytes(SEED.read_bytes())
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / "empty.md").write_bytes(b"")
+    (tmp_path / "gbk.txt").write_bytes("政府工作报告\n\n各位代表：现在我代表区政府作报告。".encode("gbk"))
+    lines = [json.dumps({"title": "一", "content": "第一篇。"}, ensure_ascii=False), '{"title": "坏的", "content": ', json.dumps({"title": "三", "content": "第三篇。"}, ensure_ascii=False)]
+    (tmp_path / "corpus.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "notes.docx").write_bytes(b"PK\x03\x04")
+    docs, rejected = read_documents([tmp_path])
+    reasons = {r.source.removeprefix(str(tmp_path) + "/"): r.reason for r in rejected}
+    assert reasons["binary.txt"].startswith("binary file")
+    assert reasons["empty.md"] == "empty file"
+    assert reasons["corpus.jsonl:2"].startswith("malformed JSON")
+    assert "notes.docx" not in reasons  # folders are searched for the formats we read only
+    assert len(reasons) == 3
+    by_name = {d.source.removeprefix(str(tmp_path) + "/"): d for d in docs}
+    assert set(by_name) == {"good.txt", "gbk.txt", "corpus.jsonl:1", "corpus.jsonl:3"}
+    assert by_name["gbk.txt"].encoding == "gb18030" and by_name["gbk.txt"].text.startswith("政府工作报告")
+    assert by_name["corpus.jsonl:3"].title == "三"
+
+
+def test_jsonl_fields_can_be_named_by_the_user(tmp_path):
+    from pipelines.ingest import FieldMap
+
+    (tmp_path / "c.jsonl").write_text(json.dumps({"标题": "通知", "正文": "各地区：现将有关事项通知如下。", "发布日期": "2025-03-05"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    docs, rejected = read_documents([tmp_path], FieldMap({"title": "标题"}))
+    assert rejected == []
+    assert (docs[0].title, docs[0].published, docs[0].text) == ("通知", dt.date(2025, 3, 5), "各地区：现将有关事项通知如下。")
+
+
+def test_doc_id_is_derived_from_content(tmp_path):
+    (tmp_path / "a.txt").write_bytes(SEED.read_bytes())
+    (tmp_path / "b.txt").write_bytes(SEED.read_bytes().replace(b"\n", b"\r\n"))
+    docs, rejected = read_documents([tmp_path])
+    (seed,), _ = read_documents([SEED])
+    assert [d.doc_id for d in docs] == [seed.doc_id]  # CRLF copy cleans to the same text
+    assert rejected[0].reason.startswith("duplicate of")

@@ -1,0 +1,83 @@
+"""Segmentation and tagging: jieba's model, our dictionary, spaCy Docs."""
+
+from __future__ import annotations
+
+from conftest import SEEDS
+
+from pipelines.agreement import measure, reference_tokenizer
+from pipelines.analyse import analyse_document
+from pipelines.ingest import read_documents
+from pipelines.segment import DEFAULT_USERDICT, JiebaTokenizer, Tagger, make_nlp, read_userdict, split_sentences
+
+
+def seed_doc():
+    (doc,), _ = read_documents([SEEDS])
+    return doc
+
+
+def test_pos_tags_agree_with_jieba_posseg_on_the_seed():
+    entries = read_userdict(DEFAULT_USERDICT)
+    result = measure([seed_doc().text], entries)
+    assert result.aligned > 2400
+    assert result.pos_agreement >= 0.99, result
+
+
+def test_words_are_jiebas_words(corpus_docs):
+    """rjieba is jieba's algorithm and dictionary: the same words as jieba.lcut."""
+    entries = read_userdict(DEFAULT_USERDICT)
+    reference = reference_tokenizer(entries)
+    ours = Tagger(entries)
+    docs, _ = corpus_docs
+    sample = [d for d in docs if d.year in (1957, 1997, 2024) or "hailaer/2016" in d.source or d.source.endswith(".txt") and "seeds" in d.source]
+    assert len(sample) >= 5
+    for d in sample:
+        assert ours.tag(d.text)[0] == reference.lcut(d.text), d.source
+
+
+def test_policy_dictionary_keeps_terms_whole_with_their_tags():
+    doc = make_nlp()(seed_doc().text)
+    tagged = {(t.text, t.tag_) for t in doc}
+    for term in [("新质生产力", "nz"), ("十五五", "j"), ("人工智能+", "nz"), ("专精特新", "nz"), ("碳达峰", "nz"), ("新型举国体制", "nz"), ("新三样", "j")]:
+        assert term in tagged, term
+
+
+def test_user_dictionary_from_the_environment(tmp_path, monkeypatch):
+    extra = tmp_path / "mine.txt"
+    extra.write_text("# my terms\n因地制宜发展 nz\n", encoding="utf-8")
+    monkeypatch.setenv("POLICYTRACE_USERDICT", str(extra))
+    nlp = make_nlp.__wrapped__()
+    assert "因地制宜发展" in [t.text for t in nlp("要因地制宜发展新质生产力")]
+
+
+def test_one_doc_per_document_with_offsets_and_sentences():
+    text = seed_doc().text
+    doc = make_nlp()(text)
+    assert doc.text == text
+    assert all(text[t.idx : t.idx + len(t)] == t.text for t in doc)
+    sents = [s.text.strip() for s in doc.sents if s.text.strip()]
+    assert sents == [text[s:e] for s, e in split_sentences(text)]
+
+
+def test_sentences_keep_closing_quotes_and_split_on_semicolons_and_lines():
+    text = "他说：“要发展新质生产力。”我们要落实；还要推进！\n（一）坚持全国一盘棋"
+    assert [text[s:e] for s, e in split_sentences(text)] == ["他说：“要发展新质生产力。”", "我们要落实；", "还要推进！", "（一）坚持全国一盘棋"]
+
+
+def test_tokens_and_sentences_tables_of_the_seed():
+    d = seed_doc()
+    tables = analyse_document(d, make_nlp())
+    tokens = tables["tokens"].to_pylist()
+    assert tokens[0]["token_id"] == 0 and tokens[-1]["token_id"] == len(tokens) - 1
+    assert all(d.text[t["start"] : t["end"]] == t["text"] and t["text"].strip() for t in tokens)
+    sentences = tables["sentences"].to_pylist()
+    for t in tokens[::50]:
+        s = sentences[t["sentence_id"]]
+        assert s["start"] <= t["start"] and t["end"] <= s["end"]
+    assert "（一）强化科技创新是发展新质生产力的核心驱动。" in [s["text"] for s in sentences]
+
+
+def test_tokenizer_saves_and_reloads_its_dictionary(tmp_path):
+    nlp = make_nlp()
+    nlp.to_disk(tmp_path / "nlp")
+    tok = JiebaTokenizer(nlp.vocab).from_disk(tmp_path / "nlp" / "tokenizer")
+    assert [t.text for t in tok("发展新质生产力")] == ["发展", "新质生产力"]
