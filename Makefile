@@ -9,7 +9,7 @@ OUT    ?= datasets
 # The venv is rebuilt when the dependency pins change.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,notebook]'
 	touch $@
 
 install: $(VENV)/.installed

@@ -20,9 +20,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from pipelines import build as steps
 
 # Documents are analysed in-process below this many characters; above it,
-# spread over the cores (each worker process pays ~1.5 s to load spaCy, so it
-# pays only for large inputs; see benchmarks/build_speed.py).
-PARALLEL_MIN_CHARS = 20_000_000
+# spread over the cores. Each worker process pays ~0.5 s to load spaCy and the
+# dictionary: on the 1.4M-character national corpus 2 processes already beat
+# 1 (benchmarks/build_speed.py), on the seed alone they would not.
+PARALLEL_MIN_CHARS = 1_000_000
 
 
 @task(name="collect-inputs", cache_policy=NO_CACHE)
