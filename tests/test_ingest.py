@@ -150,3 +150,40 @@ def test_doc_id_is_derived_from_content(tmp_path):
     (seed,), _ = read_documents([SEED])
     assert [d.doc_id for d in docs] == [seed.doc_id]  # CRLF copy cleans to the same text
     assert rejected[0].reason.startswith("duplicate of")
+
+
+def _official_text(corpus, line: int) -> str:
+    """The body of an official document from the corpus (public domain in China)."""
+    path = corpus / "national" / "government_work_reports.jsonl"
+    return json.loads(path.read_text(encoding="utf-8").split("\n")[line - 1])["content"]
+
+
+def test_front_matter_in_the_formats_crawlers_write(tmp_path, corpus):
+    """Front matter as public crawlers of gov.cn write it (their documented
+    headers, copied verbatim), over a real resolution's text."""
+    body = _official_text(corpus, 2)
+    (tmp_path / "law_crawler.md").write_text(
+        "---\ntitle: 第十四届全国人民代表大会第二次会议关于政府工作报告的决议\nsource_url: https://www.gov.cn/yaowen/liebiao/202403/content_6939563.htm\n"
+        "source_site: www_gov_cn\ncategory: regulation\npublished_at: '2024-03-11'\ncrawled_at: '2026-03-05T08:00:00.000000Z'\nkeyword: 政府工作报告\n---\n\n" + body,
+        encoding="utf-8",
+    )
+    (tmp_path / "tax_kb.md").write_text(
+        "---\nsource_url: https://www.gov.cn/zhengce/content/202308/content_6901206.htm\ndoc_number: 国发〔2023〕13号\neffective_from: 2023-01-01\n"
+        "expiry_date: null\nmodule: 一\ncategory: tax_law\ncity: national\ndoc_title: 国务院关于提高个人所得税有关专项附加扣除标准的通知\n---\n\n"
+        "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n\n为进一步减轻家庭生育养育和赡养老人的支出负担，依据《中华人民共和国个人所得税法》有关规定，国务院决定，提高个人所得税有关专项附加扣除标准。\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "hexo_post.md").write_text("---\ntitle: 政府工作报告词云\nauthor:\n\tname: someone\n---\n\n正文。\n", encoding="utf-8")
+    docs, rejected = read_documents([tmp_path])
+    by_name = {d.source.rsplit("/", 1)[-1]: d for d in docs}
+    crawler = by_name["law_crawler.md"]
+    assert crawler.title == "第十四届全国人民代表大会第二次会议关于政府工作报告的决议"
+    assert crawler.published == dt.date(2024, 3, 11)
+    assert crawler.url == "https://www.gov.cn/yaowen/liebiao/202403/content_6939563.htm"
+    assert crawler.text.startswith("第十四届全国人民代表大会第二次会议听取和审议了国务院总理李强所作的政府工作报告。")
+    assert "source_site" not in crawler.text
+    tax = by_name["tax_kb.md"]
+    assert tax.title == "国务院关于提高个人所得税有关专项附加扣除标准的通知" and tax.issuer == "国务院"
+    assert tax.url.endswith("content_6901206.htm")
+    # Tab-indented YAML (as some blog generators write it) is not valid YAML.
+    assert [(r.source.rsplit("/", 1)[-1], r.reason.split(" (")[0]) for r in rejected] == [("hexo_post.md", "front matter is not valid YAML")]

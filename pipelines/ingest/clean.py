@@ -23,7 +23,7 @@ _SPACED_LINE_RE = re.compile(rf"^([ \t\u3000]*)([{_HAN}](?:[ \t\u3000]+[{_HAN}])
 _BLANKS_RE = re.compile(r"[ \t\u3000]+")
 
 # Characters that may sit on either side of a soft break inside a sentence.
-_TEXT_CHAR = re.compile(rf"[{_HAN}0-9０-９A-Za-zＡ-Ｚａ-ｚ，、：；“”‘’《》（）()%％]")
+_TEXT_CHAR = re.compile(rf"[{_HAN}0-9０-９A-Za-zＡ-Ｚａ-ｚ，、：；。！？“”‘’《》（）()%％]")
 _STRUCTURAL_START = re.compile(
     r"^(?:#|>|[-*+] |\||```|——|—|-{2,}|={3,}"
     r"|[（(][一二三四五六七八九十百\d０-９]+[）)]"

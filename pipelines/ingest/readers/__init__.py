@@ -29,12 +29,14 @@ Reader = Callable[[Path, bytes, "FieldMap"], Iterator["RawRecord | Rejection"]]
 
 
 # Metadata fields and the input keys they are read from, first match wins.
+# Besides the usual names, these cover the front matter written by common
+# crawlers of government sites (`doc_title`, `source_url`, `published_at`).
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
     "text": ("content", "text", "body", "正文", "内容"),
-    "title": ("title", "标题", "name"),
-    "published": ("published", "date", "pubdate", "publish_date", "日期", "发布日期"),
+    "title": ("title", "doc_title", "标题", "name"),
+    "published": ("published", "published_at", "date", "pubdate", "publish_date", "pub_date", "日期", "发布日期", "成文日期"),
     "year": ("year", "年份"),
-    "url": ("url", "link", "链接"),
+    "url": ("url", "source_url", "link", "链接"),
     "author": ("author", "authors", "作者"),
     "issuer": ("issuer", "publisher", "agency", "发文机关", "来源"),
     "doc_type": ("type", "doc_type", "category"),
