@@ -26,7 +26,7 @@ import pyarrow.ipc as ipc
 import pipelines
 from pipelines.analyse import analyse_document
 from pipelines.dataset import Dataset
-from pipelines.ingest import FieldMap, discover, iter_records, to_document
+from pipelines.ingest import FieldMap, discover, documents_from, iter_records
 from pipelines.records import Document, Rejection
 from pipelines.schemas import DERIVED_TABLES, SCHEMAS
 from pipelines.segment import make_nlp, userdict_paths
@@ -72,26 +72,14 @@ def collect(
 ) -> Collected:
     files, rejected = discover(paths)
     inputs = []
-    docs: list[Document] = []
-    seen: dict[str, str] = {}
     for path in files:
         try:
             inputs.append({"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "bytes": path.stat().st_size})
         except OSError as exc:
             rejected.append(Rejection(str(path), f"cannot be read ({exc.strerror})"))
     readable = [Path(i["path"]) for i in inputs]
-    for item in iter_records(readable, FieldMap(fields)):
-        if isinstance(item, Rejection):
-            rejected.append(item)
-            continue
-        doc = to_document(item)
-        if not doc.text.strip():
-            rejected.append(Rejection(item.source, "no text left after cleaning"))
-        elif doc.doc_id in seen:
-            rejected.append(Rejection(item.source, f"duplicate of {seen[doc.doc_id]} (same text, doc_id {doc.doc_id})"))
-        else:
-            seen[doc.doc_id] = item.source
-            docs.append(doc)
+    docs, more = documents_from(iter_records(readable, FieldMap(fields)))
+    rejected += more
     options = {"fields": dict(fields or {}), "userdicts": [str(p) for p in userdicts]}
     collected = Collected(docs, rejected, inputs, pipeline_version(userdicts), options)
     dataset = Dataset(out)

@@ -19,7 +19,7 @@ from pipelines.ingest.metadata import extract_metadata
 from pipelines.ingest.readers import READERS, SUFFIXES, FieldMap, RawRecord
 from pipelines.records import Document, Rejection
 
-__all__ = ["discover", "read_documents", "to_document", "FieldMap"]
+__all__ = ["discover", "read_documents", "documents_from", "to_document", "FieldMap"]
 
 
 # Files that describe a folder rather than hold a policy text. They are skipped
@@ -165,9 +165,17 @@ def read_documents(
     the later one is rejected as a duplicate, naming the first.
     """
     files, rejected = discover(paths)
+    docs, more = documents_from(iter_records(files, fields))
+    return docs, rejected + more
+
+
+def documents_from(items: Iterable[RawRecord | Rejection]) -> tuple[list[Document], list[Rejection]]:
+    """Clean raw records into documents; pass rejections through; reject
+    empty texts and duplicates (same cleaned text as an earlier input)."""
     docs: list[Document] = []
+    rejected: list[Rejection] = []
     seen: dict[str, str] = {}
-    for item in iter_records(files, fields):
+    for item in items:
         if isinstance(item, Rejection):
             rejected.append(item)
             continue
