@@ -21,6 +21,8 @@ run: install
 	@$(BIN)/policytrace sql "SELECT title, author, issuer, published, n_chars FROM documents" --out $(OUT)
 	@echo '$$ policytrace sql "SELECT pos, count(*) AS n FROM tokens GROUP BY pos ORDER BY n DESC LIMIT 5"'
 	@$(BIN)/policytrace sql "SELECT pos, count(*) AS n FROM tokens GROUP BY pos ORDER BY n DESC LIMIT 5" --out $(OUT)
+	@echo '$$ policytrace sql "SELECT path, title FROM task_tree WHERE path LIKE '"'"'二/%'"'"' AND depth = 2"'
+	@$(BIN)/policytrace sql "SELECT path, title FROM task_tree WHERE path LIKE '二/%' AND depth = 2" --out $(OUT)
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -13,10 +13,11 @@ from spacy.language import Language
 from pipelines.records import Document
 from pipelines.schemas import SCHEMAS
 from pipelines.segment import split_sentences
+from pipelines.tasks import extract_tasks, tasks_to_records
 
 
 def analyse_document(doc: Document, nlp: Language) -> dict[str, pa.Table]:
-    """Sentences and tokens of one document, as Arrow tables.
+    """Sentences, tokens and enumerated tasks of one document, as Arrow tables.
 
     >>> from pipelines.segment import make_nlp
     >>> from pipelines.records import Document
@@ -63,4 +64,6 @@ def analyse_document(doc: Document, nlp: Language) -> dict[str, pa.Table]:
         },
         schema=SCHEMAS["tokens"],
     )
-    return {"sentences": sentences, "tokens": tokens}
+    task_rows = tasks_to_records(doc.doc_id, text, extract_tasks(text))
+    tasks = pa.Table.from_pylist(task_rows, schema=SCHEMAS["tasks"]) if task_rows else SCHEMAS["tasks"].empty_table()
+    return {"sentences": sentences, "tokens": tokens, "tasks": tasks}

@@ -2,7 +2,8 @@
 
 Views: one per table of the chosen version (latest by default), one
 `<table>_all` per table over every committed version with a `version` column,
-and `versions` listing the manifests.
+`versions` listing the manifests, and `task_tree` (each enumerated unit
+with its readable path, depth and title).
 
 >>> con = connect("datasets")                      # doctest: +SKIP
 >>> con.sql("SELECT title, n_chars FROM documents").fetchall()  # doctest: +SKIP
@@ -33,6 +34,11 @@ def connect(out: str | os.PathLike = "datasets", version: str | None = None) -> 
     con = duckdb.connect()
     for table in ds.tables(version):
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({_quote(str(ds.table_path(table, version)))})")
+    if "tasks" in ds.tables(version):
+        con.execute(
+            "CREATE VIEW task_tree AS SELECT t.doc_id, d.title AS doc_title, t.task_id, t.path, t.depth, t.kind, t.marker, t.title "
+            "FROM tasks t JOIN documents d USING (doc_id) ORDER BY t.doc_id, t.start"
+        )
     every: dict[str, list[str]] = {}
     for v in versions:
         for table in ds.tables(v):

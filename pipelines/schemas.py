@@ -18,6 +18,7 @@ TABLE_DESCRIPTIONS = {
     "documents": "One row per document: cleaned text and metadata.",
     "sentences": "Sentences, split on 。！？； and line breaks (closing quotes and brackets stay with their sentence).",
     "tokens": "Words from jieba's segmentation with jieba's POS tags; whitespace is not a token.",
+    "tasks": "Enumerated units at every level (一、 / （一） / 一是 / 1. / ①, `——` bullets, unmarked lead-sentence paragraphs), nested.",
 }
 
 SCHEMAS: dict[str, pa.Schema] = {
@@ -53,7 +54,21 @@ SCHEMAS: dict[str, pa.Schema] = {
         _col("start", pa.int32(), "Start offset in `documents.text`.", False),
         _col("end", pa.int32(), "End offset; `documents.text[start:end] == text`.", False),
     ]),
+    "tasks": pa.schema([
+        _col("doc_id", pa.string(), "Document id.", False),
+        _col("task_id", pa.string(), "`<doc_id>-<order in document, 4 digits>`.", False),
+        _col("parent_id", pa.string(), "task_id of the enclosing unit; NULL at the top."),
+        _col("depth", pa.int32(), "Nesting level, 1 = top.", False),
+        _col("marker", pa.string(), "Marker as written (`一、`, `（二）`, `三是`, `第一，`, `1.`, `①`, `——`); `''` for unmarked lead-sentence paragraphs.", False),
+        _col("ordinal", pa.int32(), "The number the marker stands for (`（二）` -> 2); for unmarked units, their order among siblings.", False),
+        _col("kind", pa.string(), "`heading`, `part` (一、), `section` (（一）), `item` (一是, 第一，, 首先), `numbered` (1. （1） ①), `bullet` (——), `lead` (unmarked lead sentence).", False),
+        _col("title", pa.string(), "Lead clause or sentence without the marker.", False),
+        _col("text", pa.string(), "The whole unit: `documents.text[start:end]`.", False),
+        _col("start", pa.int32(), "Start offset (at the marker or lead sentence).", False),
+        _col("end", pa.int32(), "End offset: where the next sibling or an ancestor's next sibling begins.", False),
+        _col("path", pa.string(), "Readable path (`二/（一）/一是`; `¶n` for the n-th lead, `—n` for the n-th bullet).", False),
+    ]),
 }
 
 # Tables computed per document from its text alone (cacheable by doc_id).
-DERIVED_TABLES = ("sentences", "tokens")
+DERIVED_TABLES = ("sentences", "tokens", "tasks")

@@ -19,31 +19,49 @@ Kinds (the `kind` column):
 - `heading`: a markdown heading carrying a marker (`### 一、…`).
 - `part`: `一、`, `一．` at the start of a paragraph.
 - `section`: `（一）`, `(一)`.
-- `item`: ordinal words: `一是`, `第一，`, `第一、`, `第一是`, `一要`, at a
-  paragraph start or inline right after a sentence end (`。二是…`).
+- `item`: ordinal words `一是`, `一要`, `第一，`, `第一、`, `第一是` (and `首先`
+  standing for the first of them), at a paragraph start or run in after a
+  sentence end (`。二是…`).
 - `numbered`: Arabic or circled numbers: `1.`, `1．`, `1、`, `（1）`, `①`.
-- `lead`: an unmarked paragraph opening with a short lead sentence naming a
-  task (`培育壮大新兴产业、未来产业。…`); `marker` is `''`. The verbs that may
-  open one are in `pipelines/data/task_lead_words.txt`.
+- `lead`: an unmarked paragraph opening with a lead sentence that names the
+  task (`培育壮大新兴产业、未来产业。…`); `marker` is `''`, `ordinal` its
+  place among the leads of its parent. Three layouts count: a short run-in
+  sentence opening with a task verb or `X要Y` (verbs and stop words in
+  `pipelines/data/task_lead_words.txt`); a sentence set apart on its own line
+  with the body on the next (1995, 2000); a run of three or more paragraphs
+  each opening with a short statement (十九大 `经济建设取得重大成就。…`).
 - `bullet`: a `——` paragraph (`——经济总体回升向好。…`); `marker` is `——`.
 
-How the tree is built. Markers are read in text order. Each marker has a
-*style* (`（N）`, `N是`, `第N，`, …). A marker continues the innermost open list
-of its style when its ordinal is the next one; it starts a new list, nested in
-the innermost open unit, when its ordinal is 1; it also continues numbering
-straight through across parents (`（十）` under part 三 after `（九）` under part
-二). Markers that stand mid-paragraph must follow a sentence end (`。；：`),
-must not sit inside quotation marks, and must fit the sequence; otherwise they
-are words, not markers (`统一是`, `之一是`, `第一生产力`, `一、二、三产业`).
-Markers at the start of a paragraph are kept even when the text itself skips
-a number; `benchmarks/structure_report.py` lists such gaps.
+How the tree is built. Candidates are read in text order. Each marker has a
+*style* (`(N)`, `N是`, `第N，`, … see `marker_style`). A marker continues the
+open list of its style whose last ordinal is one less; it starts a new list,
+nested in the innermost open unit, when its ordinal is 1; it continues
+numbering straight through across parents (`（十一）` under part 三 after
+`（十）` under part 二). A list does not nest in itself, except items ending
+in `；`/`。` (or a bare `一、` line) under a heading-like line of the same style
+(`四、有重点地进行技术改造` over `一、节约能源…；`, 1981).
 
-Lead and bullet paragraphs only count inside a numbered unit that began at a
-paragraph start (so a report's date line `——2024年3月5日…` is not a bullet).
+Markers run in mid-paragraph must follow a sentence end (`。；：`; a comma for
+ordinal words), must not sit inside quotation marks, must fit the sequence and
+must have a second member; otherwise they are words, not markers (`统一是`,
+`之一是`, `第一生产力`, `一、二、三产业`, `5%`, `2024年`). Markers in URLs,
+blockquotes, a trailing repost footer or a `注：` footnote block are ignored
+(and `①` run in is then a footnote reference). Markers at the start of a
+paragraph are kept even when the text skips a number;
+`benchmarks/structure_report.py` lists such gaps and restarts.
+
+Unmarked paragraphs. Leads and bullets hang under the innermost part,
+section, heading, numbered unit or `第一，` paragraph, never under a `一是`
+item, so a report's date line `——2024年3月5日…` is not a bullet. A `一是…`
+paragraph followed by leads and then `二是…` owns those leads (2015 report).
+After a salutation (`各位代表！`) leads belong to the part, not its last
+section: the closing topics are not part of `（十）`. A bullet holds only
+what is run in its own paragraph; a lead holds a list that opens in the
+paragraph right after it.
 
 Offsets: `text[start:end]` is the whole unit, from its marker (or lead
 sentence) to where its next sibling or an ancestor's next sibling begins,
-without trailing whitespace or markdown rules.
+without trailing whitespace, markdown rules or footer.
 """
 
 from __future__ import annotations
@@ -66,7 +84,7 @@ class Task:
     """One enumerated unit of a document.
 
     For the seed's `（一）强化科技创新是发展新质生产力的核心驱动。…` under
-    `### 二、…`: index 4, parent 3, depth 2, marker `（一）`, ordinal 1, kind
+    `### 二、…`: index 5, parent 4, depth 2, marker `（一）`, ordinal 1, kind
     `section`, title `强化科技创新是发展新质生产力的核心驱动`, path `二/（一）`.
     """
 
@@ -117,7 +135,7 @@ _BLOCK_RE = re.compile(
     rf"|(?P<num>(?P<num_n>{_D})(?:[.．](?![0-9０-９])|、(?![0-9０-９])))"
     rf"|{_CIRC}|{_ITEM}"
     r"|(?P<first>首先[，,]?)"   # stands for 第一，/一是 when 第二，/二是 follows (十一大, 1955)
-    r"|(?P<bullet>—{2,}|─{2,}|--(?!-))"
+    r"|(?P<bullet>—{2,}|―{2,}|─{2,}|--(?!-))"
 )
 # Inside a paragraph, right after a sentence end.
 # After a comma only ordinal words count: `深化企业改革，一要…` (1988).
@@ -157,6 +175,18 @@ def _lead_words() -> tuple[re.Pattern, re.Pattern | None, re.Pattern | None]:
     return opener, not_opener, stop
 
 
+# A lead starts with a word, not with punctuation left over from a broken line.
+_LEAD_START_RE = re.compile(r"[\u3400-\u9fff“A-Za-z0-9０-９]")
+# A run-in lead sentence: at most this many characters, no comma or colon.
+_LEAD_MAX = 32
+# `是` makes it a statement (`改善民生是经济发展的根本目的。`), not a task.
+_LEAD_SENTENCE_RE = re.compile(rf"[^，,：:；;！!？?。是\n]{{2,{_LEAD_MAX}}}。(?=\S)")
+# A lead sentence set apart on its own line: one sentence, at most 80 characters.
+_ALONE_SENTENCE_RE = re.compile(r"[^。！!？?；;\n]{4,79}。[ \t\u3000]*$")
+# `旧城区面貌要明显改善。`: a short subject, 要, what it must do.
+_SUBJECT_MUST_RE = re.compile(r"[^，,：:；;。要\n]{2,14}(?<![需重主只纲概首])要(?![素求])[^，,：:；;。\n]{2,20}。")
+
+
 def _body_follows(text: str, end: int) -> bool:
     """Whether the next line continues the paragraph: one line break, no indent.
 
@@ -173,11 +203,12 @@ def _body_follows(text: str, end: int) -> bool:
 def _is_lead(text: str, start: int, end: int) -> bool:
     """Whether the paragraph text[start:end] opens with a lead sentence.
 
-    Two layouts. Run-in: the lead sentence opens the paragraph and the body
-    follows on the same line; then it must be short, without comma or 是, and
-    open with a task verb (or `X要Y`). Set apart: the sentence stands alone on
-    its line with the body on the next line (1995, 2000 reports, bold in the
-    original); the layout says it is a lead, so only length is checked.
+    Run in: the lead sentence opens the paragraph and the body follows on the
+    same line; then it must be short, without comma or 是, and open with a
+    task verb (or `X要Y`). Set apart: the sentence stands alone on its line
+    with the body on the next line (1995, 2000 reports, bold in the original);
+    the layout says it is a lead, so only its length is checked. (Runs of
+    short statements are found by `_close_run`.)
 
     >>> s = "培育壮大新兴产业、未来产业。实施产业创新工程。"
     >>> _is_lead(s, 0, len(s))
@@ -190,7 +221,7 @@ def _is_lead(text: str, start: int, end: int) -> bool:
     True
     """
     opener, not_opener, stop = _lead_words()
-    if not_opener and not_opener.match(text, start, end):
+    if not _LEAD_START_RE.match(text, start, end) or not_opener and not_opener.match(text, start, end):
         return False
     alone = _ALONE_SENTENCE_RE.match(text, start, end)
     if alone and _body_follows(text, end):
@@ -203,14 +234,6 @@ def _is_lead(text: str, start: int, end: int) -> bool:
     return not (stop and stop.search(text, start, sentence.end()))
 
 
-# A run-in lead sentence: at most this many characters, no comma or colon.
-_LEAD_MAX = 32
-# `是` makes it a statement (`改善民生是经济发展的根本目的。`), not a task.
-_LEAD_SENTENCE_RE = re.compile(rf"[^，,：:；;！!？?。是\n]{{2,{_LEAD_MAX}}}。(?=\S)")
-# A lead sentence set apart on its own line: one sentence, at most 80 characters.
-_ALONE_SENTENCE_RE = re.compile(r"[^。！!？?；;\n]{4,79}。[ \t\u3000]*$")
-# `旧城区面貌要明显改善。`: a short subject, 要, what it must do.
-_SUBJECT_MUST_RE = re.compile(r"[^，,：:；;。要\n]{2,14}(?<![需重主只纲概首])要(?![素求])[^，,：:；;。\n]{2,20}。")
 # `各位代表！` turns to the closing topics (defence, Hong Kong, diplomacy…):
 # lead paragraphs after it belong to the part, not to its last section.
 _SALUTATION_RE = re.compile(r"(?:各位代表|各們代表|同志们|同志們|代表们|各位委员)[！!：:，,]")
@@ -318,13 +341,38 @@ def _inside_quotes(text: str, start: int, pos: int) -> bool:
     return sum(seg.count(q) for q in _OPEN_QUOTES) > sum(seg.count(q) for q in _CLOSE_QUOTES)
 
 
+# Statement leads (`经济建设取得重大成就。…`) count only in a run of this many
+# consecutive paragraphs that each open with a lead or statement lead.
+_STATEMENT_RUN = 3
+_STATEMENT_RE = re.compile(r"[^，,：:；;！!？?。是\n]{4,20}。(?=\S)")
+
+
+def _is_statement_lead(text: str, start: int, end: int) -> bool:
+    """A paragraph opening with a short statement: `人民生活不断改善。…` (十九大)."""
+    _, not_opener, _ = _lead_words()
+    return (bool(_STATEMENT_RE.match(text, start, end)) and bool(_LEAD_START_RE.match(text, start, end))
+            and not (not_opener and not_opener.match(text, start, end)))
+
+
+def _close_run(run: list[tuple[int, bool]], marks: dict[int, "_Mark"], lines: _Lines) -> None:
+    """Turn a long enough run of statement-lead paragraphs into leads; empty the run."""
+    if len(run) >= _STATEMENT_RUN:
+        for i, is_lead in run:
+            if not is_lead:
+                c = lines.content[i]
+                marks[c] = _Mark(c, c, "", 0, "lead", "lead", True, i, "para", lines.para[i])
+    run.clear()
+
+
 def _candidates(text: str, lines: _Lines) -> list[_Mark]:
     """Every place a unit could begin, in text order."""
     marks: dict[int, _Mark] = {}
     nlines = bisect.bisect_left(lines.starts, lines.body_end)
     continuation = -1  # the line after a bare marker (`一是` alone) is its body
+    run: list[tuple[int, bool]] = []  # consecutive paragraphs opening with a short sentence
     for i in range(nlines):
         if lines.skip[i] or i == continuation:
+            _close_run(run, marks, lines)
             continue
         c, e, level = lines.content[i], lines.ends[i], lines.heading[i]
         anchor = lines.starts[i] if level else c
@@ -336,6 +384,7 @@ def _candidates(text: str, lines: _Lines) -> list[_Mark]:
             rest = text[m.end():e].rstrip()
             form = "bare" if not rest.strip() else "para" if rest[-1] in "。；;！!？?：:" else "heading"
             marks[c] = _Mark(c, anchor, m.group().rstrip(), ordinal, style, kind, True, i, form, lines.para[i])
+            _close_run(run, marks, lines)
             if form == "bare":
                 continuation = i + 1
             continue
@@ -345,6 +394,13 @@ def _candidates(text: str, lines: _Lines) -> list[_Mark]:
             marks[c] = _Mark(c, c, "", 0, "", "salutation", True, i, "para", lines.para[i])
         elif _is_lead(text, c, e):
             marks[c] = _Mark(c, c, "", 0, "lead", "lead", True, i, "para", lines.para[i])
+            run.append((i, True))
+            continue
+        elif _is_statement_lead(text, c, e):
+            run.append((i, False))
+            continue
+        _close_run(run, marks, lines)
+    _close_run(run, marks, lines)
 
     urls = [u.span() for u in _URL_RE.finditer(text, 0, lines.body_end)]
     url_starts = [s for s, _ in urls]
@@ -411,14 +467,12 @@ def _build(marks: list[_Mark], rejected: set[int]) -> list[_Node]:
     nodes: list[_Node] = []
     stack: list[int] = []                 # indices into nodes
     last_of_style: dict[str, int] = {}    # for numbering straight through parents
-    children: dict[tuple[int | None, str], int] = {}
 
     def push(m: _Mark, ordinal: int) -> None:
         parent = stack[-1] if stack else None
         nodes.append(_Node(m, parent, ordinal))
         stack.append(len(nodes) - 1)
         last_of_style[m.style] = ordinal
-        children[(parent, m.style)] = children.get((parent, m.style), 0) + 1
 
     def pop_until_fits(m: _Mark) -> None:
         while stack and not _can_contain(nodes[stack[-1]].mark, m):
@@ -483,7 +537,7 @@ def _build(marks: list[_Mark], rejected: set[int]) -> list[_Node]:
             pop_until_fits(m)
             if not stack:
                 continue  # only inside a numbered unit
-            push(m, children.get((stack[-1], m.style), 0) + 1)
+            push(m, 0)  # numbered below, once adoption has settled who its siblings are
             continue
         after_salutation = False
         k = m.ordinal
@@ -540,6 +594,9 @@ def _singleton_inline_lists(nodes: list[_Node]) -> set[int]:
 # ---------------------------------------------------------------- output
 
 
+_TITLE_MAX = 60
+
+
 def _title(text: str, m: _Mark, lines: _Lines, limit: int) -> str:
     """The lead clause or sentence after the marker, stopping at `limit` (the next unit)."""
     pos = m.pos + len(m.marker)
@@ -551,8 +608,11 @@ def _title(text: str, m: _Mark, lines: _Lines, limit: int) -> str:
         pos, end = lines.content[i + 1], lines.ends[i + 1]
     stop = _SENTENCE_END_RE.search(text, pos, min(end, max(limit, pos)))
     end = min(end, max(limit, pos))
-    title = text[pos:stop.start() if stop else end]
-    return title.strip(" \t\u3000：:，,、")
+    title = text[pos:stop.start() if stop else end].strip(" \t\u3000：:，,、")
+    if len(title) > _TITLE_MAX:  # a long first sentence: its lead clause
+        clause = re.split(r"[，,]", title, maxsplit=1)[0]
+        title = clause if len(clause) >= 4 else title
+    return title
 
 
 def _path_part(m: _Mark, ordinal: int) -> str:

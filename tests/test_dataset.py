@@ -133,3 +133,32 @@ def test_sql_command_prints_query_results(tmp_path, capsys):
     build([str(SEEDS)], str(out))
     assert main(["sql", "SELECT author, published FROM documents", "--out", str(out), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out) == {"author": "何立峰", "published": "2025-11-11"}
+
+
+def test_tasks_table_of_the_seed_through_the_build(tmp_path):
+    out = tmp_path / "datasets"
+    result = build([str(SEEDS)], str(out))
+    con = connect(out)
+    assert result.row_counts["tasks"] == con.execute("SELECT count(*) FROM tasks").fetchone()[0]
+    parts = con.execute("SELECT marker, kind FROM tasks WHERE depth = 1 ORDER BY start").fetchall()
+    assert parts == [("一、", "heading"), ("二、", "heading"), ("三、", "heading")]  # `### 一、…` headings
+    by_kind = dict(con.execute("SELECT kind, count(*) FROM tasks WHERE kind IN ('section', 'item') GROUP BY kind").fetchall())
+    assert by_kind == {"section": 14, "item": 20}
+    # "what the 4th point under part 二 says"
+    (title,) = con.execute("SELECT title FROM task_tree WHERE path = '二/（四）'").fetchone()
+    assert title == "建设强大国内市场是发展新质生产力的雄厚基础"
+    items = con.execute("SELECT path FROM tasks WHERE kind = 'item' AND path LIKE '二/（一）/%' ORDER BY start").fetchall()
+    assert [p for (p,) in items] == ["二/（一）/一是", "二/（一）/二是", "二/（一）/三是"]
+    bad = con.execute(
+        'SELECT count(*) FROM tasks t JOIN documents d USING (doc_id) WHERE substr(d.text, t.start + 1, t."end" - t.start) <> t.text'
+    ).fetchone()[0]
+    assert bad == 0
+
+
+def test_tasks_offsets_hold_across_the_corpus(full_build):
+    out, result = full_build
+    con = connect(out)
+    assert result.row_counts["tasks"] > 3000
+    texts = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
+    for doc_id, start, end, text, marker in con.execute('SELECT doc_id, start, "end", text, marker FROM tasks').fetchall():
+        assert texts[doc_id][start:end] == text and text.startswith(marker)
