@@ -78,8 +78,6 @@ def test_cleaning_never_changes_wording(corpus_docs, corpus):
     for d in docs:
         raw = raw_by_source[d.source]
         kept, original = _WS.sub("", d.text), _WS.sub("", raw)
-        if d.title and re.fullmatch(r"(\s*\S\s+)+\S\s*", raw.split("\n")[0]):
-            pass  # spaced-out title: still the same characters once spaces go
         assert original.startswith(kept), d.source
         checked += 1
     assert checked == 95
