@@ -26,7 +26,7 @@ import pyarrow.ipc as ipc
 import pipelines
 from pipelines.analyse import analyse_document
 from pipelines.dataset import Dataset
-from pipelines.ingest import FieldMap, discover, documents_from, iter_records
+from pipelines.ingest import FieldMap, discover, documents_from, iter_records, load_files
 from pipelines.records import Document, Rejection
 from pipelines.schemas import DERIVED_TABLES, SCHEMAS
 from pipelines.segment import make_nlp, userdict_paths
@@ -71,14 +71,10 @@ def collect(
     userdicts: Sequence[str] = (),
 ) -> Collected:
     files, rejected = discover(paths)
-    inputs = []
-    for path in files:
-        try:
-            inputs.append({"path": str(path), "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "bytes": path.stat().st_size})
-        except OSError as exc:
-            rejected.append(Rejection(str(path), f"cannot be read ({exc.strerror})"))
-    readable = [Path(i["path"]) for i in inputs]
-    docs, more = documents_from(iter_records(readable, FieldMap(fields)))
+    loaded, unreadable = load_files(files)
+    rejected += unreadable
+    inputs = [{"path": str(path), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} for path, data in loaded]
+    docs, more = documents_from(iter_records(loaded, FieldMap(fields)))
     rejected += more
     options = {"fields": dict(fields or {}), "userdicts": [str(p) for p in userdicts]}
     collected = Collected(docs, rejected, inputs, pipeline_version(userdicts), options)

@@ -19,7 +19,7 @@ from pipelines.ingest.metadata import extract_metadata
 from pipelines.ingest.readers import READERS, SUFFIXES, FieldMap, RawRecord
 from pipelines.records import Document, Rejection
 
-__all__ = ["discover", "read_documents", "documents_from", "to_document", "FieldMap"]
+__all__ = ["discover", "load_files", "iter_records", "read_documents", "documents_from", "to_document", "FieldMap"]
 
 
 # Files that describe a folder rather than hold a policy text. They are skipped
@@ -144,15 +144,22 @@ def to_document(raw: RawRecord) -> Document:
     )
 
 
-def iter_records(files: Iterable[Path], fields: FieldMap | None = None) -> Iterator[RawRecord | Rejection]:
-    fields = fields or FieldMap()
-    readers = READERS()
+def load_files(files: Iterable[Path]) -> tuple[list[tuple[Path, bytes]], list[Rejection]]:
+    """Read each file's bytes once; unreadable files become rejections."""
+    loaded, rejected = [], []
     for path in files:
         try:
-            data = path.read_bytes()
+            loaded.append((path, path.read_bytes()))
         except OSError as exc:
-            yield Rejection(str(path), f"cannot be read ({exc.strerror})")
-            continue
+            rejected.append(Rejection(str(path), f"cannot be read ({exc.strerror})"))
+    return loaded, rejected
+
+
+def iter_records(loaded: Iterable[tuple[Path, bytes]], fields: FieldMap | None = None) -> Iterator[RawRecord | Rejection]:
+    """Raw records (or rejections) from files already read by `load_files`."""
+    fields = fields or FieldMap()
+    readers = READERS()
+    for path, data in loaded:
         yield from readers[path.suffix.lower()](path, data, fields)
 
 
@@ -165,8 +172,9 @@ def read_documents(
     the later one is rejected as a duplicate, naming the first.
     """
     files, rejected = discover(paths)
-    docs, more = documents_from(iter_records(files, fields))
-    return docs, rejected + more
+    loaded, unreadable = load_files(files)
+    docs, more = documents_from(iter_records(loaded, fields))
+    return docs, rejected + unreadable + more
 
 
 def documents_from(items: Iterable[RawRecord | Rejection]) -> tuple[list[Document], list[Rejection]]:
