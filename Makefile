@@ -23,6 +23,8 @@ run: install
 	@$(BIN)/policytrace sql "SELECT pos, count(*) AS n FROM tokens GROUP BY pos ORDER BY n DESC LIMIT 5" --out $(OUT)
 	@echo '$$ policytrace sql "SELECT path, title FROM task_tree WHERE path LIKE '"'"'二/%'"'"' AND depth = 2"'
 	@$(BIN)/policytrace sql "SELECT path, title FROM task_tree WHERE path LIKE '二/%' AND depth = 2" --out $(OUT)
+	@echo '$$ policytrace sql "SELECT text, kind, value, unit, plenum, period_start, period_end FROM figures ORDER BY start"'
+	@$(BIN)/policytrace sql "SELECT text, kind, value, unit, plenum, period_start, period_end FROM figures ORDER BY start" --out $(OUT)
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -10,6 +10,7 @@ import pyarrow as pa
 from spacy.attrs import IDX
 from spacy.language import Language
 
+from pipelines.figures import extract_figures, figures_to_records
 from pipelines.records import Document
 from pipelines.schemas import SCHEMAS
 from pipelines.segment import split_sentences
@@ -17,10 +18,11 @@ from pipelines.tasks import extract_tasks, tasks_to_records
 
 
 def analyse_document(doc: Document, nlp: Language) -> dict[str, pa.Table]:
-    """Sentences, tokens and enumerated tasks of one document, as Arrow tables.
+    """Sentences, tokens, enumerated tasks and figures of one document, as Arrow tables.
 
     >>> from pipelines.segment import make_nlp
-    >>> from pipelines.records import Document
+    >>> from pipelines.figures import extract_figures, figures_to_records
+from pipelines.records import Document
     >>> d = Document(doc_id="x", text="发展新质生产力。要因地制宜！", source="-", encoding="utf-8", sha256="-")
     >>> t = analyse_document(d, make_nlp())
     >>> t["sentences"].column("text").to_pylist()
@@ -66,4 +68,6 @@ def analyse_document(doc: Document, nlp: Language) -> dict[str, pa.Table]:
     )
     task_rows = tasks_to_records(doc.doc_id, text, extract_tasks(text))
     tasks = pa.Table.from_pylist(task_rows, schema=SCHEMAS["tasks"]) if task_rows else SCHEMAS["tasks"].empty_table()
-    return {"sentences": sentences, "tokens": tokens, "tasks": tasks}
+    figure_rows = figures_to_records(doc.doc_id, extract_figures(text, doc.year), sent_starts.tolist())
+    figures = pa.Table.from_pylist(figure_rows, schema=SCHEMAS["figures"]) if figure_rows else SCHEMAS["figures"].empty_table()
+    return {"sentences": sentences, "tokens": tokens, "tasks": tasks, "figures": figures}

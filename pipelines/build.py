@@ -210,7 +210,7 @@ def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tu
         table = pa.concat_tables(parts) if parts else SCHEMAS[name].empty_table()
         # Batches finish in any order: sort rows back into document order.
         keys = pa.array([order[x] for x in table.column("doc_id").to_pylist()], pa.int32())
-        sort_col = {"tokens": "token_id", "tasks": "task_id"}.get(name, "sentence_id")
+        sort_col = {"tokens": "token_id", "tasks": "task_id", "figures": "figure_id"}.get(name, "sentence_id")
         table = table.append_column("__doc_order", keys).sort_by([("__doc_order", "ascending"), (sort_col, "ascending")]).drop_columns(["__doc_order"])
         tables[name] = table
     manifest = {

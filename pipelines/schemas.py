@@ -19,6 +19,7 @@ TABLE_DESCRIPTIONS = {
     "sentences": "Sentences, split on 。！？； and line breaks (closing quotes and brackets stay with their sentence).",
     "tokens": "Words from jieba's segmentation with jieba's POS tags; whitespace is not a token.",
     "tasks": "Enumerated units at every level (一、 / （一） / 一是 / 1. / ①, `——` bullets, unmarked lead-sentence paragraphs), nested.",
+    "figures": "Every figure: percentages, money, quantities, years, dates, periods, five-year plans, congresses and plenums, ranks; normalised, with qualifier, direction, target flag and the metric it measures.",
 }
 
 SCHEMAS: dict[str, pa.Schema] = {
@@ -68,7 +69,26 @@ SCHEMAS: dict[str, pa.Schema] = {
         _col("end", pa.int32(), "End offset: where the next sibling or an ancestor's next sibling begins.", False),
         _col("path", pa.string(), "Readable path (`二/（一）/一是`; `¶n` for the n-th lead, `—n` for the n-th bullet).", False),
     ]),
+    "figures": pa.schema([
+        _col("doc_id", pa.string(), "Document id.", False),
+        _col("figure_id", pa.int32(), "Order of the figure in the document, from 0.", False),
+        _col("sentence_id", pa.int32(), "Sentence the figure is in.", False),
+        _col("text", pa.string(), "The figure as written, with a qualifier written after it (`5%左右`, `1200万人以上`); `documents.text[start:end] == text`.", False),
+        _col("kind", pa.string(), "`percent`, `percentage_point`, `amount`, `quantity`, `year`, `date`, `period`, `plan_period`, `congress` or `rank`.", False),
+        _col("value", pa.float64(), "Normalised value: percent as written (18); money in base units (`1.3万亿元` -> 1.3e12); quantities in their unit (`1200万人` -> 1.2e7); the (first) year for years, dates and periods; the plan's number (`十五五` -> 15); the congress or 届 number (`二十届四中全会` -> 20); the rank (`第二位` -> 2). For ranges the lower bound.", False),
+        _col("value_high", pa.float64(), "Upper bound of a range (`6%－6.5%` -> 6.5); NULL otherwise."),
+        _col("unit", pa.string(), "`%`, `个百分点`, `元` (or `美元`, `欧元`, ...), or the counter of a quantity (`人`, `吨`, `千瓦`, `倍`, `年`); an implied counter for bare counts (`6600多万纳税人` -> `人`). NULL for years, dates, periods, plans, congresses and ranks."),
+        _col("qualifier", pa.string(), "`左右`, `以上`, `以下`, `以内`, `超过`, `不低于`, `约`, `近`, `逾` or `多` (`突破` -> `超过`, `将近` -> `近`, `不到` -> `以下`); NULL when none."),
+        _col("direction", pa.string(), "For a change: `增长` (also 上涨, 涨幅, 递增), `增加` (also 扩大, 比…多), `提高` (also 比…高), `下降` (also 减少, 回落), `降低`. NULL for levels (`提高到66.2%`) and for years, plans and congresses."),
+        _col("target", pa.bool_(), "TRUE for a planned or expected figure (预期目标, 拟, 力争, 将, 今年, a future year); FALSE for a result achieved; NULL for years, dates, periods, plans, congresses and durations."),
+        _col("subject", pa.string(), "The metric the figure measures, in simplified characters (`国内生产总值增长`, `城镇调查失业率`, `赤字率`, `地方政府专项债券比上年增加`); for congresses the body (`党的全国代表大会`, `党的中央委员会全会`, `全国人民代表大会`). NULL when none is found."),
+        _col("period_start", pa.date32(), "First day a year, date, period or plan covers (`十五五` -> 2026-01-01, `19世纪中叶` -> 1840-01-01)."),
+        _col("period_end", pa.date32(), "Last day it covers (`十五五` -> 2030-12-31); NULL when open-ended (`18世纪以来`)."),
+        _col("plenum", pa.int32(), "Plenum or session number: `二十届四中全会` -> 4, `十四届全国人大二次会议` -> 2; NULL otherwise."),
+        _col("start", pa.int32(), "Start offset in `documents.text`.", False),
+        _col("end", pa.int32(), "End offset; `documents.text[start:end] == text`.", False),
+    ]),
 }
 
 # Tables computed per document from its text alone (cacheable by doc_id).
-DERIVED_TABLES = ("sentences", "tokens", "tasks")
+DERIVED_TABLES = ("sentences", "tokens", "tasks", "figures")

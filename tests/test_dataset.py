@@ -162,3 +162,26 @@ def test_tasks_offsets_hold_across_the_corpus(full_build):
     texts = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
     for doc_id, start, end, text, marker in con.execute('SELECT doc_id, start, "end", text, marker FROM tasks').fetchall():
         assert texts[doc_id][start:end] == text and text.startswith(marker)
+
+
+def test_figures_table_through_the_build(full_build):
+    """Every figure row points at its own text and sentence, and the 2024
+    targets read back from DuckDB as a researcher would query them."""
+    out, result = full_build
+    con = connect(out)
+    assert result.row_counts["figures"] == con.execute("SELECT count(*) FROM figures").fetchone()[0] > 10000
+    assert con.execute(
+        'SELECT count(*) FROM figures f JOIN documents d USING (doc_id) WHERE substr(d.text, f.start + 1, f."end" - f.start) <> f.text'
+    ).fetchone()[0] == 0
+    assert con.execute(
+        'SELECT count(*) FROM figures f JOIN sentences s USING (doc_id, sentence_id) WHERE f.start < s.start OR f.start >= s."end"'
+    ).fetchone()[0] == 0
+    rows = con.execute(
+        "SELECT f.text, f.value, f.qualifier FROM figures f JOIN documents d USING (doc_id) "
+        "WHERE d.year = 2024 AND d.doc_type = 'government_work_report' AND f.target AND f.subject = '国内生产总值增长'"
+    ).fetchall()
+    assert rows == [("5%左右", 5.0, "左右")]
+    plan = con.execute(
+        "SELECT value, period_start::VARCHAR, period_end::VARCHAR FROM figures WHERE kind = 'plan_period' AND text = '十五五' LIMIT 1"
+    ).fetchone()
+    assert plan == (15.0, "2026-01-01", "2030-12-31")

@@ -1,0 +1,158 @@
+"""Figures: the seed, the 2024 report's targets and fiscal paragraphs, and the
+hand-labelled gold set (tests/data/figures_gold.jsonl, labelled by reading)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipelines.figures import extract_figures
+from tests.conftest import ROOT, SEED, doc_by_source
+
+DATA = Path(__file__).parent / "data"
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+
+def _gold():
+    return [json.loads(l) for l in (DATA / "figures_gold.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
+
+
+@pytest.fixture(scope="module")
+def seed_figures(corpus_docs):
+    doc = doc_by_source(corpus_docs[0], SEED.name)
+    return doc, extract_figures(doc.text, doc.year)
+
+
+def _find(figs, text):
+    return [f for f in figs if f.text == text]
+
+
+def test_seed_figures_have_the_right_kind_and_value(seed_figures):
+    _, figs = seed_figures
+    (f,) = _find(figs, "18%")
+    assert (f.kind, f.value, f.unit) == ("percent", 18, "%")
+    (f,) = _find(figs, "2024年")
+    assert (f.kind, f.value, f.period_start, f.period_end) == ("year", 2024, dt.date(2024, 1, 1), dt.date(2024, 12, 31))
+    (f,) = _find(figs, "第二位")
+    assert (f.kind, f.value) == ("rank", 2)
+    (f,) = _find(figs, "2025年11月11日")
+    assert (f.kind, f.period_start) == ("date", dt.date(2025, 11, 11))
+    plans = _find(figs, "十五五")
+    assert len(plans) == 2
+    assert {(f.kind, f.value, f.period_start, f.period_end) for f in plans} == {
+        ("plan_period", 15, dt.date(2026, 1, 1), dt.date(2030, 12, 31))}
+    (f,) = _find(figs, "第十五个五年规划")
+    assert (f.kind, f.value, f.period_start.year) == ("plan_period", 15, 2026)
+    (f,) = _find(figs, "18世纪60年代")
+    assert (f.kind, f.period_start, f.period_end) == ("period", dt.date(1760, 1, 1), dt.date(1769, 12, 31))
+    (f,) = _find(figs, "19世纪中叶")
+    assert (f.kind, f.value, f.period_end) == ("period", 1840, dt.date(1869, 12, 31))
+    (f,) = _find(figs, "20世纪60年代")
+    assert (f.kind, f.value, f.period_end) == ("period", 1960, dt.date(1969, 12, 31))
+    (f,) = _find(figs, "18世纪")
+    assert (f.kind, f.value, f.period_end) == ("period", 1700, None)  # 18世纪以来: open-ended
+    (f,) = _find(figs, "二十届四中全会")
+    assert (f.kind, f.value, f.plenum) == ("congress", 20, 4)
+    congresses = _find(figs, "十八大")
+    assert len(congresses) == 2 and all((f.kind, f.value, f.plenum) == ("congress", 18, None) for f in congresses)
+
+
+def test_seed_has_no_figure_inside_idioms_slogans_markers(seed_figures):
+    doc, figs = seed_figures
+    spans = [(f.start, f.end) for f in figs]
+    for word in ("四梁八柱", "一老一小", "两重", "新三样", "一盘棋", "从0到1", "第一生产力", "第一动力",
+                 "千行百业", "两个市场、两种资源", "第五代移动通信", "一哄而上"):
+        at = doc.text.index(word)
+        assert not any(a < at + len(word) and at < b for a, b in spans), word
+    for marker in ("一、", "（一）", "一是", "二是"):
+        at = doc.text.index(marker)
+        assert not any(a <= at < b for a, b in spans), marker
+    # Every figure in the seed, and nothing else: 14 in the hand-labelled set.
+    assert sorted(f.text for f in figs) == sorted(g["text"] for g in _gold() if g["doc"].startswith("seeds/"))
+
+
+def test_url_and_percent_encoding_are_not_figures():
+    raw = SEED.read_text(encoding="utf-8")
+    url = raw.index("https://tyd2000.github.io/posts/%E4")
+    figs = extract_figures(raw)
+    assert "%E4" in raw[url:]
+    assert not [f for f in figs if f.end > url]
+    assert not extract_figures("https://example.org/a/%E4%BD%95/2024/5%")
+
+
+@pytest.mark.parametrize("para", [74, 80])
+def test_2024_targets_and_fiscal_paragraphs(corpus_docs, para):
+    """Every figure of the 2024 report's targets paragraph (74) and fiscal
+    paragraph (80), with value, unit, qualifier, direction, target and subject."""
+    doc = doc_by_source(corpus_docs[0], "government_work_reports.jsonl:1")
+    lines = doc.text.split("\n")
+    start = sum(len(l) + 1 for l in lines[:para])
+    end = start + len(lines[para])
+    expected = [g for g in _gold() if g["doc"].endswith("jsonl:1") and start <= g["start"] < end]
+    assert len(expected) == {74: 6, 80: 8}[para]
+    got = [f for f in extract_figures(doc.text, doc.year) if start <= f.start < end]
+    assert [(f.text, f.kind, f.value, f.unit, f.qualifier, f.direction, f.target, f.subject) for f in got] == [
+        (g["text"], g["kind"], g["value"], g["unit"], g["qualifier"], g["direction"], g["target"], g["subject"]) for g in expected]
+
+
+def test_gold_set_precision_recall_and_values(corpus):
+    """The figures the hand-labelled set names (344, 8 documents, 1956–2025),
+    scored as `benchmarks/eval_figures.py` does: each kind >= 0.95."""
+    import eval_figures
+
+    r = eval_figures.evaluate(corpus)
+    for kind in set(r["tp"]) | set(r["fn"]) | set(r["fp"]):
+        found, gold = r["tp"][kind] + r["fp"][kind], r["tp"][kind] + r["fn"][kind]
+        assert r["tp"][kind] / found >= 0.95, (kind, "precision", r["errors"])
+        assert r["tp"][kind] / gold >= 0.95, (kind, "recall", r["errors"])
+        assert r["value_ok"][kind] / r["tp"][kind] >= 0.95, (kind, "value")
+    assert r["neg_hits"] == []
+
+
+@pytest.mark.parametrize("text,expected", [
+    # full-width digits and ％ (1997), comma-grouped yuan (1956)
+    ("物价涨幅要从１４．８％降到１０％左右", [("１４．８％", "percent", 14.8, None), ("１０％左右", "percent", 10, "左右")]),
+    ("本年收入合计２７，２０３，３１９，０００元", [("２７，２０３，３１９，０００元", "amount", 27203319000, None)]),
+    # Chinese numerals, 两, 百分之, traditional forms (1957)
+    ("一亿二千万农戶和五百多万个手工業者", [("一亿二千万", "quantity", 1.2e8, None), ("五百多万个", "quantity", 5e6, "多")]),
+    ("两次降低存款准备金率", [("两次", "quantity", 2, None)]),
+    ("比1956年将增长百分之四点五", [("1956年", "year", 1956, None), ("百分之四点五", "percent", 4.5, None)]),
+    # mixed forms, ranges, multiples, fractions
+    ("超长期特别国债1.3万亿元", [("1.3万亿元", "amount", 1.3e12, None)]),
+    ("国内生产总值增长6%－6.5%", [("6%－6.5%", "percent", 6, None)]),
+    ("用3至5年时间", [("3至5年", "quantity", 3, None)]),
+    ("比2010年翻一番", [("2010年", "year", 2010, None), ("翻一番", "quantity", 2, None)]),
+    ("增长1.5倍", [("1.5倍", "quantity", 1.5, None)]),
+    ("等于投资总额的三分之一", [("三分之一", "percent", 100 / 3, None)]),
+    ("惠及上千万家庭", [("上千万", "quantity", 1e7, "超过")]),
+    ("新增发电装机１５００多万千瓦", [("１５００多万千瓦", "quantity", 1.5e7, "多")]),
+])
+def test_written_forms(text, expected):
+    got = [(f.text, f.kind, f.value, f.qualifier) for f in extract_figures(text)]
+    assert [(t, k, pytest.approx(v), q) for t, k, v, q in expected] == got
+
+
+def test_congress_forms():
+    figs = extract_figures("全面贯彻党的十八大和十八届三中、四中、五中全会精神。在十四届全国人大三次会议上。中国共产党第八次全国代表大会。")
+    assert [(f.text, f.value, f.plenum) for f in figs] == [
+        ("十八大", 18, None), ("十八届三中", 18, 3), ("四中", 18, 4), ("五中全会", 18, 5),
+        ("十四届全国人大三次会议", 14, 3), ("中国共产党第八次全国代表大会", 8, None)]
+
+
+def test_plan_forms():
+    figs = extract_figures("“六五”期间，第一个五年计划，第六个五年计划，“十四五”时期")
+    assert [(f.text, f.value, f.period_start.year, f.period_end.year) for f in figs] == [
+        ("六五", 6, 1981, 1985), ("第一个五年计划", 1, 1953, 1957), ("第六个五年计划", 6, 1981, 1985), ("十四五", 14, 2021, 2025)]
+
+
+def test_module_examples_run():
+    import doctest
+
+    import pipelines.figures
+
+    result = doctest.testmod(pipelines.figures)
+    assert result.attempted >= 2 and result.failed == 0
