@@ -172,6 +172,7 @@ _PLENUMS = re.compile(rf"(?P<pre>第?(?P<n>{ORD})届(?:中央)?)(?P<list>(?:{ORD
 _SESSION = re.compile(
     rf"第?(?P<n>{ORD})届(?P<body>全国人民代表大会常务委员会|全国人大常委会|全国人民代表大会|全国人大|人民代表大会|人大|全国委员会|政协)?"
     rf"第?(?P<m>{ORD})次(?:[会會][议議]|全[体體][会會][议議])")
+_NPC_TERM = re.compile(rf"第?(?P<n>{ORD})届(?P<body>全国人民代表大会|全国人大|人大)(?![常第一二三四五六七八九十])")
 _DA = re.compile(rf"(?<![{CN_D}{CN_U}第])(?P<n>二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[七八九])大"
                  r"(?=以来|精神|报告|召开|开幕|闭幕|以后|之后|前后|后|上|提出|作出|确定|通过|部署|胜利|和|、|的|，|。)")
 _PLAN_N = re.compile(rf"第(?P<n>{ORD})个五年(?P<suf>规划纲要|规划|计划|計劃|計划|计劃)?")
@@ -179,13 +180,15 @@ _PLAN_SHORT = re.compile(rf"(?<![{CN_D}{CN_U}])(?P<n>十[一二三四五]|[一�
                          r"(?=”|\"|规划|计划|計劃|計划|时期|時期|期间|期間|末|初期|以来|开局)")
 _DATE = re.compile(rf"(?<![{DIG}])(?P<y>[{DIG}]{{4}}|[〇零○一二三四五六七八九]{{4}})年(?!代)"
                    rf"(?:(?P<m>[{DIG}]{{1,2}}|十[一二]?|[一二三四五六七八九])月(?:(?P<d>[{DIG}]{{1,2}}|[一二三]?十[一二三四五六七八九]?|[一二三四五六七八九])日)?)?")
+_YEAR_RANGE = re.compile(rf"(?<![{DIG}])(?P<a>[{DIG}]{{4}}|[〇零○一二三四五六七八九]{{4}})年?(?:到|至|－|—|–|-|~|～)(?P<b>[{DIG}]{{4}}|[〇零○一二三四五六七八九]{{4}})年(?![{DIG}度])")
 _REL_DATE = re.compile(rf"(?P<rel>去年|今年|明年|上年)(?P<m>[{DIG}]{{1,2}}|十[一二]?|[一二三四五六七八九])月"
                        rf"(?:(?P<d>[{DIG}]{{1,2}})日)?")
 _CENTURY = re.compile(rf"(?P<pre>上个?世纪|本世纪|新世纪)?(?:(?P<c>[{DIG}]{{1,2}}|[一二三四五六七八九十]{{1,3}})世纪)?"
                       rf"(?:(?P<dec>[{DIG}]0|[一二三四五六七八九]十)年代|(?P<part>中叶|中期|初期|初|末期|末|上半叶|下半叶|前期|后期))?")
-_FIRST_YEARS = re.compile(r"前(?P<n>[二三四])年|(?P<all>五年)合计")
+_FIRST_YEARS = re.compile(r"(?<![学提])前(?P<n>[二三四])年|(?P<all>五年)合计")
 _RANK = re.compile(rf"(?:(?<=[居列])|(?<=世界)|(?<=全球)|(?<=全国))第(?P<n>{ORD}|[{DIG}]+)(?![个次届代产动资线机])(?:位|名)?|第(?P<n2>{ORD}|[{DIG}]+)(?:位|名)")
 _FRACTION = re.compile(rf"(?P<den>{NUM_CN}|{NUM_AR})分之(?P<num>{NUM_CN}|{NUM_AR})")
+_SLASH = re.compile(rf"(?<![{DIG}/／.])(?P<num>[{DIG}]{{1,2}})[/／](?P<den>[{DIG}]{{1,2}})(?![{DIG}/／])")
 _HALF = re.compile(r"(?<![多另])一半")
 _DOUBLE = re.compile(r"翻(?P<n>一|两|二|三|四)?番")
 _NUMBER = re.compile(
@@ -193,8 +196,9 @@ _NUMBER = re.compile(
 _RANGE_SEP = re.compile(r"[－—\-–~～至到]")
 _COUNTER_NOUNS = (("纳税人", "人"), ("学生", "人"), ("人口", "人"), ("农民工", "人"), ("农民", "人"), ("职工", "人"),
                   ("群众", "人"), ("居民", "人"), ("工人", "人"), ("干部", "人"), ("员工", "人"), ("毕业生", "人"),
-                  ("儿童", "人"), ("老人", "人"), ("劳动力", "人"), ("家庭", "户"), ("农户", "户"), ("农戶", "户"),
-                  ("企业", "家"), ("经营主体", "家"), ("市场主体", "家"))
+                  ("儿童", "人"), ("老人", "人"), ("劳动力", "人"), ("医生", "人"), ("青年", "人"), ("教师", "人"),
+                  ("党员", "人"), ("士兵", "人"), ("贫困人口", "人"), ("家庭", "户"), ("农户", "户"), ("农戶", "户"),
+                  ("用户", "户"), ("企业", "家"), ("经营主体", "家"), ("市场主体", "家"))
 _PERSON_SUBJECT = re.compile("人口|人数|就业|人员|务工|学生|群众|职工|农民")
 
 
@@ -250,6 +254,11 @@ def _pass_congress(text: str, mask: bytearray, out: list) -> None:
             place = re.search(r"([\u4e00-\u9fff]{1,8}?(?:省|市|区|县|自治区|旗|州))$", text[max(0, m.start() - 10):m.start()])
             subject = (place.group(1) if place else "") + "人民代表大会"
         out.append(Figure(m.start(), m.end(), m.group(), "congress", float(ordinal(m["n"])), plenum=ordinal(m["m"]), subject=subject))
+    for m in _NPC_TERM.finditer(text):
+        if m["body"] == "人大" and not m.group().startswith("第") and text[m.end():m.end() + 1] in "代":
+            continue  # 十四届人大代表: a role, not the congress
+        if _claim(mask, m.start(), m.end()):
+            out.append(Figure(m.start(), m.end(), m.group(), "congress", float(ordinal(m["n"])), subject="全国人民代表大会"))
     for m in _DA.finditer(text):
         before = text[max(0, m.start() - 2):m.start()]
         after = text[m.end():m.end() + 2]
@@ -284,6 +293,10 @@ def _date_figure(m: re.Match, y: int) -> Figure:
 
 
 def _pass_dates(text: str, mask: bytearray, out: list, year: int | None) -> None:
+    for m in _YEAR_RANGE.finditer(text):
+        a, b = ordinal(m["a"]), ordinal(m["b"])
+        if a and b and 1000 <= a < b <= 2100 and _claim(mask, m.start(), m.end()):
+            out.append(Figure(m.start(), m.end(), m.group(), "period", float(a), period_start=_date(a), period_end=_date(b, 12, 31)))
     for m in _DATE.finditer(text):
         y = ordinal(m["y"])
         if y is None or not 1000 <= y <= 2100 or text[m.start() - 1:m.start()] in ("第",):
@@ -383,6 +396,10 @@ def _pass_fractions(text: str, mask: bytearray, out: list) -> None:
         end, q = _postfix(text, m.end())
         if _claim(mask, m.start(), end):
             out.append(Figure(m.start(), end, text[m.start():end], "percent", value, unit="%", qualifier=q or _prefix_qualifier(text, m.start())))
+    for m in _SLASH.finditer(text):
+        num, den = arabic_value(m["num"]), arabic_value(m["den"])
+        if den and 0 < num < den and _claim(mask, m.start(), m.end()):
+            out.append(Figure(m.start(), m.end(), m.group(), "percent", num / den * 100, unit="%"))
     for m in _HALF.finditer(text):
         end, q = _postfix(text, m.end())
         span_end = m.end() if text.startswith("稍多", m.end()) else end
@@ -428,7 +445,14 @@ def _scaled(num: str, value: float, factor: Decimal) -> float:
 
 
 def _counter_after(text: str, pos: int) -> str | None:
-    return next((c for noun, c in _COUNTER_NOUNS if text.startswith(noun, pos)), None)
+    """The counter implied by the noun after a bare count: `6600多万纳税人` -> 人,
+    `510万沼气用户` -> 户 (the noun may follow a short modifier)."""
+    phrase = re.match(r"[\u4e00-\u9fff]{0,6}", text[pos:pos + 6]).group()
+    for i in range(0, min(len(phrase), 4) + 1):
+        for noun, c in _COUNTER_NOUNS:
+            if phrase.startswith(noun, i):
+                return c
+    return None
 
 
 def _pass_numbers(text: str, mask: bytearray, out: list) -> None:
@@ -441,14 +465,19 @@ def _pass_numbers(text: str, mask: bytearray, out: list) -> None:
         prev = text[a - 1:a] if a else ""
         if prev == "第" or re.match(r"[A-Za-z0-9０-９.．]", prev or " "):
             continue
-        value = number_value(num)
+        scale = m["scale"]
+        arabic = bool(re.fullmatch(NUM_AR, num))
+        if scale and not arabic and scale in "千百":
+            continue
+        if scale and not arabic:
+            # `七亿七千多万`: the scale after 多 belongs to the numeral (7.7e8).
+            value = chinese_value(num + scale)
+        else:
+            value = number_value(num)
+            if value is not None and scale:
+                value = _scaled(num, value, lex["scales"].get(scale, Decimal(1)))
         if value is None:
             continue
-        scale = m["scale"]
-        if scale and not re.fullmatch(NUM_AR, num) and scale in "千百":
-            continue
-        if scale:
-            value = _scaled(num, value, lex["scales"].get(scale, Decimal(1)))
         more = "多" if (m["more1"] or m["more2"]) else None
         up = bool(m["up"]) and num[0] in "千百万亿"
         start = m.start() if up else a
@@ -494,7 +523,7 @@ def _pass_numbers(text: str, mask: bytearray, out: list) -> None:
             if written == "年":
                 if re.match(NUM_AR, num) and len(num) >= 3:
                     continue
-                if text.startswith("来", end) or text[end:end + 2] in ("计划", "规划", "計劃", "以来"):
+                if text.startswith("来", end) or text[end:end + 2] in ("计划", "规划", "計劃", "以来", "长远") or text[start - 1:start] == "这":
                     continue
                 if text[max(0, start - 2):start] == "过去" or (
                         re.search("(?:的|这)$", text[max(0, start - 1):start]) and text[end:end + 1] in BOUNDARY):
@@ -518,7 +547,9 @@ def _pass_numbers(text: str, mask: bytearray, out: list) -> None:
 
 _SENT_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_END = re.compile(r"[，,；;：:。！？!?、\n]")
-_TARGET_CUES = re.compile(r"预期目标|调控目标|目标(?:是|为|定为)|拟|力争|争取|预计|安排|确保|今年|明年|届时|将(?!近)")
+_TARGET_CUES = re.compile(r"预期目标|调控目标|目标(?:是|为|定为)|拟|力争|争取|确保|今年|明年|届时|将(?!近)")
+# A list of targets opened in the paragraph (or the line before): `主要预期目标是：…。…。`
+_TARGET_LIST = re.compile(r"(?:预期|调控|主要)目标(?:是|为)?[：:]|预期目标(?:是|为)")
 _TARGET_CLAUSE = re.compile(r"(?<![主需重只])要|需|应")
 _TIME_UNITS = {"年", "周年", "月", "天", "小时"}
 _ACHIEVED = re.compile(r"实际|已经|已|完成了|实现了|达到了|回落到")
@@ -615,9 +646,14 @@ def _annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
                 kw["direction"] = None
             else:
                 kw["direction"] = _direction(text, f, cstart)
+                if kw["direction"] is None and out and text[out[-1].end:f.start] in ("和", "、", "及", "与", "，"):
+                    kw["direction"] = out[-1].direction  # 分别增长6.5%、9.4%
             future = year is not None and any(
                 g.kind in ("year", "date") and g.value >= year and sstart <= g.start < sstart + len(sentence) for g in figs)
-            target = bool(_TARGET_CUES.search(sentence) or _TARGET_CLAUSE.search(clause) or future)
+            pstart = text.rfind("\n", 0, f.start) + 1
+            before_par = text[text.rfind("\n", 0, max(0, pstart - 1)) + 1:pstart].rstrip()
+            listed = bool(_TARGET_LIST.search(text[pstart:f.start]) or (before_par.endswith(("：", ":")) and _TARGET_LIST.search(before_par)))
+            target = bool(_TARGET_CUES.search(sentence) or _TARGET_CLAUSE.search(clause) or future or listed)
             if target and (_ACHIEVED.search(clause) or baseline):
                 target = False
             kw["target"] = None if f.unit in _TIME_UNITS else target
