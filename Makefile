@@ -25,6 +25,8 @@ run: install
 	@$(BIN)/policytrace sql "SELECT path, title FROM task_tree WHERE path LIKE '二/%' AND depth = 2" --out $(OUT)
 	@echo '$$ policytrace sql "SELECT text, kind, value, unit, plenum, period_start, period_end FROM figures ORDER BY start"'
 	@$(BIN)/policytrace sql "SELECT text, kind, value, unit, plenum, period_start, period_end FROM figures ORDER BY start" --out $(OUT)
+	@echo '$$ policytrace sql "SELECT label, count(*) AS mentions, count(DISTINCT normalized) AS names FROM entities GROUP BY label ORDER BY mentions DESC"'
+	@$(BIN)/policytrace sql "SELECT label, count(*) AS mentions, count(DISTINCT normalized) AS names FROM entities GROUP BY label ORDER BY mentions DESC" --out $(OUT)
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -10,18 +10,24 @@ import pyarrow as pa
 from spacy.attrs import IDX
 from spacy.language import Language
 
+from pipelines.entities import entities_to_records, extract_entities, place_of, quoted_terms
 from pipelines.figures import extract_figures, figures_to_records
+from pipelines.gazetteer import policy_terms
+from pipelines.terms import document_terms
 from pipelines.records import Document
 from pipelines.schemas import SCHEMAS
 from pipelines.segment import split_sentences
 from pipelines.tasks import extract_tasks, tasks_to_records
 
 
-def analyse_document(doc: Document, nlp: Language) -> dict[str, pa.Table]:
-    """Sentences, tokens, enumerated tasks and figures of one document, as Arrow tables.
+def analyse_document(doc: Document, nlp: Language, userdicts: tuple[str, ...] = ()) -> dict[str, pa.Table]:
+    """Sentences, tokens, enumerated tasks, figures, entities and terms of one document, as Arrow tables.
 
     >>> from pipelines.segment import make_nlp
-    >>> from pipelines.figures import extract_figures, figures_to_records
+    >>> from pipelines.entities import entities_to_records, extract_entities, place_of, quoted_terms
+from pipelines.figures import extract_figures, figures_to_records
+from pipelines.gazetteer import policy_terms
+from pipelines.terms import document_terms
 from pipelines.records import Document
     >>> d = Document(doc_id="x", text="发展新质生产力。要因地制宜！", source="-", encoding="utf-8", sha256="-")
     >>> t = analyse_document(d, make_nlp())
@@ -70,4 +76,15 @@ from pipelines.records import Document
     tasks = pa.Table.from_pylist(task_rows, schema=SCHEMAS["tasks"]) if task_rows else SCHEMAS["tasks"].empty_table()
     figure_rows = figures_to_records(doc.doc_id, extract_figures(text, doc.year), sent_starts.tolist())
     figures = pa.Table.from_pylist(figure_rows, schema=SCHEMAS["figures"]) if figure_rows else SCHEMAS["figures"].empty_table()
-    return {"sentences": sentences, "tokens": tokens, "tasks": tasks, "figures": figures}
+    ents = extract_entities(sdoc, doc.year, place_of(doc.issuer, doc.occasion, doc.title))
+    entity_rows = entities_to_records(doc.doc_id, ents, sent_starts.tolist())
+    term_rows = document_terms(doc.doc_id, text, kept_words, kept_tags, sentence_of.tolist(),
+                               [e.text for e in quoted_terms(text)], policy_terms(userdicts))
+    return {
+        "sentences": sentences, "tokens": tokens, "tasks": tasks, "figures": figures,
+        "entities": _table("entities", entity_rows), "terms": _table("terms", term_rows),
+    }
+
+
+def _table(name: str, rows: list[dict]) -> pa.Table:
+    return pa.Table.from_pylist(rows, schema=SCHEMAS[name]) if rows else SCHEMAS[name].empty_table()

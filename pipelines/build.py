@@ -25,6 +25,7 @@ import pyarrow.ipc as ipc
 
 import pipelines
 from pipelines.analyse import analyse_document
+from pipelines.terms import add_corpus_weights
 from pipelines.dataset import Dataset
 from pipelines.ingest import FieldMap, discover, documents_from, iter_records, load_files
 from pipelines.records import Document, Rejection
@@ -133,7 +134,7 @@ class BatchResult:
 
 def _analyse_uncached(docs: Sequence[Document], userdicts: tuple[str, ...]) -> list[dict[str, pa.Table]]:
     nlp = make_nlp(tuple(userdicts))
-    return [analyse_document(d, nlp) for d in docs]
+    return [analyse_document(d, nlp, tuple(userdicts)) for d in docs]
 
 
 def analyse_batch(
@@ -210,9 +211,13 @@ def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tu
         table = pa.concat_tables(parts) if parts else SCHEMAS[name].empty_table()
         # Batches finish in any order: sort rows back into document order.
         keys = pa.array([order[x] for x in table.column("doc_id").to_pylist()], pa.int32())
-        sort_col = {"tokens": "token_id", "tasks": "task_id", "figures": "figure_id"}.get(name, "sentence_id")
-        table = table.append_column("__doc_order", keys).sort_by([("__doc_order", "ascending"), (sort_col, "ascending")]).drop_columns(["__doc_order"])
+        within = {"tokens": [("token_id", "ascending")], "tasks": [("task_id", "ascending")],
+                  "figures": [("figure_id", "ascending")], "entities": [("entity_id", "ascending")],
+                  "terms": [("kind", "ascending"), ("count", "descending"), ("term", "ascending")]}.get(name, [("sentence_id", "ascending")])
+        table = table.append_column("__doc_order", keys).sort_by([("__doc_order", "ascending"), *within]).drop_columns(["__doc_order"])
         tables[name] = table
+    # TF-IDF depends on every document of the version, so it is computed here, not cached per document.
+    tables["terms"] = add_corpus_weights(tables["terms"], len(collected.docs))
     manifest = {
         "pipeline_version": collected.pipeline_version,
         "options": collected.options,

@@ -251,8 +251,10 @@ def _pass_congress(text: str, mask: bytearray, out: list) -> None:
         elif body in ("全国委员会", "政协"):
             subject = "中国人民政治协商会议全国委员会"
         else:
-            place = re.search(r"([\u4e00-\u9fff]{1,8}?(?:省|市|区|县|自治区|旗|州))$", text[max(0, m.start() - 10):m.start()])
-            subject = (place.group(1) if place else "") + "人民代表大会"
+            window = text[max(0, m.start() - 8):m.start()]
+            place = next((window[-k:] for k in range(3, len(window) + 1)
+                          if re.fullmatch(r"[\u4e00-\u9fff]{2,7}(?:省|市|区|县|旗|州)", window[-k:])), "")
+            subject = place + "人民代表大会"
         out.append(Figure(m.start(), m.end(), m.group(), "congress", float(ordinal(m["n"])), plenum=ordinal(m["m"]), subject=subject))
     for m in _NPC_TERM.finditer(text):
         if m["body"] == "人大" and not m.group().startswith("第") and text[m.end():m.end() + 1] in "代":

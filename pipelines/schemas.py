@@ -19,6 +19,8 @@ TABLE_DESCRIPTIONS = {
     "sentences": "Sentences, split on 。！？； and line breaks (closing quotes and brackets stay with their sentence).",
     "tokens": "Words from jieba's segmentation with jieba's POS tags; whitespace is not a token.",
     "tasks": "Enumerated units at every level (一、 / （一） / 一是 / 1. / ①, `——` bullets, unmarked lead-sentence paragraphs), nested.",
+    "entities": "Named entities: people, organisations, places, meetings and congresses, laws and documents, policy terms; with a normal form and the method that found them.",
+    "terms": "Per-document counts of content words, quoted terms, policy-dictionary terms and candidate new terms, with TF-IDF over the documents of the version.",
     "figures": "Every figure: percentages, money, quantities, years, dates, periods, five-year plans, congresses and plenums, ranks; normalised, with qualifier, direction, target flag and the metric it measures.",
 }
 
@@ -88,7 +90,27 @@ SCHEMAS: dict[str, pa.Schema] = {
         _col("start", pa.int32(), "Start offset in `documents.text`.", False),
         _col("end", pa.int32(), "End offset; `documents.text[start:end] == text`.", False),
     ]),
+    "entities": pa.schema([
+        _col("doc_id", pa.string(), "Document id.", False),
+        _col("entity_id", pa.int32(), "Order of the entity in the document, from 0.", False),
+        _col("sentence_id", pa.int32(), "Sentence the entity is in.", False),
+        _col("text", pa.string(), "The mention as written (titles and 《》 left out: `习近平`, `人民日报`); `documents.text[start:end] == text`.", False),
+        _col("label", pa.string(), "`PERSON`, `ORG`, `GPE`, `LOC`, `EVENT` (meetings, congresses, plenums), `LAW` (laws, plans, decisions, named documents) or `TERM` (policy concepts and slogans).", False),
+        _col("normalized", pa.string(), "One form for the variants: `我国` -> `中国`, `党中央` -> `中共中央`, `十八大` -> `中国共产党第十八次全国代表大会`, `毛主席` -> `毛泽东`, `我区` -> the document's district.", False),
+        _col("method", pa.string(), "What found it: `gazetteer` (the lists in pipelines/data/gazetteer/ and the policy dictionary), `pattern` (shapes: 《…》, X届X中全会, …委员会, a name before 同志), `quote` (a short term in quotation marks) or `pos` (jieba's ns/nt tag).", False),
+        _col("start", pa.int32(), "Start offset in `documents.text`.", False),
+        _col("end", pa.int32(), "End offset; `documents.text[start:end] == text`.", False),
+    ]),
+    "terms": pa.schema([
+        _col("doc_id", pa.string(), "Document id.", False),
+        _col("term", pa.string(), "The word or term.", False),
+        _col("kind", pa.string(), "`word` (content word, by POS), `quoted` (in quotation marks), `dictionary` (policy-dictionary or gazetteer term, counted as a substring) or `candidate` (a frequent word sequence the dictionary splits: review and add to a user dictionary).", False),
+        _col("pos", pa.string(), "jieba's POS tag, for kind `word`; NULL otherwise."),
+        _col("count", pa.int32(), "Occurrences in the document.", False),
+        _col("df", pa.int32(), "Documents of this version with the term (same kind)."),
+        _col("tfidf", pa.float64(), "count / content words of the document x (ln((1 + N) / (1 + df)) + 1), N = documents of this version."),
+    ]),
 }
 
 # Tables computed per document from its text alone (cacheable by doc_id).
-DERIVED_TABLES = ("sentences", "tokens", "tasks", "figures")
+DERIVED_TABLES = ("sentences", "tokens", "tasks", "figures", "entities", "terms")

@@ -167,7 +167,10 @@ class JiebaTokenizer:
 @spacy.registry.tokenizers("policytrace.JiebaTokenizer.v1")
 def create_jieba_tokenizer(userdicts: list[str] = []):  # noqa: B006 (spaCy config default)
     def make(nlp: Language) -> JiebaTokenizer:
-        entries = [e for p in userdict_paths(userdicts) for e in read_userdict(p)]
+        from pipelines.gazetteer import dictionary_entries
+
+        # Gazetteer names first, so that the user's dictionaries override them.
+        entries = dictionary_entries() + [e for p in userdict_paths(userdicts) for e in read_userdict(p)]
         return JiebaTokenizer(nlp.vocab, entries)
 
     return make
@@ -189,8 +192,12 @@ def policy_sentences(doc: Doc) -> Doc:
 
 @functools.lru_cache(maxsize=4)
 def make_nlp(userdicts: tuple[str, ...] = ()) -> Language:
-    """A blank Chinese spaCy pipeline with the jieba tokenizer and sentence splitter."""
+    """A blank Chinese spaCy pipeline: the jieba tokenizer, the sentence splitter
+    and the entity recogniser (`pipelines.entities`)."""
+    from pipelines import entities
+
     config = {"nlp": {"tokenizer": {"@tokenizers": "policytrace.JiebaTokenizer.v1", "userdicts": list(userdicts)}}}
     nlp = spacy.blank("zh", config=config)
     nlp.add_pipe("policy_sentences")
+    entities.add_to(nlp)
     return nlp

@@ -1,0 +1,114 @@
+"""Terms: per-document counts of content words, quoted terms, dictionary terms,
+and candidate new terms; TF-IDF over the documents of a dataset version.
+
+Kinds (the `kind` column):
+
+- `word`: content words by jieba POS (`n`, `nz`, `vn`, `v`, `a`, ...), two or
+  more Chinese characters; `pos` holds the tag.
+- `quoted`: terms in quotation marks found by the entity recogniser
+  (`新三样`, `两重`, `人工智能+`).
+- `dictionary`: entries of the policy dictionary (`pipelines/data/userdict.txt`
+  and the user's `--userdict` files) and the gazetteer's TERMs, counted as
+  substrings of the text, so `高质量发展` inside `推动高质量发展` counts.
+- `candidate`: frequent word sequences the dictionary splits (`数字 经济` ...):
+  2–4 adjacent content words, 4–10 characters, at least 3 times in the
+  document, not already a dictionary term; the longest sequence is kept when
+  a shorter one occurs no more often. Review them and add the good ones to a
+  user dictionary.
+
+`df` (documents of the version containing the term, same kind) and `tfidf`
+(`count / content words of the document * (ln((1 + N) / (1 + df)) + 1)`, N the
+documents of the version) are filled when a version is written, because they
+depend on every document in it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import pyarrow as pa
+
+CONTENT_POS = frozenset({"n", "nz", "vn", "v", "a", "an", "ad", "nt", "ns", "nr", "nrt", "j", "l", "i", "b", "ng", "vd"})
+EDGE_POS = frozenset({"n", "nz", "vn", "j", "nt", "ns", "an", "b", "l"})
+_CJK = re.compile(r"[\u4e00-\u9fff]+")
+MAX_CANDIDATES = 30
+
+
+def document_terms(
+    doc_id: str,
+    text: str,
+    words: Sequence[str],
+    tags: Sequence[str],
+    sentence_of: Sequence[int],
+    quoted: Iterable[str],
+    dictionary: Iterable[str],
+) -> list[dict]:
+    rows: list[dict] = []
+    word_counts = Counter((w, t) for w, t in zip(words, tags) if t in CONTENT_POS and len(w) >= 2 and _CJK.fullmatch(w))
+    rows += [_row(doc_id, w, "word", t, n) for (w, t), n in word_counts.most_common()]
+    rows += [_row(doc_id, w, "quoted", None, n) for w, n in Counter(quoted).most_common()]
+    dict_terms = sorted(set(dictionary))
+    counts = {t: text.count(t) for t in dict_terms}
+    rows += [_row(doc_id, t, "dictionary", None, n) for t, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n]
+    rows += [_row(doc_id, t, "candidate", None, n) for t, n in candidates(words, tags, sentence_of, set(dict_terms))]
+    return rows
+
+
+def _row(doc_id: str, term: str, kind: str, pos: str | None, count: int) -> dict:
+    return {"doc_id": doc_id, "term": term, "kind": kind, "pos": pos, "count": count, "df": None, "tfidf": None}
+
+
+def candidates(words: Sequence[str], tags: Sequence[str], sentence_of: Sequence[int], known: set[str]) -> list[tuple[str, int]]:
+    """Frequent word sequences that the dictionary splits, longest first among equals.
+
+    >>> w = ["数字", "经济", "发展", "。"] * 3
+    >>> t = ["n", "n", "vn", "x"] * 3
+    >>> candidates(w, t, [0] * 12, set())
+    [('数字经济发展', 3)]
+    """
+    grams: Counter[str] = Counter()
+    n_words = len(words)
+    for i in range(n_words):
+        if tags[i] not in EDGE_POS or not _CJK.fullmatch(words[i]):
+            continue
+        for n in (2, 3, 4):
+            j = i + n
+            if j > n_words or sentence_of[j - 1] != sentence_of[i]:
+                break
+            seq_words, seq_tags = words[i:j], tags[i:j]
+            if not all(t in CONTENT_POS and _CJK.fullmatch(w) for w, t in zip(seq_words, seq_tags)):
+                break
+            if seq_tags[-1] not in EDGE_POS:
+                continue
+            gram = "".join(seq_words)
+            if 4 <= len(gram) <= 10 and gram not in known:
+                grams[gram] += 1
+    frequent = {g: c for g, c in grams.items() if c >= 3}
+    # Drop a sequence contained in a longer one that occurs as often.
+    kept = [g for g, c in frequent.items() if not any(len(h) > len(g) and g in h and frequent[h] >= c for h in frequent)]
+    kept.sort(key=lambda g: (-frequent[g], -len(g), g))
+    return [(g, frequent[g]) for g in kept[:MAX_CANDIDATES]]
+
+
+def add_corpus_weights(table: pa.Table, n_docs: int) -> pa.Table:
+    """Fill `df` and `tfidf` over the documents of one version."""
+    if table.num_rows == 0:
+        return table
+    rows = table.to_pylist()
+    df: Counter[tuple[str, str]] = Counter((r["term"], r["kind"]) for r in rows)
+    words_in_doc: Counter[str] = Counter()
+    for r in rows:
+        if r["kind"] == "word":
+            words_in_doc[r["doc_id"]] += r["count"]
+    dfs, weights = [], []
+    for r in rows:
+        d = df[(r["term"], r["kind"])]
+        total = words_in_doc[r["doc_id"]] or 1
+        dfs.append(d)
+        weights.append(r["count"] / total * (math.log((1 + n_docs) / (1 + d)) + 1))
+    table = table.set_column(table.schema.get_field_index("df"), table.schema.field("df"), pa.array(dfs, pa.int32()))
+    return table.set_column(table.schema.get_field_index("tfidf"), table.schema.field("tfidf"), pa.array(weights, pa.float64()))
+
