@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-from spacy.attrs import IDX
+from spacy.attrs import IDX, TAG
 from spacy.language import Language
 
 from pipelines.entities import entities_to_records, extract_entities, place_of, quoted_terms
@@ -55,7 +55,8 @@ from pipelines.records import Document
     ends = np.append(starts[1:], len(text))
     words = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
     keep = np.fromiter((not w.isspace() for w in words), dtype=bool, count=len(words))
-    tags = [t.tag_ for t in sdoc]
+    strings = sdoc.vocab.strings
+    tags = [strings[h] for h in sdoc.to_array(TAG).tolist()]  # without making a Token per word
     starts, ends = starts[keep], ends[keep]
     kept_words = [w for w, k in zip(words, keep.tolist()) if k]
     kept_tags = [t for t, k in zip(tags, keep.tolist()) if k]

@@ -41,6 +41,9 @@ import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+from typing import NamedTuple
+
+from spacy.attrs import IDX, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -160,7 +163,36 @@ def _events(text: str) -> list[Entity]:
     return out
 
 
-def _token_bounds(doc: Doc) -> tuple[set[int], set[int], dict[int, int]]:
+class _Tok(NamedTuple):
+    i: int
+    idx: int
+    text: str
+    tag_: str
+
+
+class _View:
+    """The tokens of a Doc as plain tuples, made once: creating spaCy `Token`
+    objects over and over cost more than the whole recogniser."""
+
+    def __init__(self, doc: Doc):
+        self.text = doc.text
+        arr = doc.to_array([IDX, TAG])
+        strings = doc.vocab.strings
+        starts = arr[:, 0].tolist() if len(doc) else []
+        ends = starts[1:] + [len(self.text)]
+        self.toks = [_Tok(i, a, self.text[a:b], strings[int(t)]) for i, (a, b, t) in enumerate(zip(starts, ends, arr[:, 1].tolist() if len(doc) else []))]
+
+    def __getitem__(self, i: int) -> _Tok:
+        return self.toks[i]
+
+    def __iter__(self):
+        return iter(self.toks)
+
+    def __len__(self) -> int:
+        return len(self.toks)
+
+
+def _token_bounds(doc) -> tuple[set[int], set[int], dict[int, int]]:
     starts = {t.idx for t in doc}
     ends = {t.idx + len(t.text) for t in doc}
     index = {t.idx: t.i for t in doc}
@@ -316,7 +348,11 @@ def _listed_orgs(doc: Doc) -> list[Entity]:
             if sep != "、":
                 # the first item: keep its trailing proper/noun tokens only
                 ti = starts.get(j)
-                toks = [t for t in doc if j <= t.idx < k]
+                toks = []
+                if ti is not None:
+                    while ti < len(doc) and doc[ti].idx < k:
+                        toks.append(doc[ti])
+                        ti += 1
                 while toks and toks[0].tag_ not in _ORG_LEFT_TAGS | {"nrt", "nz"}:
                     toks = toks[1:]
                 if toks and len(toks) <= 3:
@@ -387,11 +423,12 @@ def policy_entities(doc: Doc) -> Doc:
         method, _, norm = ent.ent_id_.partition("|")
         cands.append(Entity(ent.start_char, ent.end_char, ent.text, ent.label_, norm or ent.text, method or "gazetteer"))
     named = [(c.start, c.end) for c in cands if c.label != "TERM"]
-    for c in _shape_candidates(doc):
+    view = _View(doc)
+    for c in _shape_candidates(view):
         if c.method == "quote" and any(c.start <= a and b <= c.end and (a, b) != (c.start, c.end) for a, b in named):
             continue  # “篡改毛主席的既定方针”: a quotation naming someone, not a term
         cands.append(c)
-    cands += _pos_candidates(doc)
+    cands += _pos_candidates(view)
     ents = resolve_overlaps(cands)
     # A bare title standing for a person (`学习了总书记重要讲话`), not one after a
     # name (`习近平总书记`); kept only if `resolve_in_context` can name the person.

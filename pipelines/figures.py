@@ -36,6 +36,7 @@ The lists a researcher may extend are data files in `pipelines/data/`:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -632,6 +633,8 @@ def _strip_subject(s: str, figs_inside: list[tuple[int, int]], offset: int) -> s
 
 def _annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
     figs.sort(key=lambda f: f.start)
+    # Starts of years and dates not before the document's year: a sentence naming one sets a target.
+    future_starts = [g.start for g in figs if year is not None and g.kind in ("year", "date") and g.value >= year]
     out: list[Figure] = []
     prev_subject: dict[int, str] = {}
     for f in figs:
@@ -650,8 +653,8 @@ def _annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
                 kw["direction"] = _direction(text, f, cstart)
                 if kw["direction"] is None and out and text[out[-1].end:f.start] in ("和", "、", "及", "与", "，"):
                     kw["direction"] = out[-1].direction  # 分别增长6.5%、9.4%
-            future = year is not None and any(
-                g.kind in ("year", "date") and g.value >= year and sstart <= g.start < sstart + len(sentence) for g in figs)
+            lo = bisect.bisect_left(future_starts, sstart)
+            future = lo < len(future_starts) and future_starts[lo] < sstart + len(sentence)
             pstart = text.rfind("\n", 0, f.start) + 1
             before_par = text[text.rfind("\n", 0, max(0, pstart - 1)) + 1:pstart].rstrip()
             listed = bool(_TARGET_LIST.search(text[pstart:f.start]) or (before_par.endswith(("：", ":")) and _TARGET_LIST.search(before_par)))
