@@ -21,8 +21,6 @@ the share of strict matches whose `normalized` agrees, and the counts by
 from __future__ import annotations
 
 import argparse
-import json
-import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -30,25 +28,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from goldsets import DATA, jsonl, passages_in, relative_source  # noqa: E402
 from pipelines.entities import extract_entities, place_of  # noqa: E402
 from pipelines.gazetteer import LABELS  # noqa: E402
 from pipelines.ingest import read_documents  # noqa: E402
 from pipelines.segment import make_nlp  # noqa: E402
-
-DATA = ROOT / "tests" / "data"
 GOAL_LABELS = ("PERSON", "ORG", "EVENT", "LAW")
-
-
-def relative_source(source: str) -> str:
-    m = re.search(r"(?:^|/)((?:corpus|seeds)/.*)$", source)
-    return m.group(1) if m else source
 
 
 def load_gold(which: str = "gold"):
     name = {"gold": "entities_gold", "heldout": "entities_heldout"}[which]
-    gold = [json.loads(l) for l in (DATA / f"{name}.jsonl").read_text(encoding="utf-8").splitlines() if l.strip()]
-    passages = [json.loads(l) for l in (DATA / f"{name}.md").read_text(encoding="utf-8").splitlines() if l.startswith('{"passage"')]
-    return gold, passages
+    return jsonl(DATA / f"{name}.jsonl"), passages_in(DATA / f"{name}.md")
 
 
 def evaluate(corpus: Path, which: str = "gold") -> dict:

@@ -19,41 +19,28 @@ negatives (`tests/data/figures_negatives.jsonl`) were wrongly extracted.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import re
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from goldsets import DATA, jsonl, passages_in, relative_source  # noqa: E402
 from pipelines.figures import KINDS, extract_figures  # noqa: E402
 from pipelines.ingest import read_documents  # noqa: E402
-
-DATA = ROOT / "tests" / "data"
-
-
-def relative_source(source: str) -> str:
-    """`/work/shared/corpus/hailaer/2016.txt` -> `corpus/hailaer/2016.txt`, as in the gold files."""
-    m = re.search(r"(?:^|/)((?:corpus|seeds)/.*)$", source)
-    return m.group(1) if m else source
-
-
-def _jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def load_gold(which: str = "gold"):
     """`gold`: the set the extractor was developed against; `heldout`: a second
-    hand-labelled set from other documents, never used to tune the rules."""
+    hand-labelled set from other documents, labelled later."""
     if which == "heldout":
-        return _jsonl(DATA / "figures_heldout.jsonl"), [], _jsonl(DATA / "figures_heldout_passages.jsonl")
-    gold = _jsonl(DATA / "figures_gold.jsonl")
-    negatives = _jsonl(DATA / "figures_negatives.jsonl")
-    passages = [json.loads(line) for line in (DATA / "README.md").read_text(encoding="utf-8").splitlines() if line.startswith('{"passage"')]
-    return gold, negatives, passages
+        return jsonl(DATA / "figures_heldout.jsonl"), [], jsonl(DATA / "figures_heldout_passages.jsonl")
+    return jsonl(DATA / "figures_gold.jsonl"), jsonl(DATA / "figures_negatives.jsonl"), passages_in(DATA / "README.md")
 
 
 def same_value(a, b) -> bool:

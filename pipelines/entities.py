@@ -141,10 +141,7 @@ def _cn(k: int) -> str:
 def _events(text: str) -> list[Entity]:
     """Congresses, plenums and sessions from the figures' patterns, as EVENTs;
     `十八届三中、四中、五中全会` (three figures) becomes one EVENT."""
-    mask = bytearray(len(text))
-    found: list[F.Figure] = []
-    F._pass_congress(text, mask, found)
-    found.sort(key=lambda f: f.start)
+    found = F.congresses(text)
     out: list[Entity] = []
     i = 0
     while i < len(found):
@@ -532,7 +529,7 @@ def resolve_in_context(ents: list[Entity], text: str, year: int | None, places: 
             norm = named_titles.get(e.text) or G.title_holder(e.text, year)
             if norm is None:
                 continue
-        norm = F._t2s(norm)  # normal forms in simplified characters (毛澤东 -> 毛泽东)
+        norm = F.simplified(norm)  # normal forms in simplified characters (毛澤东 -> 毛泽东)
         out.append(replace(e, normalized=norm) if norm != e.normalized else e)
     return out
 

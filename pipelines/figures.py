@@ -577,8 +577,9 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-def _t2s(s: str) -> str:
-    """Subjects are given in simplified characters, so 1957's `工業总产值` matches 2024's `工业总产值`."""
+def simplified(s: str) -> str:
+    """`s` in simplified characters (OpenCC t2s): subjects and entity normal forms
+    use them, so 1957's `工業总产值` matches 2024's `工业总产值`."""
     return _converter().convert(s) if s else s
 
 
@@ -628,7 +629,7 @@ def _strip_subject(s: str, figs_inside: list[tuple[int, int]], offset: int) -> s
         s = _TRAIL_STRIP.sub("", s)
         s = _LEVEL_VERB.sub("", s)
     s = _INNER_ADVERB.sub("", s)
-    return _t2s(s.strip(" 　“”\"（）()"))
+    return simplified(s.strip(" 　“”\"（）()"))
 
 
 def _annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
@@ -672,7 +673,7 @@ def _annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
                     subj = obj.group(1)
                 elif after:
                     subj = subj + after.group(1)
-            elif (not subj or lead or subj == _t2s(kw["direction"] or "")) and prev_subject.get(sstart):
+            elif (not subj or lead or subj == simplified(kw["direction"] or "")) and prev_subject.get(sstart):
                 base = prev_subject[sstart]
                 subj = base + (subj if subj and subj not in (base, "实际", "同比") else "")
             elif not subj:
@@ -700,7 +701,7 @@ def _fallback_subject(text: str, f: Figure, figs: list[Figure], sstart: int, cst
             if 2 <= len(prev) <= 20:
                 return prev
     after = re.match(r"[\u4e00-\u9fff]{2,12}?(?=[，,；;。、！？]|$)", text[f.end:f.end + 13])
-    return _t2s(after.group()) if after else None
+    return simplified(after.group()) if after else None
 
 
 def _clause_start_sentence(text: str, pos: int) -> int:
@@ -736,6 +737,13 @@ def extract_figures(text: str, year: int | None = None) -> list[Figure]:
     _pass_fractions(text, mask, figs)
     _pass_numbers(text, mask, figs)
     return _annotate(text, figs, year)
+
+
+def congresses(text: str) -> list[Figure]:
+    """Only the congresses, plenums and sessions of `text` (for the entity recogniser)."""
+    found: list[Figure] = []
+    _pass_congress(text, bytearray(len(text)), found)
+    return sorted(found, key=lambda f: f.start)
 
 
 def figures_to_records(doc_id: str, figures: list[Figure], sentence_starts) -> list[dict]:
