@@ -85,9 +85,13 @@ _ORDINAL_PREFIX = re.compile(r"(?:第[一二三四五六七八九十0-9０-９]{
 _INSTITUTION = re.compile(r"(?:中学|小学|幼儿园|学校|人民医院|医院|卫生院|卫生服务中心|养老院|酒店|商厦|购物广场|交易市场|交易中心|热电厂|电厂|培训中心|农村商业银行)")
 # Kinds of institution, not names: 乡村小规模学校, 职业学校, 城市合作银行.
 _INSTITUTION_GENERIC = frozenset("乡村 乡镇 城市 城乡 农村 高中 职业 寄宿制 小规模 民办 公办 重点 中小 各类 普通 基层 县级 公立 "
-                                 "综合 专科 国有 民营 合作 二手车".split())
+                                 "综合 专科 国有 民营 合作 二手车 高速 城区 主干 沿街 老旧 棚户 保障性 新建 现代 国家级 "
+                                 "省级 市级 特色 产业 工业 开发区 生态 文化 科技 物流 旧有".split())
 # Bare 人大 / 政协 naming the bodies that supervise a government.
 _PEOPLE_BODIES = re.compile(r"(?:区|市|县)?(?:人大|政协)(?=及其常委会|的法律监督|的民主监督|依法监督|民主监督|、政协|有力监督|的监督|和政协)")
+# Named places and facilities (LOC): streets, bridges, railways, airports, parks, sites, zones.
+_FACILITY = re.compile(r"(?:大街|大道|沿河路|快速路|铁路|大桥|桥|机场|航空港|客运总站|遗址公园|纪念园|公园|遗址|湿地|水源地|"
+                       r"物流园区|物流园|产业园|园区|住宅小区|小区|写字楼|古城|大剧院|文体馆|体育馆|博物馆|展览馆|组团)")
 _TOWN = re.compile(r"(?:镇|乡|街道|社区|苏木|嘎查)")
 _LISTED = re.compile(r"等(?:一批|一些|多家|[0-9０-９]+家)?[\u4e00-\u9fff]{0,6}?(?:企业|公司|酒店|商场|商业综合体|银行|集团|厂)")
 _NOT_NAME_END = re.compile(r"(?:生产线|工程|项目|基地|园区|产业|行业)$")
@@ -265,6 +269,7 @@ def _shape_candidates(doc: Doc) -> list[Entity]:
             out.append(Entity(m.start(), m.end(), m.group(), "ORG", norm, "pattern"))
     out += _suffix_names(doc, _INSTITUTION, "ORG", starts, ends, index, loose=True)
     out += _suffix_names(doc, _TOWN, "GPE", starts, ends, index, loose=True, max_tokens=1)
+    out += _suffix_names(doc, _FACILITY, "LOC", starts, ends, index, loose=True, max_tokens=3)
     out += _listed_orgs(doc)
     out += _gpe_prefixes(doc)
     out += quoted_terms(text)
