@@ -60,7 +60,7 @@ from pipelines.records import Document
     starts, ends = starts[keep], ends[keep]
     kept_words = [w for w, k in zip(words, keep.tolist()) if k]
     kept_tags = [t for t, k in zip(tags, keep.tolist()) if k]
-    sentence_of = np.searchsorted(sent_starts, starts, side="right") - 1
+    sentence_of = _sentence_ids(sent_starts, starts)
     tokens = pa.table(
         {
             "doc_id": pa.array([doc.doc_id] * len(kept_words), pa.string()),
@@ -75,16 +75,22 @@ from pipelines.records import Document
     )
     task_rows = tasks_to_records(doc.doc_id, text, extract_tasks(text))
     tasks = pa.Table.from_pylist(task_rows, schema=SCHEMAS["tasks"]) if task_rows else SCHEMAS["tasks"].empty_table()
-    figure_rows = figures_to_records(doc.doc_id, extract_figures(text, doc.year), sent_starts.tolist())
+    figs = extract_figures(text, doc.year)
+    figure_rows = figures_to_records(doc.doc_id, figs, _sentence_ids(sent_starts, [f.start for f in figs]).tolist())
     figures = pa.Table.from_pylist(figure_rows, schema=SCHEMAS["figures"]) if figure_rows else SCHEMAS["figures"].empty_table()
     ents = extract_entities(sdoc, doc.year, place_of(doc.issuer, doc.occasion, doc.title))
-    entity_rows = entities_to_records(doc.doc_id, ents, sent_starts.tolist())
+    entity_rows = entities_to_records(doc.doc_id, ents, _sentence_ids(sent_starts, [e.start for e in ents]).tolist())
     term_rows = document_terms(doc.doc_id, text, kept_words, kept_tags, sentence_of.tolist(),
                                [e.text for e in quoted_terms(text)], policy_terms(userdicts))
     return {
         "sentences": sentences, "tokens": tokens, "tasks": tasks, "figures": figures,
         "entities": _table("entities", entity_rows), "terms": _table("terms", term_rows),
     }
+
+
+def _sentence_ids(sent_starts: np.ndarray, offsets) -> np.ndarray:
+    """The sentence each offset falls in (sentences are sorted by start)."""
+    return np.maximum(np.searchsorted(sent_starts, np.asarray(offsets, dtype=np.int64), side="right") - 1, 0)
 
 
 def _table(name: str, rows: list[dict]) -> pa.Table:

@@ -114,7 +114,7 @@ _POS_STOP = frozenset("中华 华夏 东方 西方 南方 北方 中外 国内 �
                       "沿海 边疆 中原 江南 塞北 关内 关外".split())
 
 
-def _congress_name(f: F.Figure, text: str) -> str:
+def _congress_name(f: F.Figure) -> str:
     n, m = int(f.value), f.plenum
     written = f.text
     ordn = lambda k: "第" + _cn(k)  # noqa: E731
@@ -159,7 +159,7 @@ def _events(text: str) -> list[Entity]:
             norm = f"中国共产党第{_cn(int(f.value))}届中央委员会{plenums}全体会议"
             out.append(Entity(f.start, found[j].end, text[f.start:found[j].end], "EVENT", norm, "pattern"))
         else:
-            out.append(Entity(f.start, f.end, f.text, "EVENT", _congress_name(f, text), "pattern"))
+            out.append(Entity(f.start, f.end, f.text, "EVENT", _congress_name(f), "pattern"))
         i = j + 1
     return out
 
@@ -270,7 +270,7 @@ def _shape_candidates(doc: Doc) -> list[Entity]:
     out += _suffix_names(doc, _INSTITUTION, "ORG", starts, ends, index, loose=True)
     out += _suffix_names(doc, _TOWN, "GPE", starts, ends, index, loose=True, max_tokens=1)
     out += _suffix_names(doc, _FACILITY, "LOC", starts, ends, index, loose=True, max_tokens=3)
-    out += _listed_orgs(doc)
+    out += _listed_orgs(doc, index)
     out += _gpe_prefixes(doc)
     out += quoted_terms(text)
     return out
@@ -334,11 +334,11 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
     return out
 
 
-def _listed_orgs(doc: Doc) -> list[Entity]:
-    """`引进了大唐、华能新能源、华润等一批知名工业企业`: each listed name is an ORG."""
+def _listed_orgs(doc, starts: dict[int, int]) -> list[Entity]:
+    """`引进了大唐、华能新能源、华润等一批知名工业企业`: each listed name is an ORG.
+    `starts` maps a token's start offset to its index."""
     text = doc.text
     out = []
-    starts = {t.idx: t.i for t in doc}
     for m in _LISTED.finditer(text):
         k = m.start()
         while True:
@@ -466,7 +466,7 @@ def place_of(*fields: str | None) -> dict[str, str]:
     """The district, city, county and province a document speaks for, from its
     issuer, occasion or title (`海拉尔区人民政府` -> 海拉尔区, 呼伦贝尔市, 内蒙古自治区)."""
     places: dict[str, str] = {}
-    known = {n.text for n in G.names() if n.label == "GPE"}
+    known = _gpe_names()
     for field in fields:
         if not field:
             continue
@@ -547,11 +547,10 @@ def extract_entities(doc: Doc, year: int | None = None, places: dict[str, str] |
     return resolve_in_context(ents, doc.text, year, places or {})
 
 
-def entities_to_records(doc_id: str, ents: list[Entity], sentence_starts) -> list[dict]:
-    import bisect
-
+def entities_to_records(doc_id: str, ents: list[Entity], sentence_ids: list[int]) -> list[dict]:
+    """Rows of the `entities` table; `sentence_ids[i]` is the sentence of `ents[i]`."""
     return [
-        {"doc_id": doc_id, "entity_id": i, "sentence_id": max(0, bisect.bisect_right(sentence_starts, e.start) - 1),
+        {"doc_id": doc_id, "entity_id": i, "sentence_id": sid,
          "text": e.text, "label": e.label, "normalized": e.normalized, "method": e.method, "start": e.start, "end": e.end}
-        for i, e in enumerate(ents)
+        for i, (e, sid) in enumerate(zip(ents, sentence_ids))
     ]

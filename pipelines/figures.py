@@ -274,10 +274,8 @@ def _pass_congress(text: str, mask: bytearray, out: list) -> None:
 def _pass_plans(text: str, mask: bytearray, out: list) -> None:
     for rx in (_PLAN_N, _PLAN_SHORT):
         for m in rx.finditer(text):
-            if rx is _PLAN_SHORT:
-                quoted = text[m.start() - 1:m.start()] in "“\"" and text[m.end():m.end() + 1] in "”\""
-                if not quoted and text[m.end():m.end() + 1] in "”\"":
-                    continue
+            if rx is _PLAN_SHORT and text[m.end():m.end() + 1] in "”\"" and text[m.start() - 1:m.start()] not in "“\"":
+                continue  # the end of a longer quotation, not “十四五”
             n = ordinal(m["n"])
             if not n or not _claim(mask, m.start(), m.end()):
                 continue
@@ -541,8 +539,6 @@ def _pass_numbers(text: str, mask: bytearray, out: list) -> None:
         q = post or more or ("超过" if up else _prefix_qualifier(text, start))
         if not _claim(mask, start, end2):
             continue
-        if kind == "amount" and canon != "元" and canon not in ("美元", "欧元", "日元", "港元", "英镑", "卢布"):
-            canon = "元"
         out.append(Figure(start, end2, text[start:end2], kind, value, value_high=high, unit=canon, qualifier=q))
 
 
@@ -746,16 +742,14 @@ def congresses(text: str) -> list[Figure]:
     return sorted(found, key=lambda f: f.start)
 
 
-def figures_to_records(doc_id: str, figures: list[Figure], sentence_starts) -> list[dict]:
-    """Rows of the `figures` table; `sentence_starts` are the sorted start offsets of the document's sentences."""
-    import bisect
-
+def figures_to_records(doc_id: str, figures: list[Figure], sentence_ids: list[int]) -> list[dict]:
+    """Rows of the `figures` table; `sentence_ids[i]` is the sentence of `figures[i]`."""
     rows = []
-    for i, f in enumerate(figures):
+    for i, (f, sid) in enumerate(zip(figures, sentence_ids)):
         rows.append({
             "doc_id": doc_id,
             "figure_id": i,
-            "sentence_id": max(0, bisect.bisect_right(sentence_starts, f.start) - 1),
+            "sentence_id": sid,
             "text": f.text,
             "kind": f.kind,
             "value": f.value,

@@ -120,7 +120,7 @@ def title_holder(title: str, year: int | None) -> str | None:
 def dictionary_entries() -> list[DictEntry]:
     """Gazetteer names of three or more characters as segmentation-dictionary
     entries, so that a name is one token (`国家发展改革委`) the EntityRuler can match."""
-    return [DictEntry(n.text, None, TAG_OF_LABEL[n.label]) for n in names() if len(n.text) >= 3 and "{" not in n.text]
+    return [DictEntry(n.text, None, TAG_OF_LABEL[n.label]) for n in names() if len(n.text) >= 3]
 
 
 @lru_cache(maxsize=8)
