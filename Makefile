@@ -35,7 +35,7 @@ bench: install
 	$(BIN)/python benchmarks/build_speed.py
 
 docs: install
-	$(BIN)/python -m pipelines.dataset --docs
+	$(BIN)/python -m pipelines.store.docs
 
 clean:
 	rm -rf $(VENV) *.egg-info

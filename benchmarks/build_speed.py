@@ -27,14 +27,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import flows  # noqa: F401  (quiet Prefect settings)
+from pipelines.build import build
+from pipelines.ingest import read_documents
+from pipelines.lang.zh.segment import DEFAULT_USERDICT, Tagger, read_userdict
+from pipelines.qa.agreement import reference_tagger, spans
 
-import flows  # noqa: E402,F401  (quiet Prefect settings)
-from pipelines.agreement import _spans, reference_tagger  # noqa: E402
-from pipelines.build import build  # noqa: E402
-from pipelines.ingest import read_documents  # noqa: E402
-from pipelines.segment import DEFAULT_USERDICT, Tagger, read_userdict  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def peak_rss_mb() -> float:
@@ -62,11 +61,11 @@ def main() -> None:
     ours_out, t_rjieba = timed(lambda: [ours.tag(t) for t in texts])
     aligned = same = 0
     for (rw, rt), (ow, ot) in zip(ref_out, ours_out):
-        a, b = _spans(ow, ot), _spans(rw, rt)
+        a, b = spans(ow, ot), spans(rw, rt)
         common = a.keys() & b.keys()
         aligned += len(common)
         same += sum(a[k] == b[k] for k in common)
-    ref_tokens = sum(len(_spans(w, t)) for w, t in ref_out)
+    ref_tokens = sum(len(spans(w, t)) for w, t in ref_out)
 
     from flows.build import build_flow
 

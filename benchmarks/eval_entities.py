@@ -1,6 +1,6 @@
 """Score the entity recogniser against the hand-labelled gold set.
 
-    python benchmarks/eval_entities.py [--corpus ../shared/corpus] [--errors] [--label ORG]
+    .venv/bin/python benchmarks/eval_entities.py [--corpus ../shared/corpus] [--errors] [--label ORG]
 
 Two hand-labelled sets (`--set`, default both), labelled by reading the text:
 `tests/data/entities_gold.jsonl`, 596 mentions in 6 passages of 5 documents of
@@ -25,69 +25,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from goldsets import DATA, jsonl, passages_in, relative_source  # noqa: E402
-from pipelines.entities import extract_entities, place_of  # noqa: E402
-from pipelines.gazetteer import LABELS  # noqa: E402
-from pipelines.ingest import read_documents  # noqa: E402
-from pipelines.segment import make_nlp  # noqa: E402
-GOAL_LABELS = ("PERSON", "ORG", "EVENT", "LAW")
-
-
-def load_gold(which: str = "gold"):
-    name = {"gold": "entities_gold", "heldout": "entities_heldout"}[which]
-    return jsonl(DATA / f"{name}.jsonl"), passages_in(DATA / f"{name}.md")
-
-
-def evaluate(corpus: Path, which: str = "gold") -> dict:
-    gold, passages = load_gold(which)
-    docs, _ = read_documents([ROOT / "seeds", corpus])
-    by_source = {relative_source(d.source): d for d in docs}
-    nlp = make_nlp()
-    preds = {}
-    for src in {p["doc"] for p in passages}:
-        d = by_source[src]
-        preds[src] = extract_entities(nlp(d.text), d.year, place_of(d.issuer, d.occasion, d.title))
-    tp, fp, fn, lenient_tp, norm_ok, methods = Counter(), Counter(), Counter(), Counter(), Counter(), Counter()
-    errors = []
-    for p in passages:
-        src, text = p["doc"], by_source[p["doc"]].text
-        g_items = [g for g in gold if g["doc"] == src and g["passage"] == p["passage"]]
-        p_items = [e for e in preds[src] if p["char_start"] <= e.start < p["char_end"]]
-        g_keys = {(g["start"], g["end"], g["label"]): g for g in g_items}
-        p_keys = {(e.start, e.end, e.label): e for e in p_items}
-        for k, e in p_keys.items():
-            methods[(e.label, e.method, k in g_keys)] += 1
-            if k in g_keys:
-                tp[e.label] += 1
-                g = g_keys[k]
-                norm_ok[e.label] += e.normalized == g["normalized"]
-                if e.normalized != g["normalized"]:
-                    errors.append(("normalized", e.label, e.text, f"{e.normalized} != {g['normalized']}", ""))
-            else:
-                fp[e.label] += 1
-                over = [g for g in g_items if g["start"] < e.end and e.start < g["end"]]
-                hint = "; gold: " + ",".join(f"{g['text']}/{g['label']}" for g in over) if over else ""
-                errors.append(("spurious", e.label, e.text, e.method + hint, text[max(0, e.start - 10):e.end + 10].replace("\n", " ")))
-        for k, g in g_keys.items():
-            if k not in p_keys:
-                fn[g["label"]] += 1
-                over = [e for e in p_items if e.start < g["end"] and g["start"] < e.end]
-                hint = ",".join(f"{e.text}/{e.label}" for e in over)
-                errors.append(("missed", g["label"], g["text"], hint, g["context"].replace("\n", " ")))
-            if any(e.label == g["label"] and e.start < g["end"] and g["start"] < e.end for e in p_items):
-                lenient_tp[g["label"]] += 1
-    return {"tp": tp, "fp": fp, "fn": fn, "lenient": lenient_tp, "norm_ok": norm_ok, "methods": methods,
-            "errors": errors, "n_gold": len(gold), "n_docs": len({g["doc"] for g in gold}), "n_passages": len(passages)}
-
-
-def scores(r: dict, label: str) -> tuple[float, float]:
-    tp, fp, fn = r["tp"][label], r["fp"][label], r["fn"][label]
-    return (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
+from pipelines.extract.entities import LABELS
+from pipelines.qa.scoring import (
+    DATA,
+    GOAL_LABELS,
+    ROOT,
+    entity_scores,
+    evaluate_entities,
+)
 
 
 def report(r: dict, show_errors: bool, only: str | None) -> None:
@@ -96,7 +41,7 @@ def report(r: dict, show_errors: bool, only: str | None) -> None:
     for lab in LABELS:
         g = r["tp"][lab] + r["fn"][lab]
         f = r["tp"][lab] + r["fp"][lab]
-        p, rec = scores(r, lab)
+        p, rec = entity_scores(r, lab)
         goal = "  goal P>=0.90 R>=0.85" if lab in GOAL_LABELS else ""
         print(f"{lab:<8}{g:>6}{f:>7}{p:>8.3f}{rec:>8.3f}{(r['lenient'][lab] / g if g else 0):>8.3f}"
               f"{(r['norm_ok'][lab] / r['tp'][lab] if r['tp'][lab] else 0):>8.3f}{goal}")
@@ -131,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         if not (DATA / f"entities_{which}.jsonl").exists():
             continue
         print(f"=== {which} ===")
-        report(evaluate(args.corpus, which), args.errors, args.label)
+        report(evaluate_entities(args.corpus, which), args.errors, args.label)
         print()
     return 0
 

@@ -1,6 +1,6 @@
 """Score the figures extractor against the hand-labelled gold set.
 
-    python benchmarks/eval_figures.py [--corpus ../shared/corpus] [--errors]
+    .venv/bin/python benchmarks/eval_figures.py [--corpus ../shared/corpus] [--errors]
 
 Two hand-labelled sets (labelled by reading the text; see `tests/data/README.md`):
 `figures_gold.jsonl` (344 figures, 8 documents, 1956–2025), against which the
@@ -19,114 +19,12 @@ negatives (`tests/data/figures_negatives.jsonl`) were wrongly extracted.
 from __future__ import annotations
 
 import argparse
-import math
-import re
 import sys
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from goldsets import DATA, jsonl, passages_in, relative_source  # noqa: E402
-from pipelines.figures import KINDS, extract_figures  # noqa: E402
-from pipelines.ingest import read_documents  # noqa: E402
-
-
-def load_gold(which: str = "gold"):
-    """`gold`: the set the extractor was developed against; `heldout`: a second
-    hand-labelled set from other documents, labelled later."""
-    if which == "heldout":
-        return jsonl(DATA / "figures_heldout.jsonl"), [], jsonl(DATA / "figures_heldout_passages.jsonl")
-    return jsonl(DATA / "figures_gold.jsonl"), jsonl(DATA / "figures_negatives.jsonl"), passages_in(DATA / "README.md")
-
-
-def same_value(a, b) -> bool:
-    if a is None or b is None:
-        return a is None and b is None
-    return math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=0.01)
-
-
-def norm_subject(s: str | None) -> str:
-    return re.sub(r"比上年|比去年|同比|[的“”（）()]", "", s or "")
-
-
-def evaluate(corpus: Path, which: str = "gold") -> dict:
-    gold, negatives, passages = load_gold(which)
-    docs, _ = read_documents([ROOT / "seeds", corpus])
-    by_source = {relative_source(d.source): d for d in docs}
-    needed = {g["doc"] for g in gold} | {n["doc"] for n in negatives}
-    missing = needed - set(by_source)
-    if missing:
-        raise SystemExit(f"documents of the gold set not found under {corpus}: {sorted(missing)}")
-    preds = {src: extract_figures(by_source[src].text, by_source[src].year) for src in needed}
-
-    tp, fp, fn = Counter(), Counter(), Counter()
-    exact, value_ok = Counter(), Counter()
-    cols = Counter()
-    col_total = Counter()
-    errors = []
-    for p in passages:
-        src = p["doc"]
-        text = by_source[src].text
-        g_items = [g for g in gold if g["doc"] == src and g["passage"] == p["passage"]]
-        p_items = [f for f in preds[src] if p["char_start"] <= f.start < p["char_end"]]
-        used = set()
-        for g in g_items:
-            best, best_ov = None, 0
-            for i, f in enumerate(p_items):
-                if i in used or f.kind != g["kind"]:
-                    continue
-                ov = min(f.end, g["end"]) - max(f.start, g["start"])
-                if ov > best_ov:
-                    best, best_ov = i, ov
-            if best is None:
-                fn[g["kind"]] += 1
-                errors.append(("missed", src, g["text"], g["kind"], g["context"]))
-                continue
-            used.add(best)
-            f = p_items[best]
-            tp[g["kind"]] += 1
-            exact[g["kind"]] += (f.start, f.end) == (g["start"], g["end"])
-            ok = same_value(f.value, g["value"]) and same_value(f.value_high, g["value_high"])
-            value_ok[g["kind"]] += ok
-            if not ok:
-                errors.append(("value", src, g["text"], f"{f.value}/{f.value_high} != {g['value']}/{g['value_high']}", g["context"]))
-            checks = {
-                "unit": (f.unit, g["unit"]),
-                "qualifier": (f.qualifier, g["qualifier"]),
-                "direction": (f.direction, g["direction"]),
-                "target": (f.target, g["target"]),
-                "period_start": (f.period_start and f.period_start.isoformat(), g["period_start"]),
-                "period_end": (f.period_end and f.period_end.isoformat(), g["period_end"]),
-                "plenum": (f.plenum, g["plenum"]),
-            }
-            for col, (a, b) in checks.items():
-                col_total[col] += 1
-                cols[col] += a == b
-                if a != b:
-                    errors.append((col, src, g["text"], f"{a!r} != {b!r}", g["context"]))
-            if g["kind"] not in ("year", "date", "period", "plan_period", "congress"):
-                col_total["subject (exact)"] += 1
-                col_total["subject (normalised)"] += 1
-                cols["subject (exact)"] += f.subject == g["subject"]
-                cols["subject (normalised)"] += norm_subject(f.subject) == norm_subject(g["subject"])
-                if norm_subject(f.subject) != norm_subject(g["subject"]):
-                    errors.append(("subject", src, g["text"], f"{f.subject!r} != {g['subject']!r}", g["context"]))
-        for i, f in enumerate(p_items):
-            if i not in used:
-                fp[f.kind] += 1
-                errors.append(("spurious", src, f.text, f.kind, text[max(0, f.start - 12):f.end + 12].replace("\n", " ")))
-    neg_hits = []
-    for n in negatives:
-        for f in preds[n["doc"]]:
-            if f.start < n["end"] and n["start"] < f.end:
-                neg_hits.append((n["text"], n["why"], f.text, f.kind))
-    return {"tp": tp, "fp": fp, "fn": fn, "exact": exact, "value_ok": value_ok, "cols": cols,
-            "col_total": col_total, "errors": errors, "neg_hits": neg_hits, "n_neg": len(negatives),
-            "n_gold": len(gold), "n_docs": len({g['doc'] for g in gold})}
+from pipelines.extract.figures import KINDS
+from pipelines.qa.scoring import DATA, ROOT, evaluate_figures
 
 
 def ratio(a: int, b: int) -> str:
@@ -174,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         if which == "heldout" and not (DATA / "figures_heldout.jsonl").exists():
             continue
         print(f"=== {which} ===")
-        report(evaluate(args.corpus, which), args.errors)
+        report(evaluate_figures(args.corpus, which), args.errors)
         print()
     return 0
 

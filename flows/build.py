@@ -55,6 +55,9 @@ def summary_markdown(summary: dict) -> str:
         lines += [f"| `{r['source']}` | {r['reason']} |" for r in summary["rejected"]]
     else:
         lines.append("No input was rejected.")
+    if summary.get("skipped"):
+        lines += ["", "## Skipped files (no reader yet)", "", "| file | reason |", "|---|---|"]
+        lines += [f"| `{r['source']}` | {r['reason']} |" for r in summary["skipped"]]
     return "\n".join(lines)
 
 
@@ -74,6 +77,7 @@ def build_flow(
     summary = {
         "documents": len(collected.docs),
         "rejected": [{"source": r.source, "reason": r.reason} for r in collected.rejected],
+        "skipped": [{"source": r.source, "reason": r.reason} for r in collected.skipped],
         "pipeline_version": collected.pipeline_version,
         "analysed": 0,
         "from_cache": 0,
@@ -81,7 +85,7 @@ def build_flow(
     if collected.unchanged:
         manifest = steps.Dataset(out).manifest(collected.latest)
         logger.info("inputs and pipeline unchanged since version %s: no new version written", collected.latest)
-        summary.update(unchanged=True, version=collected.latest, parent_version=manifest["parent_version"], row_counts=manifest["row_counts"])
+        summary.update(unchanged=True, version=collected.latest, parent_version=manifest.parent_version, row_counts=manifest.row_counts)
     else:
         cores = os.cpu_count() or 1
         if workers is None:
@@ -111,8 +115,8 @@ def build_flow(
         version, manifest = write_version(collected, results, out)
         logger.info("wrote version %s", version)
         summary.update(
-            unchanged=False, version=version, parent_version=manifest["parent_version"], row_counts=manifest["row_counts"],
-            analysed=manifest["analysed"], from_cache=manifest["from_cache"],
+            unchanged=False, version=version, parent_version=manifest.parent_version, row_counts=manifest.row_counts,
+            analysed=manifest.analysed, from_cache=manifest.from_cache,
         )
     create_markdown_artifact(markdown=summary_markdown(summary), key="build-summary", description="policytrace build summary")
     return summary

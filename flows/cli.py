@@ -39,6 +39,10 @@ def print_summary(summary: dict, out: str) -> None:
             print(f"  {r['source']}: {r['reason']}")
     else:
         print("No input was rejected.")
+    if summary.get("skipped"):
+        print(f"Skipped {len(summary['skipped'])} file(s) that no reader takes:")
+        for r in summary["skipped"]:
+            print(f"  {r['source']}: {r['reason']}")
 
 
 def cmd_build(args) -> int:
@@ -53,8 +57,8 @@ def cmd_build(args) -> int:
 
 
 def cmd_sql(args) -> int:
-    from pipelines.dataset import DatasetError
-    from pipelines.query import connect
+    from pipelines.store.dataset import DatasetError
+    from pipelines.store.query import connect
 
     try:
         con = connect(args.out, args.version)

@@ -10,25 +10,20 @@ import pyarrow as pa
 from spacy.attrs import IDX, TAG
 from spacy.language import Language
 
-from pipelines.entities import entities_to_records, extract_entities, place_of, quoted_terms
-from pipelines.figures import extract_figures, figures_to_records
-from pipelines.gazetteer import policy_terms
-from pipelines.terms import document_terms
+from pipelines.extract.entities import extract_entities, place_of, quoted_terms
+from pipelines.extract.figures import extract_figures
+from pipelines.extract.gazetteer import policy_terms
+from pipelines.extract.tasks import extract_tasks
+from pipelines.extract.terms import document_terms
+from pipelines.lang.zh.segment import split_sentences
 from pipelines.records import Document
-from pipelines.schemas import SCHEMAS
-from pipelines.segment import split_sentences
-from pipelines.tasks import extract_tasks, tasks_to_records
+from pipelines.store.schemas import SCHEMAS, to_table
 
 
 def analyse_document(doc: Document, nlp: Language, userdicts: tuple[str, ...] = ()) -> dict[str, pa.Table]:
     """Sentences, tokens, enumerated tasks, figures, entities and terms of one document, as Arrow tables.
 
-    >>> from pipelines.segment import make_nlp
-    >>> from pipelines.entities import entities_to_records, extract_entities, place_of, quoted_terms
-from pipelines.figures import extract_figures, figures_to_records
-from pipelines.gazetteer import policy_terms
-from pipelines.terms import document_terms
-from pipelines.records import Document
+    >>> from pipelines.nlp import make_nlp
     >>> d = Document(doc_id="x", text="发展新质生产力。要因地制宜！", source="-", encoding="utf-8", sha256="-")
     >>> t = analyse_document(d, make_nlp())
     >>> t["sentences"].column("text").to_pylist()
@@ -73,25 +68,28 @@ from pipelines.records import Document
         },
         schema=SCHEMAS["tokens"],
     )
-    task_rows = tasks_to_records(doc.doc_id, text, extract_tasks(text))
-    tasks = pa.Table.from_pylist(task_rows, schema=SCHEMAS["tasks"]) if task_rows else SCHEMAS["tasks"].empty_table()
+    tasks = extract_tasks(text)
     figs = extract_figures(text, doc.year)
-    figure_rows = figures_to_records(doc.doc_id, figs, _sentence_ids(sent_starts, [f.start for f in figs]).tolist())
-    figures = pa.Table.from_pylist(figure_rows, schema=SCHEMAS["figures"]) if figure_rows else SCHEMAS["figures"].empty_table()
     ents = extract_entities(sdoc, doc.year, place_of(doc.issuer, doc.occasion, doc.title))
-    entity_rows = entities_to_records(doc.doc_id, ents, _sentence_ids(sent_starts, [e.start for e in ents]).tolist())
-    term_rows = document_terms(doc.doc_id, text, kept_words, kept_tags, sentence_of.tolist(),
-                               [e.text for e in quoted_terms(text)], policy_terms(userdicts))
+    terms = document_terms(text, kept_words, kept_tags, sentence_of.tolist(), [e.text for e in quoted_terms(text)], policy_terms(userdicts))
     return {
-        "sentences": sentences, "tokens": tokens, "tasks": tasks, "figures": figures,
-        "entities": _table("entities", entity_rows), "terms": _table("terms", term_rows),
+        "sentences": sentences,
+        "tokens": tokens,
+        "tasks": to_table(
+            "tasks", tasks, doc_id=doc.doc_id,
+            task_id=[f"{doc.doc_id}-{t.index:04d}" for t in tasks],
+            parent_id=[None if t.parent is None else f"{doc.doc_id}-{t.parent:04d}" for t in tasks],
+            text=[text[t.start:t.end] for t in tasks]),
+        "figures": to_table(
+            "figures", figs, doc_id=doc.doc_id, figure_id=range(len(figs)),
+            sentence_id=_sentence_ids(sent_starts, [f.start for f in figs]).tolist()),
+        "entities": to_table(
+            "entities", ents, doc_id=doc.doc_id, entity_id=range(len(ents)),
+            sentence_id=_sentence_ids(sent_starts, [e.start for e in ents]).tolist()),
+        "terms": to_table("terms", terms, doc_id=doc.doc_id, df=None, tfidf=None),
     }
 
 
 def _sentence_ids(sent_starts: np.ndarray, offsets) -> np.ndarray:
     """The sentence each offset falls in (sentences are sorted by start)."""
     return np.maximum(np.searchsorted(sent_starts, np.asarray(offsets, dtype=np.int64), side="right") - 1, 0)
-
-
-def _table(name: str, rows: list[dict]) -> pa.Table:
-    return pa.Table.from_pylist(rows, schema=SCHEMAS[name]) if rows else SCHEMAS[name].empty_table()

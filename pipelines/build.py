@@ -12,8 +12,6 @@ where it can); `commit` writes the version.
 from __future__ import annotations
 
 import hashlib
-import os
-import shutil
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,26 +19,47 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.ipc as ipc
 
 import pipelines
 from pipelines.analyse import analyse_document
-from pipelines.terms import add_corpus_weights
-from pipelines.dataset import Dataset
-from pipelines.ingest import FieldMap, discover, documents_from, iter_records, load_files
+from pipelines.extract.terms import add_corpus_weights
+from pipelines.ingest import (
+    FieldMap,
+    discover,
+    documents_from,
+    iter_records,
+    load_files,
+)
+from pipelines.lang.zh.segment import userdict_paths
+from pipelines.nlp import make_nlp
 from pipelines.records import Document, Rejection
-from pipelines.schemas import DERIVED_TABLES, SCHEMAS
-from pipelines.segment import make_nlp, userdict_paths
+from pipelines.store.cache import DocCache
+from pipelines.store.dataset import Dataset
+from pipelines.store.schemas import DERIVED_TABLES, SCHEMAS, SORT_KEYS, to_table
 
 PACKAGE_DIR = Path(pipelines.__file__).parent
+# What decides the rows of a version: the readers and cleaning, the language
+# machinery, the extractors and their data, the pipeline and the schemas.
+# Not the writer, the cache, the DuckDB views, the QA tools or the flows:
+# editing those never re-analyses a document.
+ANALYSIS_CODE = ("records.py", "ingest", "lang", "extract", "nlp.py", "analyse.py", "store/schemas.py", "data")
+
+
+def analysis_files() -> list[Path]:
+    """The files whose contents make up the pipeline version."""
+    out = []
+    for name in ANALYSIS_CODE:
+        path = PACKAGE_DIR / name
+        found = [path] if path.is_file() else path.rglob("*")
+        out += [p for p in found if p.is_file() and p.suffix in (".py", ".txt", ".tsv", ".jsonl") and "__pycache__" not in p.parts]
+    return sorted(out)
 
 
 def pipeline_version(userdicts: Sequence[str] = ()) -> str:
-    """`<package version>+<digest>` of the pipeline's code, data files and the
-    user dictionaries in use: any change to them re-processes documents."""
+    """`<package version>+<digest>` of the analysis code and data (`ANALYSIS_CODE`)
+    and of the user dictionaries in use: a change to them re-processes documents."""
     h = hashlib.sha256()
-    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in (".py", ".txt", ".tsv") and "__pycache__" not in p.parts)
-    for p in files:
+    for p in analysis_files():
         h.update(str(p.relative_to(PACKAGE_DIR)).encode())
         h.update(p.read_bytes())
     for p in userdict_paths(userdicts):
@@ -59,6 +78,7 @@ class Collected:
     options: dict
     unchanged: bool = False
     latest: str | None = None
+    skipped: list[Rejection] = field(default_factory=list)  # files under a folder that no reader takes
 
     @property
     def n_chars(self) -> int:
@@ -71,56 +91,24 @@ def collect(
     fields: dict[str, str] | None = None,
     userdicts: Sequence[str] = (),
 ) -> Collected:
-    files, rejected = discover(paths)
+    files, rejected, skipped = discover(paths)
     loaded, unreadable = load_files(files)
     rejected += unreadable
     inputs = [{"path": str(path), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} for path, data in loaded]
     docs, more = documents_from(iter_records(loaded, FieldMap(fields)))
     rejected += more
     options = {"fields": dict(fields or {}), "userdicts": [str(p) for p in userdicts]}
-    collected = Collected(docs, rejected, inputs, pipeline_version(userdicts), options)
+    collected = Collected(docs, rejected, inputs, pipeline_version(userdicts), options, skipped=skipped)
     dataset = Dataset(out)
     collected.latest = dataset.latest()
     if collected.latest is not None:
         prev = dataset.manifest(collected.latest)
         collected.unchanged = (
-            prev.get("pipeline_version") == collected.pipeline_version
-            and prev.get("options") == options
-            and [(i["path"], i["sha256"]) for i in prev.get("inputs", [])] == [(i["path"], i["sha256"]) for i in inputs]
+            prev.pipeline_version == collected.pipeline_version
+            and prev.options == options
+            and [(i["path"], i["sha256"]) for i in prev.inputs] == [(i["path"], i["sha256"]) for i in inputs]
         )
     return collected
-
-
-class DocCache:
-    """Derived tables per document, keyed by doc_id (a hash of the text) and
-    the pipeline version. Lives in `DIR/.cache/<pipeline version>/`."""
-
-    def __init__(self, out: str | os.PathLike, version: str):
-        self.root = Path(out) / ".cache" / version
-
-    def get(self, doc_id: str) -> dict[str, pa.Table] | None:
-        tables = {}
-        for name in DERIVED_TABLES:
-            path = self.root / f"{doc_id}.{name}.arrow"
-            if not path.exists():
-                return None
-            with ipc.open_file(path) as reader:
-                tables[name] = reader.read_all()
-        return tables
-
-    def put(self, doc_id: str, tables: dict[str, pa.Table]) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        for name, table in tables.items():
-            tmp = self.root / f"{doc_id}.{name}.arrow.tmp"
-            with ipc.new_file(tmp, table.schema) as writer:
-                writer.write_table(table)
-            os.replace(tmp, self.root / f"{doc_id}.{name}.arrow")
-
-    def prune(self) -> None:
-        """Drop caches of other pipeline versions: they can never be hit again."""
-        for other in self.root.parent.glob("*"):
-            if other != self.root:
-                shutil.rmtree(other, ignore_errors=True)
 
 
 @dataclass
@@ -182,11 +170,7 @@ def analyse_batch(
 
 
 def documents_table(docs: Sequence[Document]) -> pa.Table:
-    rows = {f.name: [] for f in SCHEMAS["documents"]}
-    for d in docs:
-        for name in rows:
-            rows[name].append(d.n_chars if name == "n_chars" else getattr(d, name))
-    return pa.table(rows, schema=SCHEMAS["documents"])
+    return to_table("documents", docs)
 
 
 def batches(docs: Sequence[Document], n: int) -> list[list[Document]]:
@@ -211,10 +195,7 @@ def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tu
         table = pa.concat_tables(parts) if parts else SCHEMAS[name].empty_table()
         # Batches finish in any order: sort rows back into document order.
         keys = pa.array([order[x] for x in table.column("doc_id").to_pylist()], pa.int32())
-        within = {"tokens": [("token_id", "ascending")], "tasks": [("task_id", "ascending")],
-                  "figures": [("figure_id", "ascending")], "entities": [("entity_id", "ascending")],
-                  "terms": [("kind", "ascending"), ("count", "descending"), ("term", "ascending")]}.get(name, [("sentence_id", "ascending")])
-        table = table.append_column("__doc_order", keys).sort_by([("__doc_order", "ascending"), *within]).drop_columns(["__doc_order"])
+        table = table.append_column("__doc_order", keys).sort_by([("__doc_order", "ascending"), *SORT_KEYS[name]]).drop_columns(["__doc_order"])
         tables[name] = table
     # TF-IDF depends on every document of the version, so it is computed here, not cached per document.
     tables["terms"] = add_corpus_weights(tables["terms"], len(collected.docs))
@@ -224,6 +205,7 @@ def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tu
         "inputs": collected.inputs,
         "documents": [{"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256, "title": d.title} for d in collected.docs],
         "rejected": [asdict(r) for r in collected.rejected],
+        "skipped": [asdict(r) for r in collected.skipped],
         "analysed": sum(r.analysed for r in results),
         "from_cache": sum(r.cached for r in results),
     }
@@ -244,6 +226,7 @@ class BuildResult:
     row_counts: dict[str, int] = field(default_factory=dict)
     analysed: int = 0
     from_cache: int = 0
+    skipped: list[Rejection] = field(default_factory=list)
 
 
 def build(
@@ -257,7 +240,8 @@ def build(
     collected = collect(paths, out, fields, userdicts)
     if collected.unchanged:
         m = Dataset(out).manifest(collected.latest)
-        return BuildResult(collected.latest, True, len(collected.docs), collected.rejected, m["row_counts"])
+        return BuildResult(collected.latest, True, len(collected.docs), collected.rejected, m.row_counts, skipped=collected.skipped)
     result = analyse_batch(collected.docs, out, collected.pipeline_version, userdicts, workers)
     version, manifest = commit(collected, [result], out)
-    return BuildResult(version, False, len(collected.docs), collected.rejected, manifest["row_counts"], result.analysed, result.cached)
+    return BuildResult(version, False, len(collected.docs), collected.rejected, manifest.row_counts, result.analysed, result.cached,
+                       collected.skipped)

@@ -21,6 +21,23 @@ def corpus() -> Path:
     return CORPUS
 
 
+def corpus_inventory(corpus: Path) -> tuple[int, list[str]]:
+    """What the corpus holds, counted from its files, not by the reader under
+    test: (documents: one per `.txt`/`.md` file and per non-blank `.jsonl`
+    line, README aside; the other files, which no reader takes yet)."""
+    n, other = 0, []
+    for f in sorted(corpus.rglob("*")):
+        if not f.is_file() or f.name.startswith("README"):
+            continue
+        if f.suffix == ".jsonl":
+            n += sum(1 for line in f.read_text(encoding="utf-8").splitlines() if line.strip())
+        elif f.suffix in (".txt", ".md"):
+            n += 1
+        else:
+            other.append(str(f))
+    return n, other
+
+
 @pytest.fixture(scope="session")
 def corpus_docs(corpus):
     from pipelines.ingest import read_documents
@@ -43,8 +60,9 @@ def full_build(corpus, tmp_path_factory):
 def prefect_harness(tmp_path_factory):
     """One temporary Prefect backend for every flow test (~10 s, paid once)."""
     os.environ["PREFECT_HOME"] = str(tmp_path_factory.mktemp("prefect-home"))
-    import flows  # noqa: F401
     from prefect.testing.utilities import prefect_test_harness
+
+    import flows  # noqa: F401
 
     with prefect_test_harness():
         yield

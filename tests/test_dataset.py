@@ -4,21 +4,26 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, SEED, SEEDS
+from conftest import ROOT, SEED, SEEDS, corpus_inventory
 
 from pipelines.build import build
-from pipelines.dataset import Dataset, render_data_dictionary
-from pipelines.query import connect
+from pipelines.store.dataset import Dataset
+from pipelines.store.docs import render_data_dictionary
+from pipelines.store.query import connect
 
 
-def test_full_build_has_95_documents_and_every_offset_is_exact(full_build):
+def test_full_build_reads_every_document_and_every_offset_is_exact(full_build, corpus):
     out, result = full_build
-    assert (result.documents, result.rejected, result.unchanged) == (95, [], False)
+    n_corpus, other = corpus_inventory(corpus)
+    assert (result.documents, result.rejected, result.unchanged) == (1 + n_corpus, [], False)
+    assert [r.source for r in result.skipped] == other  # HTML and CSV: no reader yet, listed by name
+    assert [s["source"] for s in Dataset(out).manifest().skipped] == other
     con = connect(out)
-    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 95
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 1 + n_corpus
     for table in ("sentences", "tokens"):
         bad = con.execute(
             f"SELECT count(*) FROM {table} t JOIN documents d USING (doc_id) "
@@ -54,7 +59,7 @@ def test_unchanged_rebuild_writes_nothing_and_a_new_document_writes_a_later_vers
     assert (second.documents, second.analysed, second.from_cache) == (2, 1, 1)  # the seed came from the cache
     ds = Dataset(out)
     assert ds.versions() == [first.version, second.version]
-    assert ds.manifest(second.version)["parent_version"] == first.version
+    assert ds.manifest(second.version).parent_version == first.version
     old = connect(out, version=first.version)
     assert old.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
     assert old.execute("SELECT count(*) FROM tokens").fetchone()[0] == first.row_counts["tokens"]
@@ -97,11 +102,15 @@ def test_manifest_lists_inputs_rejections_counts_and_versions(tmp_path):
     out = tmp_path / "datasets"
     result = build([str(tmp_path / "in")], str(out))
     m = Dataset(out).manifest()
-    assert [i["path"].rsplit("/", 1)[-1] for i in m["inputs"]] == ["blank.txt", "seed.txt"]
-    assert all(len(i["sha256"]) == 64 for i in m["inputs"])
-    assert m["rejected"] == [{"source": str(tmp_path / "in" / "blank.txt"), "reason": "empty file"}]
-    assert m["row_counts"] == result.row_counts and m["pipeline_version"].startswith("0.1.0+")
-    assert m["parent_version"] is None and m["version"] == result.version
+    assert [i["path"].rsplit("/", 1)[-1] for i in m.inputs] == ["blank.txt", "seed.txt"]
+    assert all(len(i["sha256"]) == 64 for i in m.inputs)
+    assert m.rejected == [{"source": str(tmp_path / "in" / "blank.txt"), "reason": "empty file"}]
+    assert m.row_counts == result.row_counts and m.pipeline_version.startswith("0.1.0+")
+    assert m.parent_version is None and m.version == result.version
+    assert (m.analysed, m.from_cache, m.skipped) == (1, 0, [])
+    raw = json.loads((out / "manifests" / f"{m.version}.json").read_text(encoding="utf-8"))
+    assert set(raw) == {"version", "parent_version", "created_at", "pipeline_version", "options", "inputs", "documents",
+                        "rejected", "row_counts", "analysed", "from_cache", "skipped"}
 
 
 def test_parquet_files_carry_column_descriptions(full_build):
@@ -116,14 +125,18 @@ def test_data_dictionary_in_datasets_readme_is_up_to_date():
     assert render_data_dictionary() in readme, "run `make docs` to regenerate datasets/README.md"
 
 
-def test_sql_errors_name_the_problem(tmp_path):
+def test_sql_errors_name_the_problem(tmp_path, capsys):
     from flows.cli import main
 
     assert main(["sql", "SELECT 1", "--out", str(tmp_path / "nothing")]) == 2
+    assert capsys.readouterr().err == f"policytrace sql: {tmp_path / 'nothing'} holds no dataset yet: run `policytrace build` first\n"
     out = tmp_path / "datasets"
-    build([str(SEEDS)], str(out))
+    version = build([str(SEEDS)], str(out)).version
     assert main(["sql", "SELECT nope FROM documents", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("policytrace sql: Binder Error: Referenced column \"nope\" not found in FROM clause!"), err
     assert main(["sql", "SELECT 1", "--out", str(out), "--version", "19990101T000000000000Z"]) == 2
+    assert capsys.readouterr().err == f"policytrace sql: version 19990101T000000000000Z is not in {out} (latest versions: {version})\n"
 
 
 def test_sql_command_prints_query_results(tmp_path, capsys):
@@ -158,7 +171,7 @@ def test_tasks_table_of_the_seed_through_the_build(tmp_path):
 def test_tasks_offsets_hold_across_the_corpus(full_build):
     out, result = full_build
     con = connect(out)
-    assert result.row_counts["tasks"] > 3000
+    assert result.row_counts["tasks"] == con.execute("SELECT count(*) FROM tasks").fetchone()[0] == 3376
     texts = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
     for doc_id, start, end, text, marker in con.execute('SELECT doc_id, start, "end", text, marker FROM tasks').fetchall():
         assert texts[doc_id][start:end] == text and text.startswith(marker)
@@ -169,7 +182,7 @@ def test_figures_table_through_the_build(full_build):
     targets read back from DuckDB as a researcher would query them."""
     out, result = full_build
     con = connect(out)
-    assert result.row_counts["figures"] == con.execute("SELECT count(*) FROM figures").fetchone()[0] > 10000
+    assert result.row_counts["figures"] == con.execute("SELECT count(*) FROM figures").fetchone()[0] == 11640
     assert con.execute(
         'SELECT count(*) FROM figures f JOIN documents d USING (doc_id) WHERE substr(d.text, f.start + 1, f."end" - f.start) <> f.text'
     ).fetchone()[0] == 0
@@ -185,3 +198,50 @@ def test_figures_table_through_the_build(full_build):
         "SELECT value, period_start::VARCHAR, period_end::VARCHAR FROM figures WHERE kind = 'plan_period' AND text = '十五五' LIMIT 1"
     ).fetchone()
     assert plan == (15.0, "2026-01-01", "2030-12-31")
+
+
+def test_pipeline_version_follows_what_changes_analysis_only(monkeypatch):
+    """Editing a DuckDB view or the writer re-analyses nothing; editing an
+    extractor or a data file re-analyses every document."""
+    import pipelines.build as steps
+
+    files = {str(p.relative_to(steps.PACKAGE_DIR)) for p in steps.analysis_files()}
+    assert {"extract/figures/passes.py", "data/figure_units.tsv", "data/gazetteer/organs.tsv", "lang/zh/numerals.py",
+            "ingest/clean.py", "store/schemas.py", "nlp.py", "analyse.py"} <= files
+    assert not files & {"store/query.py", "store/dataset.py", "store/cache.py", "store/docs.py", "build.py",
+                        "qa/structure.py", "qa/scoring.py"}
+    before = steps.pipeline_version()
+    real_read = Path.read_bytes
+
+    def edited(name):
+        return lambda self: real_read(self) + (b"\n# edited\n" if self.name == name else b"")
+
+    monkeypatch.setattr(Path, "read_bytes", edited("query.py"))
+    assert steps.pipeline_version() == before
+    monkeypatch.setattr(Path, "read_bytes", edited("figure_units.tsv"))
+    assert steps.pipeline_version() != before
+
+
+def test_the_writer_fsyncs_parts_and_manifest_before_latest(tmp_path, monkeypatch):
+    import os
+
+    synced, replaced = [], []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd):
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return real_fsync(fd)
+
+    def replace(src, dst):
+        replaced.append((str(dst), len(synced)))
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    out = tmp_path / "datasets"
+    result = build([str(SEEDS)], str(out))
+    (latest_at,) = [n for dst, n in replaced if dst == str(out / "LATEST")]
+    before_latest = synced[:latest_at]
+    for table in result.row_counts:
+        assert any(p.endswith(f"{table}/version={result.version}/part-0.parquet") for p in before_latest), table
+    assert str(out / "manifests" / f"{result.version}.json.tmp") in before_latest

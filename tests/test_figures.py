@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from pipelines.figures import extract_figures
-from tests.conftest import ROOT, SEED, doc_by_source
+from pipelines.extract.figures import extract_figures
+from pipelines.qa.scoring import evaluate_figures
+from tests.conftest import SEED, doc_by_source
 
 DATA = Path(__file__).parent / "data"
-sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 def _gold():
@@ -99,19 +98,34 @@ def test_2024_targets_and_fiscal_paragraphs(corpus_docs, para):
         (g["text"], g["kind"], g["value"], g["unit"], g["qualifier"], g["direction"], g["target"], g["subject"]) for g in expected]
 
 
-@pytest.mark.parametrize("which", ["gold", "heldout"])
-def test_gold_set_precision_recall_and_values(corpus, which):
-    """The figures the hand-labelled sets name (344 from 8 documents 1956–2025;
-    244 held out from 4 others), scored as `benchmarks/eval_figures.py` does:
-    each kind >= 0.95."""
-    import eval_figures
+# Measured with `.venv/bin/python benchmarks/eval_figures.py`: matches per kind
+# where not every figure matched (found but not gold, gold but not found), and
+# the right values and columns over all matches. A change may do better, not worse.
+MEASURED = {
+    "gold": {"matched": 344, "spurious": {}, "missed": {}, "value": 344,
+             "columns": {"unit": 344, "qualifier": 343, "direction": 340, "target": 339, "period_start": 344,
+                         "period_end": 344, "plenum": 344, "subject (exact)": 128, "subject (normalised)": 140}},
+    "heldout": {"matched": 242, "spurious": {"quantity": 1}, "missed": {"quantity": 2}, "value": 242,
+                "columns": {"unit": 242, "qualifier": 241, "direction": 242, "target": 230, "period_start": 242,
+                            "period_end": 242, "plenum": 242, "subject (exact)": 60, "subject (normalised)": 67}},
+}
 
-    r = eval_figures.evaluate(corpus, which)
-    for kind in set(r["tp"]) | set(r["fn"]) | set(r["fp"]):
-        found, gold = r["tp"][kind] + r["fp"][kind], r["tp"][kind] + r["fn"][kind]
-        assert r["tp"][kind] / found >= 0.95, (kind, "precision", r["errors"])
-        assert r["tp"][kind] / gold >= 0.95, (kind, "recall", r["errors"])
-        assert r["value_ok"][kind] / r["tp"][kind] >= 0.95, (kind, "value")
+
+@pytest.mark.parametrize("which", ["gold", "heldout"])
+def test_hand_labelled_sets_score_as_measured(corpus, which):
+    """The hand-labelled sets (344 figures from 8 documents 1956–2025; 244 held
+    out from 4 others): every kind, every value (`value` and `value_high`) and
+    every column the README reports, at least as measured."""
+    r = evaluate_figures(corpus, which)
+    m = MEASURED[which]
+    assert sum(r["tp"].values()) >= m["matched"], r["errors"]
+    for kind in set(r["tp"]) | set(r["fp"]) | set(r["fn"]):
+        assert r["fp"][kind] <= m["spurious"].get(kind, 0), (kind, "spurious", r["errors"])
+        assert r["fn"][kind] <= m["missed"].get(kind, 0), (kind, "missed", r["errors"])
+    assert sum(r["value_ok"].values()) >= m["value"]
+    shortfall = {col: (r["cols"][col], n) for col, n in m["columns"].items() if r["cols"][col] < n}
+    assert shortfall == {}
+    assert r["col_total"]["unit"] == sum(r["tp"].values())
     assert r["neg_hits"] == []
 
 
@@ -138,6 +152,17 @@ def test_written_forms(text, expected):
     assert [(t, k, pytest.approx(v), q) for t, k, v, q in expected] == got
 
 
+@pytest.mark.parametrize("text,low,high,unit", [
+    ("国内生产总值增长6%－6.5%", 6, 6.5, "%"),
+    ("用3至5年时间", 3, 5, "年"),
+    ("１９７９到１９８３年", 1979, None, None),  # a period: its years are in period_start/period_end
+    ("增长7.5%左右", 7.5, None, "%"),
+])
+def test_ranges_give_both_bounds(text, low, high, unit):
+    (f,) = [f for f in extract_figures(text)]
+    assert (f.value, f.value_high, f.unit) == (low, high, unit)
+
+
 def test_congress_forms():
     figs = extract_figures("全面贯彻党的十八大和十八届三中、四中、五中全会精神。在十四届全国人大三次会议上。中国共产党第八次全国代表大会。")
     assert [(f.text, f.value, f.plenum) for f in figs] == [
@@ -149,12 +174,3 @@ def test_plan_forms():
     figs = extract_figures("“六五”期间，第一个五年计划，第六个五年计划，“十四五”时期")
     assert [(f.text, f.value, f.period_start.year, f.period_end.year) for f in figs] == [
         ("六五", 6, 1981, 1985), ("第一个五年计划", 1, 1953, 1957), ("第六个五年计划", 6, 1981, 1985), ("十四五", 14, 2021, 2025)]
-
-
-def test_module_examples_run():
-    import doctest
-
-    import pipelines.figures
-
-    result = doctest.testmod(pipelines.figures)
-    assert result.attempted >= 2 and result.failed == 0

@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from conftest import SEEDS
 
-from pipelines.agreement import measure, reference_tokenizer
 from pipelines.analyse import analyse_document
+from pipelines.extract.gazetteer import policy_terms
 from pipelines.ingest import read_documents
-from pipelines.segment import DEFAULT_USERDICT, JiebaTokenizer, Tagger, make_nlp, read_userdict, split_sentences
+from pipelines.lang.zh.segment import (
+    DEFAULT_USERDICT,
+    JiebaTokenizer,
+    Tagger,
+    read_userdict,
+    split_sentences,
+)
+from pipelines.nlp import make_nlp
+from pipelines.qa.agreement import measure, reference_tokenizer
 
 
 def seed_doc():
@@ -42,11 +50,20 @@ def test_policy_dictionary_keeps_terms_whole_with_their_tags():
 
 
 def test_user_dictionary_from_the_environment(tmp_path, monkeypatch):
+    """The cached pipeline follows the dictionaries in force: set, edited, unset."""
+    text = "要因地制宜发展新质生产力"
+    before = make_nlp()
+    assert [t.text for t in before(text)] == ["要", "因地制宜", "发展", "新质生产力"]
     extra = tmp_path / "mine.txt"
     extra.write_text("# my terms\n因地制宜发展 nz\n", encoding="utf-8")
     monkeypatch.setenv("POLICYTRACE_USERDICT", str(extra))
-    nlp = make_nlp.__wrapped__()
-    assert "因地制宜发展" in [t.text for t in nlp("要因地制宜发展新质生产力")]
+    assert [t.text for t in make_nlp()(text)] == ["要", "因地制宜发展", "新质生产力"]
+    assert "因地制宜发展" in policy_terms()  # the terms table's dictionary follows too
+    extra.write_text("# my terms\n要因地制宜 l\n", encoding="utf-8")
+    assert [t.text for t in make_nlp()(text)] == ["要因地制宜", "发展", "新质生产力"]
+    assert "因地制宜发展" not in policy_terms() and "要因地制宜" in policy_terms()
+    monkeypatch.delenv("POLICYTRACE_USERDICT")
+    assert make_nlp() is before
 
 
 def test_one_doc_per_document_with_offsets_and_sentences():

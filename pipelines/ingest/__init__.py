@@ -27,26 +27,29 @@ __all__ = ["discover", "load_files", "iter_records", "read_documents", "document
 _FOLDER_DOC_RE = re.compile(r"^(README|CHANGELOG|LICENSE|LICENCE|CONTRIBUTING|NOTICE)(\.|$)", re.I)
 
 
-def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Rejection]]:
-    """Input files under `paths` (folders searched recursively), sorted.
+def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Rejection], list[Rejection]]:
+    """Input files under `paths` (folders searched recursively), sorted; then
+    rejections; then the files inside folders that no reader takes, each with
+    the reason, so that nothing is skipped silently.
 
     Hidden files and folder documentation (`README.md`, `LICENSE`, ...) are
-    skipped inside folders.
+    passed over inside folders.
 
-    A path that does not exist, or a file of a format we do not read, is
+    A path that does not exist, or a named file of a format we do not read, is
     returned as a rejection rather than raising.
     """
     found: list[Path] = []
     rejected: list[Rejection] = []
+    skipped: list[Rejection] = []
     for p in map(Path, paths):
         if p.is_dir():
-            found.extend(
-                f for f in sorted(p.rglob("*"))
-                if f.is_file()
-                and f.suffix.lower() in SUFFIXES
-                and not _FOLDER_DOC_RE.match(f.name)
-                and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
+            for f in sorted(p.rglob("*")):
+                if not f.is_file() or _FOLDER_DOC_RE.match(f.name) or any(part.startswith(".") for part in f.relative_to(p).parts):
+                    continue
+                if f.suffix.lower() in SUFFIXES:
+                    found.append(f)
+                else:
+                    skipped.append(Rejection(str(f), f"no reader for {f.suffix or 'files without a suffix'} yet: policytrace reads {', '.join(SUFFIXES)}"))
         elif p.is_file():
             if p.suffix.lower() in SUFFIXES:
                 found.append(p)
@@ -55,7 +58,7 @@ def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Rejec
         else:
             rejected.append(Rejection(str(p), "no such file or folder"))
     unique = list(dict.fromkeys(found))
-    return unique, rejected
+    return unique, rejected, skipped
 
 
 def _as_date(value) -> dt.date | None:
@@ -158,7 +161,7 @@ def load_files(files: Iterable[Path]) -> tuple[list[tuple[Path, bytes]], list[Re
 def iter_records(loaded: Iterable[tuple[Path, bytes]], fields: FieldMap | None = None) -> Iterator[RawRecord | Rejection]:
     """Raw records (or rejections) from files already read by `load_files`."""
     fields = fields or FieldMap()
-    readers = READERS()
+    readers = READERS
     for path, data in loaded:
         yield from readers[path.suffix.lower()](path, data, fields)
 
@@ -171,7 +174,7 @@ def read_documents(
     Two inputs with the same cleaned text are one document (same `doc_id`);
     the later one is rejected as a duplicate, naming the first.
     """
-    files, rejected = discover(paths)
+    files, rejected, _ = discover(paths)
     loaded, unreadable = load_files(files)
     docs, more = documents_from(iter_records(loaded, fields))
     return docs, rejected + unreadable + more

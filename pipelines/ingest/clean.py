@@ -11,19 +11,20 @@ from __future__ import annotations
 
 import re
 
+from pipelines.lang.zh.script import HAN
+
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _ZW_RE = re.compile(f"[{_ZERO_WIDTH}]")
 # A line holding nothing but zero-width characters is an artefact, not a
 # paragraph break: drop it with its line break.
 _ZW_LINE_RE = re.compile(f"\n[{_ZERO_WIDTH}]+(?=\n)")
 
-_HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # A spaced-out line: single Han characters separated by blanks, nothing else.
-_SPACED_LINE_RE = re.compile(rf"^([ \t\u3000]*)([{_HAN}](?:[ \t\u3000]+[{_HAN}])+)([ \t\u3000]*)$", re.M)
+_SPACED_LINE_RE = re.compile(rf"^([ \t\u3000]*)([{HAN}](?:[ \t\u3000]+[{HAN}])+)([ \t\u3000]*)$", re.M)
 _BLANKS_RE = re.compile(r"[ \t\u3000]+")
 
 # Characters that may sit on either side of a soft break inside a sentence.
-_TEXT_CHAR = re.compile(rf"[{_HAN}0-9０-９A-Za-zＡ-Ｚａ-ｚ，、：；。！？“”‘’《》（）()%％]")
+_TEXT_CHAR = re.compile(rf"[{HAN}0-9０-９A-Za-zＡ-Ｚａ-ｚ，、：；。！？“”‘’《》（）()%％]")
 _STRUCTURAL_START = re.compile(
     r"^(?:#|>|[-*+] |\||```|——|—|-{2,}|={3,}"
     r"|[（(][一二三四五六七八九十百\d０-９]+[）)]"

@@ -13,6 +13,7 @@ import re
 
 from charset_normalizer import from_bytes
 
+from pipelines.lang.zh.script import HAN
 from pipelines.records import InputError
 
 _BOMS = (
@@ -25,7 +26,7 @@ _BOMS = (
 
 # Characters we expect in a readable document: CJK, ASCII letters and digits,
 # whitespace and common punctuation. Used to judge a non-UTF-8 decode.
-_READABLE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\w\s\"'“”‘’.,;:!?()\-—%/]")
+_READABLE = re.compile(rf"[{HAN}\u3000-\u303f\uff00-\uffef\w\s\"'“”‘’.,;:!?()\-—%/]")
 
 
 def _readable_ratio(text: str) -> float:

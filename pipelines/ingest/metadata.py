@@ -17,11 +17,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from pipelines.lang.zh.script import HAN
+
 _HEAD_CHARS = 600  # header metadata sits in the first lines of a document
 
 _HEADING_RE = re.compile(r"^#\s+(?P<title>.+?)\s*#*\s*$", re.M)
 _EXCERPT_RE = re.compile(r"^>\s*本文(?:节选|摘编|选)?(?:自|来源[于：:]?|刊载于|原载)\s*(?P<pub>《[^》]+》|[^\s\d]+?)\s*(?:(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日)?", re.M)
-_AUTHOR_QUOTE_RE = re.compile(r"^>\s*作者[：:\s]*(?P<name>[\u4e00-\u9fff·]{2,8})\s*$", re.M)
+_AUTHOR_QUOTE_RE = re.compile(rf"^>\s*作者[：:\s]*(?P<name>[{HAN}·]{{2,8}})\s*$", re.M)
 _OCCASION_RE = re.compile(
     r"^[ \t\u3000]*(?:[—–－-]{1,4}[ \t\u3000]*)?(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日\s*在(?P<occasion>[^\n]{2,60}?)上[ \t\u3000]*$",
     re.M,
@@ -30,10 +32,10 @@ _OCCASION_NODATE_RE = re.compile(r"^[ \t\u3000]*[—–－-]{1,4}[ \t\u3000]*在
 _BRACKET_DATE_RE = re.compile(r"^[ \t\u3000]*[（(](?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?P<rest>[^\n）)]*)[）)][ \t\u3000]*$", re.M)
 _ROLES = r"代?总理|代?省长|代?市长|代?区长|代?县长|代?州长|代?旗长|代?主席"
 _SPEAKER_RE = re.compile(
-    rf"^[ \t\u3000]*(?P<issuer>(?:[\u4e00-\u9fff]{{0,16}}(?:国务院|人民政府|委员会))?)(?P<role>{_ROLES})[ \t\u3000]*\n?[ \t\u3000]*(?P<name>[\u4e00-\u9fff]{{2,4}})[ \t\u3000]*$",
+    rf"^[ \t\u3000]*(?P<issuer>(?:[{HAN}]{{0,16}}(?:国务院|人民政府|委员会))?)(?P<role>{_ROLES})[ \t\u3000]*\n?[ \t\u3000]*(?P<name>[{HAN}]{{2,4}})[ \t\u3000]*$",
     re.M,
 )
-_NAME_LINE_RE = re.compile(r"^[ \t\u3000]*(?P<name>[\u4e00-\u9fff]{2,4})[ \t\u3000]*$", re.M)
+_NAME_LINE_RE = re.compile(rf"^[ \t\u3000]*(?P<name>[{HAN}]{{2,4}})[ \t\u3000]*$", re.M)
 
 # Footers: a rule followed by a blockquote naming a reposter and a URL.
 _REPOST_FOOTER_RE = re.compile(

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from pipelines.ingest.encoding import decode_bytes
-from pipelines.ingest.readers import FieldMap, RawRecord
+from pipelines.ingest.readers.base import FieldMap, RawRecord
 from pipelines.records import InputError, Rejection
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.ingest.encoding import decode_bytes
-from pipelines.ingest.readers import FieldMap, RawRecord
+from pipelines.ingest.readers.base import FieldMap, RawRecord
 from pipelines.records import InputError, Rejection
 
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipelines.segment import DictEntry, Tagger
+from pipelines.lang.zh.segment import DictEntry, Tagger
 
 
 @dataclass
@@ -28,7 +28,7 @@ class Agreement:
         return self.same_tag / max(self.aligned, 1)
 
 
-def _spans(words: Iterable[str], tags: Iterable[str]) -> dict[tuple[int, int], str]:
+def spans(words: Iterable[str], tags: Iterable[str]) -> dict[tuple[int, int], str]:
     out, pos = {}, 0
     for w, t in zip(words, tags):
         if w.strip():
@@ -70,8 +70,8 @@ def measure(texts: Iterable[str], entries: list[DictEntry]) -> Agreement:
     ours, ref = Tagger(entries), reference_tagger(entries)
     total = Agreement(0, 0, 0, 0)
     for text in texts:
-        a = _spans(*ours.tag(text))
-        b = _spans(*ref(text))
+        a = spans(*ours.tag(text))
+        b = spans(*ref(text))
         common = a.keys() & b.keys()
         total.tokens_ours += len(a)
         total.tokens_reference += len(b)

@@ -7,8 +7,8 @@ Layout (see DATASET_CONTRACT.md):
     DIR/<table>/version=<VERSION>/part-0.parquet
 
 A version is written atomically: all tables are written into a staging
-folder, moved into place, the manifest is written, and only then is LATEST
-replaced. A reader that starts from LATEST (or from the manifests) never sees a
+folder and fsynced, moved into place, the manifest is written and fsynced,
+and only then is LATEST replaced. A reader that starts from LATEST (or from the manifests) never sees a
 half-written version, and an interrupted run leaves the previous version as it
 was; its leftovers are removed by the next run.
 """
@@ -27,7 +27,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines.schemas import SCHEMAS, TABLE_DESCRIPTIONS
+from pipelines.store.schemas import SCHEMAS, TABLE_DESCRIPTIONS, Manifest
 
 PART_NAME = "part-0.parquet"
 
@@ -99,7 +99,7 @@ class Dataset:
         found = sorted(p.stem for p in self.manifests_dir.glob("*.json"))
         return [v for v in found if v <= latest]
 
-    def manifest(self, version: str | None = None) -> dict:
+    def manifest(self, version: str | None = None) -> Manifest:
         version = version or self.latest()
         if version is None:
             raise DatasetError(f"{self.root} holds no dataset yet: run `policytrace build` first")
@@ -107,13 +107,13 @@ class Dataset:
         if not path.exists():
             known = ", ".join(self.versions()[-5:]) or "none"
             raise DatasetError(f"version {version} is not in {self.root} (latest versions: {known})")
-        return json.loads(path.read_text(encoding="utf-8"))
+        return Manifest.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
     def table_path(self, table: str, version: str) -> Path:
         return self.root / table / f"version={version}" / PART_NAME
 
     def tables(self, version: str | None = None) -> list[str]:
-        return list(self.manifest(version)["row_counts"])
+        return list(self.manifest(version).row_counts)
 
     def read(self, table: str, version: str | None = None) -> pa.Table:
         version = version or self.latest()
@@ -157,8 +157,9 @@ class Dataset:
     def commit(self, tables: dict[str, pa.Table], manifest: dict) -> str:
         """Write `tables` as a new version and make it LATEST; return its id.
 
-        Call inside `lock()`. `manifest` is completed with the version, parent,
-        creation time and row counts.
+        Call inside `lock()`. `manifest` holds the fields of `Manifest` that the
+        build knows; the version, parent, creation time and row counts are added.
+        Parquet parts and the manifest are fsynced before LATEST names them.
         """
         parent = self.latest()
         version = new_version_id(parent)
@@ -176,25 +177,31 @@ class Dataset:
                 }
                 data = data.replace_schema_metadata({**(data.schema.metadata or {}), **schema_meta})
                 pq.write_table(data, target / PART_NAME, compression="zstd")
+                _fsync(target / PART_NAME)
+                _fsync(target)
             for name in checked:
                 dest = self.root / name
                 dest.mkdir(parents=True, exist_ok=True)
                 os.rename(staging / name / f"version={version}", dest / f"version={version}")
-            full = {
+                _fsync(dest)
+            full = Manifest(
                 **manifest,
-                "version": version,
-                "parent_version": parent,
-                "created_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "row_counts": {name: data.num_rows for name, data in checked.items()},
-            }
+                version=version,
+                parent_version=parent,
+                created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                row_counts={name: data.num_rows for name, data in checked.items()},
+            )
             self.manifests_dir.mkdir(parents=True, exist_ok=True)
             tmp = self.manifests_dir / f"{version}.json.tmp"
-            tmp.write_text(json.dumps(full, ensure_ascii=False, indent=2), encoding="utf-8")
+            tmp.write_text(json.dumps(full.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+            _fsync(tmp)
             os.replace(tmp, self.manifests_dir / f"{version}.json")
+            _fsync(self.manifests_dir)
             latest_tmp = self.root / "LATEST.tmp"
             latest_tmp.write_text(version + "\n", encoding="utf-8")
-            _fsync_dir(self.root)
+            _fsync(latest_tmp)
             os.replace(latest_tmp, self.root / "LATEST")
+            _fsync(self.root)
         except BaseException:
             # LATEST still names the parent; remove this version's pieces.
             shutil.rmtree(staging, ignore_errors=True)
@@ -207,47 +214,10 @@ class Dataset:
         return version
 
 
-def _fsync_dir(path: Path) -> None:
+def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries, to disk."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-DICTIONARY_BEGIN = "<!-- data dictionary: generated by `python -m pipelines.dataset --docs`; do not edit by hand -->"
-DICTIONARY_END = "<!-- end of data dictionary -->"
-
-
-def render_data_dictionary() -> str:
-    """The data dictionary section of `datasets/README.md`, from `SCHEMAS`."""
-    out = [DICTIONARY_BEGIN, ""]
-    for name, schema in SCHEMAS.items():
-        out += [f"### `{name}`", "", TABLE_DESCRIPTIONS[name], "", "| column | type | null | description |", "|---|---|---|---|"]
-        for f in schema:
-            desc = (f.metadata or {}).get(b"description", b"").decode()
-            out.append(f"| `{f.name}` | {f.type} | {'yes' if f.nullable else 'no'} | {desc} |")
-        out.append("")
-    out.append(DICTIONARY_END)
-    return "\n".join(out)
-
-
-def update_readme(path: str | os.PathLike) -> bool:
-    """Rewrite the generated section of `path`; return True if it changed."""
-    path = Path(path)
-    text = path.read_text(encoding="utf-8")
-    start, end = text.index(DICTIONARY_BEGIN), text.index(DICTIONARY_END) + len(DICTIONARY_END)
-    new = text[:start] + render_data_dictionary() + text[end:]
-    if new != text:
-        path.write_text(new, encoding="utf-8")
-    return new != text
-
-
-if __name__ == "__main__":
-    import sys
-
-    if sys.argv[1:] == ["--docs"]:
-        target = Path(__file__).resolve().parents[1] / "datasets" / "README.md"
-        print(f"{target}: {'updated' if update_readme(target) else 'already up to date'}")
-    else:
-        print("usage: python -m pipelines.dataset --docs")

@@ -1,11 +1,23 @@
-"""Table schemas, declared once.
+"""Table schemas, declared once, with what goes with them.
 
 Each column carries its description. These declarations drive writing and
-validation (`pipelines.dataset`), the DuckDB views (`pipelines.query`) and the
-data dictionary in `datasets/README.md` (`python -m pipelines.dataset --docs`).
+validation (`pipelines.store.dataset`), the rows of every table
+(`to_table`), the order of rows in a version (`SORT_KEYS`), the DuckDB views
+(`pipelines.store.query`) and the data dictionary in `datasets/README.md`
+(`python -m pipelines.store.docs`).
+
+>>> from pipelines.extract.figures import extract_figures
+>>> figs = extract_figures("城镇新增就业1200万人以上。")
+>>> to_table("figures", figs, doc_id="d1", figure_id=[0], sentence_id=[0]).select(["text", "value", "unit"]).to_pylist()
+[{'text': '1200万人以上', 'value': 12000000.0, 'unit': '人'}]
 """
 
 from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 import pyarrow as pa
 
@@ -114,3 +126,67 @@ SCHEMAS: dict[str, pa.Schema] = {
 
 # Tables computed per document from its text alone (cacheable by doc_id).
 DERIVED_TABLES = ("sentences", "tokens", "tasks", "figures", "entities", "terms")
+
+# Order of rows within a document; documents keep the order of the inputs.
+SORT_KEYS: dict[str, tuple[tuple[str, str], ...]] = {
+    "sentences": (("sentence_id", "ascending"),),
+    "tokens": (("token_id", "ascending"),),
+    "tasks": (("task_id", "ascending"),),
+    "figures": (("figure_id", "ascending"),),
+    "entities": (("entity_id", "ascending"),),
+    "terms": (("kind", "ascending"), ("count", "descending"), ("term", "ascending")),
+}
+
+
+def to_table(name: str, records: Sequence[Any], **columns: Any) -> pa.Table:
+    """The Arrow table `name` from `records` (dataclasses, named tuples or
+    objects), in the declared schema. Each column comes from `columns` when
+    given there (one value for every row, or a sequence with one per record),
+    else from the record's attribute of the same name; so no column list is
+    written twice."""
+    schema = SCHEMAS[name]
+    n = len(records)
+    data = {}
+    for field in schema:
+        if field.name in columns:
+            value = columns[field.name]
+            if isinstance(value, (str, bytes, int, float, bool, dt.date)) or value is None:
+                data[field.name] = pa.array([value] * n, field.type)
+            else:
+                values = list(value)
+                if len(values) != n:
+                    raise ValueError(f"table {name}: column {field.name} has {len(values)} values for {n} records")
+                data[field.name] = pa.array(values, field.type)
+        else:
+            try:
+                data[field.name] = pa.array([getattr(r, field.name) for r in records], field.type)
+            except AttributeError as exc:
+                kind = type(records[0]).__name__ if records else "record"
+                raise ValueError(f"table {name}: column {field.name} is neither given nor an attribute of {kind}") from exc
+    return pa.table(data, schema=schema)
+
+
+@dataclasses.dataclass
+class Manifest:
+    """What a version holds: `DIR/manifests/<VERSION>.json` (see DATASET_CONTRACT.md)."""
+
+    version: str
+    parent_version: str | None
+    created_at: str
+    pipeline_version: str
+    options: dict
+    inputs: list[dict]         # {"path", "sha256", "bytes"}
+    documents: list[dict]      # {"doc_id", "source", "sha256", "title"}
+    rejected: list[dict]       # {"source", "reason"}
+    row_counts: dict[str, int]
+    analysed: int = 0
+    from_cache: int = 0
+    skipped: list[dict] = dataclasses.field(default_factory=list)  # {"source", "reason"}: files no reader takes
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Manifest":
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})

@@ -5,8 +5,15 @@ Views: one per table of the chosen version (latest by default), one
 `versions` listing the manifests, and `task_tree` (each enumerated unit
 with its readable path, depth and title).
 
->>> con = connect("datasets")                      # doctest: +SKIP
->>> con.sql("SELECT title, n_chars FROM documents").fetchall()  # doctest: +SKIP
+>>> import tempfile
+>>> from pipelines.build import build
+>>> out = tempfile.mkdtemp()
+>>> _ = build(["seeds"], out)
+>>> con = connect(out)
+>>> con.sql("SELECT author, published FROM documents").fetchall()
+[('何立峰', datetime.date(2025, 11, 11))]
+>>> con.sql("SELECT path, title FROM task_tree WHERE path = '二/（四）'").fetchall()
+[('二/（四）', '建设强大国内市场是发展新质生产力的雄厚基础')]
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import os
 
 import duckdb
 
-from pipelines.dataset import Dataset, DatasetError
+from pipelines.store.dataset import Dataset, DatasetError
 
 
 def _quote(path: str) -> str:

@@ -28,37 +28,49 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import pyarrow as pa
 
+from pipelines.lang.zh.script import HAN
+
 CONTENT_POS = frozenset({"n", "nz", "vn", "v", "a", "an", "ad", "nt", "ns", "nr", "nrt", "j", "l", "i", "b", "ng", "vd"})
 EDGE_POS = frozenset({"n", "nz", "vn", "j", "nt", "ns", "an", "b", "l"})
-_CJK = re.compile(r"[\u4e00-\u9fff]+")
+_CJK = re.compile(f"[{HAN}]+")
 MAX_CANDIDATES = 30
 
 
+class Term(NamedTuple):
+    """A row of the `terms` table of one document (`df` and `tfidf` come later)."""
+
+    term: str
+    kind: str
+    pos: str | None
+    count: int
+
+
 def document_terms(
-    doc_id: str,
     text: str,
     words: Sequence[str],
     tags: Sequence[str],
     sentence_of: Sequence[int],
     quoted: Iterable[str],
     dictionary: Iterable[str],
-) -> list[dict]:
-    rows: list[dict] = []
+) -> list[Term]:
+    """The terms of one document, by kind.
+
+    >>> document_terms("推动高质量发展。", ["推动", "高质量", "发展", "。"], ["v", "n", "vn", "x"], [0] * 4, [], ["高质量发展"])
+    [Term(term='推动', kind='word', pos='v', count=1), Term(term='高质量', kind='word', pos='n', count=1), Term(term='发展', kind='word', pos='vn', count=1), Term(term='高质量发展', kind='dictionary', pos=None, count=1)]
+    """
+    rows: list[Term] = []
     word_counts = Counter((w, t) for w, t in zip(words, tags) if t in CONTENT_POS and len(w) >= 2 and _CJK.fullmatch(w))
-    rows += [_row(doc_id, w, "word", t, n) for (w, t), n in word_counts.most_common()]
-    rows += [_row(doc_id, w, "quoted", None, n) for w, n in Counter(quoted).most_common()]
+    rows += [Term(w, "word", t, n) for (w, t), n in word_counts.most_common()]
+    rows += [Term(w, "quoted", None, n) for w, n in Counter(quoted).most_common()]
     dict_terms = sorted(set(dictionary))
     counts = {t: text.count(t) for t in dict_terms}
-    rows += [_row(doc_id, t, "dictionary", None, n) for t, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n]
-    rows += [_row(doc_id, t, "candidate", None, n) for t, n in candidates(words, tags, sentence_of, set(dict_terms))]
+    rows += [Term(t, "dictionary", None, n) for t, n in sorted(counts.items(), key=lambda kv: -kv[1]) if n]
+    rows += [Term(t, "candidate", None, n) for t, n in candidates(words, tags, sentence_of, set(dict_terms))]
     return rows
-
-
-def _row(doc_id: str, term: str, kind: str, pos: str | None, count: int) -> dict:
-    return {"doc_id": doc_id, "term": term, "kind": kind, "pos": pos, "count": count, "df": None, "tfidf": None}
 
 
 def candidates(words: Sequence[str], tags: Sequence[str], sentence_of: Sequence[int], known: set[str]) -> list[tuple[str, int]]:

@@ -5,17 +5,17 @@ algorithm and dictionary in Rust, about 75x faster than `jieba.posseg` here);
 `jieba.posseg` stays the reference we measure agreement against
 (`benchmarks/build_speed.py`, `tests/test_segment.py`).
 
->>> nlp = make_nlp()
->>> doc = nlp("我国“新三样”发展表明。要发展新质生产力！")
->>> [(t.text, t.tag_) for t in doc][:4]
+The tokenizer knows no entity or gazetteer: `pipelines.nlp` assembles the
+pipeline and hands it the dictionary entries.
+
+>>> words, tags = Tagger(read_userdict(DEFAULT_USERDICT)).tag("我国“新三样”发展表明。要发展新质生产力！")
+>>> list(zip(words, tags))[:4]
 [('我国', 'r'), ('“', 'x'), ('新三样', 'j'), ('”', 'x')]
->>> [s.text for s in doc.sents]
-['我国“新三样”发展表明。', '要发展新质生产力！']
 """
 
 from __future__ import annotations
 
-import functools
+import hashlib
 import json
 import os
 import re
@@ -25,14 +25,14 @@ from pathlib import Path
 
 import numpy
 import rjieba
-import spacy
 from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-DATA_DIR = Path(__file__).parent / "data"
-DEFAULT_USERDICT = DATA_DIR / "userdict.txt"
+from pipelines.lang.zh import lexicon
+
+DEFAULT_USERDICT = lexicon.path_of("userdict.txt")
 
 
 @dataclass(frozen=True)
@@ -45,14 +45,11 @@ class DictEntry:
 def read_userdict(path: str | os.PathLike) -> list[DictEntry]:
     """Parse a jieba user dictionary: `word [freq] [tag]` a line, `#` comments.
 
-    Words may contain `+` (`人工智能+`); a malformed frequency raises with the
-    file and line number.
+    Words may contain `+` (`人工智能+`); a malformed line raises with the file
+    and line number.
     """
     entries = []
-    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8-sig").splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
+    for lineno, line in lexicon.lines(path):
         parts = line.split()
         word, rest = parts[0], parts[1:]
         freq = tag = None
@@ -60,8 +57,10 @@ def read_userdict(path: str | os.PathLike) -> list[DictEntry]:
             freq = int(rest.pop(0))
         if rest:
             tag = rest.pop(0)
+            if not re.fullmatch(r"[a-z]{1,5}", tag):
+                raise lexicon.LexiconError(f"{path}:{lineno}: {tag!r} is not a frequency or a jieba POS tag (`word [freq] [tag]`)")
         if rest:
-            raise ValueError(f"{path}:{lineno}: expected `word [freq] [tag]`, got {line!r}")
+            raise lexicon.LexiconError(f"{path}:{lineno}: expected `word [freq] [tag]`, got {line!r}")
         entries.append(DictEntry(word, freq, tag))
     return entries
 
@@ -74,6 +73,12 @@ def userdict_paths(extra: Iterable[str | os.PathLike] = ()) -> list[Path]:
         if not p.is_file():
             raise FileNotFoundError(f"user dictionary {p} does not exist")
     return list(dict.fromkeys(paths))
+
+
+def userdict_key(extra: Iterable[str | os.PathLike] = ()) -> tuple[tuple[str, str], ...]:
+    """The user dictionaries in force, as `(path, sha256 of its bytes)`: a cache
+    key that changes when $POLICYTRACE_USERDICT or a file's contents change."""
+    return tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in userdict_paths(extra))
 
 
 class Tagger:
@@ -164,18 +169,6 @@ class JiebaTokenizer:
         return self.from_bytes((Path(path) / "userdict.json").read_bytes())
 
 
-@spacy.registry.tokenizers("policytrace.JiebaTokenizer.v1")
-def create_jieba_tokenizer(userdicts: list[str] = []):  # noqa: B006 (spaCy config default)
-    def make(nlp: Language) -> JiebaTokenizer:
-        from pipelines.gazetteer import dictionary_entries
-
-        # Gazetteer names first, so that the user's dictionaries override them.
-        entries = dictionary_entries() + [e for p in userdict_paths(userdicts) for e in read_userdict(p)]
-        return JiebaTokenizer(nlp.vocab, entries)
-
-    return make
-
-
 @Language.component("policy_sentences")
 def policy_sentences(doc: Doc) -> Doc:
     """Mark sentence starts from `split_sentences` (token boundaries agree)."""
@@ -188,16 +181,3 @@ def policy_sentences(doc: Doc) -> Doc:
     values[0] = 1
     doc.from_array([SENT_START], values.reshape(-1, 1))
     return doc
-
-
-@functools.lru_cache(maxsize=4)
-def make_nlp(userdicts: tuple[str, ...] = ()) -> Language:
-    """A blank Chinese spaCy pipeline: the jieba tokenizer, the sentence splitter
-    and the entity recogniser (`pipelines.entities`)."""
-    from pipelines import entities
-
-    config = {"nlp": {"tokenizer": {"@tokenizers": "policytrace.JiebaTokenizer.v1", "userdicts": list(userdicts)}}}
-    nlp = spacy.blank("zh", config=config)
-    nlp.add_pipe("policy_sentences")
-    entities.add_to(nlp)
-    return nlp

@@ -27,10 +27,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.segment import DEFAULT_USERDICT, DictEntry, read_userdict
+from pipelines.lang.zh import lexicon
+from pipelines.lang.zh.segment import (
+    DEFAULT_USERDICT,
+    DictEntry,
+    read_userdict,
+    userdict_key,
+)
 
-GAZ_DIR = Path(__file__).parent / "data" / "gazetteer"
+GAZ_DIR = lexicon.DATA_DIR / "gazetteer"
 LABELS = ("PERSON", "ORG", "GPE", "LOC", "EVENT", "LAW", "TERM")
+NAME_FILES = ("organs.tsv", "local_bodies.tsv", "places.tsv", "meetings.tsv", "documents.tsv", "terms.tsv")
 # The jieba tag a gazetteer name gets in the segmentation dictionary.
 TAG_OF_LABEL = {"PERSON": "nr", "ORG": "nt", "GPE": "ns", "LOC": "ns", "EVENT": "nz", "LAW": "nz", "TERM": "nz"}
 
@@ -50,40 +57,39 @@ class Leader:
     aliases: tuple[str, ...]
 
 
-def _rows(path: Path) -> list[tuple[int, list[str]]]:
+def read_leaders(path: Path) -> tuple[Leader, ...]:
+    """Leaders from a file in the format of `leaders.tsv`."""
     out = []
-    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if line.strip() and not line.startswith("#"):
-            out.append((lineno, line.split("\t")))
-    return out
+    for row in lexicon.table(path, ("name", "titles", "aliases"), required=1):
+        titles = []
+        for part in filter(None, (p.strip() for p in row.get(1).split(";"))):
+            m = re.fullmatch(r"(\S+) (\d{4})-(\d{4})?", part)
+            if not m:
+                raise row.error(f"title {part!r} is not `title YYYY-YYYY` (or `title YYYY-` while in office)")
+            titles.append((m.group(1), int(m.group(2)), int(m.group(3)) if m.group(3) else None))
+        out.append(Leader(row.fields[0], tuple(titles), tuple(a.strip() for a in row.get(2).split(";") if a.strip())))
+    return tuple(out)
 
 
 @lru_cache(maxsize=1)
 def leaders() -> tuple[Leader, ...]:
+    return read_leaders(GAZ_DIR / "leaders.tsv")
+
+
+def read_names(path: Path) -> list[Name]:
+    """Names from a file in the format of `organs.tsv`: name, label, normal form
+    (empty: the name itself) and, for places, the unit each belongs to."""
     out = []
-    for lineno, cols in _rows(GAZ_DIR / "leaders.tsv"):
-        cols += [""] * (3 - len(cols))
-        titles = []
-        for part in filter(None, (p.strip() for p in cols[1].split(";"))):
-            m = re.fullmatch(r"(\S+) (\d{4})-(\d{4})?", part)
-            if not m:
-                raise ValueError(f"{GAZ_DIR / 'leaders.tsv'}:{lineno}: title {part!r} is not `title YYYY-YYYY`")
-            titles.append((m.group(1), int(m.group(2)), int(m.group(3)) if m.group(3) else None))
-        out.append(Leader(cols[0].strip(), tuple(titles), tuple(a.strip() for a in cols[2].split(";") if a.strip())))
-    return tuple(out)
+    for row in lexicon.table(path, ("name", "label", "normalized", "parent"), required=2):
+        label = row.choice(1, LABELS, "label")
+        out.append(Name(row.fields[0], label, row.get(2) or row.fields[0], path.name))
+    return out
 
 
 @lru_cache(maxsize=1)
 def names() -> tuple[Name, ...]:
     """Every gazetteer name with its label and normal form."""
-    out: list[Name] = []
-    for file in ("organs.tsv", "local_bodies.tsv", "places.tsv", "meetings.tsv", "documents.tsv", "terms.tsv"):
-        path = GAZ_DIR / file
-        for lineno, cols in _rows(path):
-            if len(cols) < 2 or cols[1] not in LABELS:
-                raise ValueError(f"{path}:{lineno}: expected `name<TAB>label<TAB>normalized`, label one of {LABELS}")
-            norm = cols[2].strip() if len(cols) > 2 and cols[2].strip() else cols[0]
-            out.append(Name(cols[0], cols[1], norm, file))
+    out: list[Name] = [n for file in NAME_FILES for n in read_names(GAZ_DIR / file)]
     for leader in leaders():
         out.append(Name(leader.name, "PERSON", leader.name, "leaders.tsv"))
         out.extend(Name(alias, "PERSON", leader.name, "leaders.tsv") for alias in leader.aliases)
@@ -99,18 +105,34 @@ def names() -> tuple[Name, ...]:
 @lru_cache(maxsize=1)
 def parents() -> dict[str, str]:
     """Place -> the unit it belongs to (`海拉尔区` -> `呼伦贝尔市`)."""
-    return {cols[0]: cols[3].strip() for _, cols in _rows(GAZ_DIR / "places.tsv") if len(cols) > 3 and cols[3].strip()}
+    rows = lexicon.table(GAZ_DIR / "places.tsv", ("name", "label", "normalized", "parent"), required=2)
+    return {r.fields[0]: r.get(3) for r in rows if r.get(3)}
+
+
+@lru_cache(maxsize=1)
+def gpe_names() -> dict[str, str]:
+    """Places (GPE) with a fixed normal form (`我国` -> `中国`)."""
+    return {n.text: n.normalized for n in names() if n.label == "GPE" and "{" not in n.normalized}
 
 
 @lru_cache(maxsize=1)
 def surnames() -> tuple[frozenset[str], frozenset[str]]:
     """Single-character and compound surnames."""
-    words = [w for _, cols in _rows(GAZ_DIR / "surnames.txt") for w in cols[0].split()]
+    path = GAZ_DIR / "surnames.txt"
+    words = lexicon.words(path)
+    for lineno, line in lexicon.lines(path):
+        for w in line.split():
+            if not 1 <= len(w) <= 2:
+                raise lexicon.LexiconError(f"{path}:{lineno}: {w!r} is not a surname of one or two characters")
     return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
 
 
 def title_holder(title: str, year: int | None) -> str | None:
-    """Who held `title` (`总书记`, `总理`) in `year`; None if unknown or several."""
+    """Who held `title` (`总书记`, `总理`) in `year`; None if unknown or several.
+
+    >>> title_holder("总理", 1978), title_holder("总书记", 2024)
+    ('华国锋', '习近平')
+    """
     if year is None:
         return None
     holders = {l.name for l in leaders() for t, a, b in l.titles if t == title and a <= year <= (b or 9999)}
@@ -123,13 +145,15 @@ def dictionary_entries() -> list[DictEntry]:
     return [DictEntry(n.text, None, TAG_OF_LABEL[n.label]) for n in names() if len(n.text) >= 3]
 
 
-@lru_cache(maxsize=8)
 def policy_terms(userdicts: tuple[str, ...] = ()) -> list[str]:
     """The terms counted as kind `dictionary` in the terms table: every entry of
-    the policy dictionaries (shipped, $POLICYTRACE_USERDICT, `--userdict`) and
-    the gazetteer's TERMs."""
-    from pipelines.segment import userdict_paths
+    the policy dictionaries in force (shipped, $POLICYTRACE_USERDICT,
+    `--userdict`) and the gazetteer's TERMs. Cached by the dictionaries' contents."""
+    return _policy_terms(userdict_key(userdicts))
 
-    words = [e.word for p in userdict_paths(userdicts) for e in read_userdict(p)]
+
+@lru_cache(maxsize=8)
+def _policy_terms(key: tuple[tuple[str, str], ...]) -> list[str]:
+    words = [e.word for path, _ in key for e in read_userdict(path)]
     words += [n.text for n in names() if n.label == "TERM"]
     return sorted(set(words))

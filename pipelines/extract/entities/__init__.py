@@ -1,0 +1,119 @@
+"""Entities: who, which bodies, places, meetings, documents and slogans a text names.
+
+No downloadable Chinese NER model can be installed here, so the recogniser is
+built from what the field knows, on spaCy's machinery:
+
+1. `policy_gazetteer`, a spaCy `EntityRuler` fed by the gazetteers in
+   `pipelines/data/gazetteer/` (see `pipelines.gazetteer`): organs, places,
+   leaders and the forms texts use for them, meetings, documents, strategies
+   and policy terms. Gazetteer names are also in the segmentation dictionary,
+   so each is one token the ruler can match. `method = 'gazetteer'`.
+2. `policy_entities`, a component that adds candidates found by shape
+   (`method = 'pattern'`): `《…》` titles (LAW, or ORG for newspapers and
+   journals); congresses, plenums and NPC sessions (`二十届四中全会`,
+   `第十四届全国人民代表大会第二次会议`, `十八届三中、四中、五中全会`) as EVENT
+   with their full name; `“十四五”规划` as LAW; names ending in `委员会`, `人民政府`,
+   `公司`, `集团`, `银行`, `学校`... after a proper noun as ORG; a 2–3
+   character name (checked against the surname list) before `同志`, `总书记`,
+   `总理`, `区长`... or after `作者` as PERSON. Short terms in quotation marks
+   (`“新三样”`, `“两重”`, `“人工智能+”`) are TERM (`method = 'quote'`).
+3. jieba's POS tags as candidates of lower confidence (`method = 'pos'`):
+   `nr` (with a known surname) -> PERSON, `ns` -> GPE, `nt` -> ORG.
+
+Overlaps are resolved predictably: the longest candidate wins; between equal
+spans, gazetteer beats pattern, pattern beats quote, and quote beats POS.
+`normalized` maps variants to one form (`我国` -> `中国`, `党中央` -> `中共中央`,
+`十八大` -> `中国共产党第十八次全国代表大会`); forms that depend on the
+document (`我区`, `区委`, a bare `总书记`) are resolved from its place and year by
+`resolve_in_context`.
+
+>>> from pipelines.nlp import make_nlp
+>>> doc = make_nlp()("以习近平同志为核心的党中央作出部署。我国“新三样”发展表明，要落实党的二十届四中全会精神。")
+>>> [(e.text, e.label, e.normalized, e.method) for e in doc._.policy_entities]  # doctest: +NORMALIZE_WHITESPACE
+[('习近平', 'PERSON', '习近平', 'gazetteer'), ('党中央', 'ORG', '中共中央', 'gazetteer'),
+ ('我国', 'GPE', '中国', 'gazetteer'), ('新三样', 'TERM', '新三样', 'quote'),
+ ('二十届四中全会', 'EVENT', '中国共产党第二十届中央委员会第四次全体会议', 'pattern')]
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from pipelines.extract.entities.context import (
+    extract_entities,
+    place_of,
+    resolve_in_context,
+)
+from pipelines.extract.entities.model import LABELS, METHOD_RANK, Entity
+from pipelines.extract.entities.shapes import (
+    BARE_TITLE,
+    TokenView,
+    pos_candidates,
+    quoted_terms,
+    shape_candidates,
+)
+from pipelines.extract.gazetteer import names
+
+__all__ = ["Entity", "LABELS", "extract_entities", "place_of", "quoted_terms", "resolve_in_context", "resolve_overlaps", "add_to"]
+
+if not Doc.has_extension("policy_entities"):
+    Doc.set_extension("policy_entities", default=None)
+
+
+def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:
+    """Longest first; for equal spans gazetteer > pattern > quote > pos; then text order."""
+    ranked = sorted(candidates, key=lambda e: (-(e.end - e.start), -METHOD_RANK[e.method], e.start))
+    taken = bytearray(max((e.end for e in candidates), default=0))
+    kept = []
+    for e in ranked:
+        if not any(taken[e.start:e.end]):
+            taken[e.start:e.end] = b"\x01" * (e.end - e.start)
+            kept.append(e)
+    return sorted(kept, key=lambda e: e.start)
+
+
+@Language.component("policy_entities")
+def policy_entities(doc: Doc) -> Doc:
+    """Gazetteer matches (from `policy_gazetteer`), shapes, quotes and POS candidates, resolved."""
+    cands = []
+    for ent in doc.ents:
+        method, _, norm = ent.ent_id_.partition("|")
+        cands.append(Entity(ent.start_char, ent.end_char, ent.text, ent.label_, norm or ent.text, method or "gazetteer"))
+    named = [(c.start, c.end) for c in cands if c.label != "TERM"]
+    view = TokenView(doc)
+    for c in shape_candidates(view):
+        if c.method == "quote" and any(c.start <= a and b <= c.end and (a, b) != (c.start, c.end) for a, b in named):
+            continue  # “篡改毛主席的既定方针”: a quotation naming someone, not a term
+        cands.append(c)
+    cands += pos_candidates(view)
+    ents = resolve_overlaps(cands)
+    # A bare title standing for a person (`学习了总书记重要讲话`), not one after a
+    # name (`习近平总书记`); kept only if `resolve_in_context` can name the person.
+    named_ends = {e.end for e in ents if e.label == "PERSON"}
+    taken = {i for e in ents for i in range(e.start, e.end)}
+    bare = [Entity(m.start(), m.end(), m.group(), "PERSON", m.group(), "pattern") for m in BARE_TITLE.finditer(doc.text)
+            if m.start() not in named_ends and not taken & set(range(m.start(), m.end()))]
+    if bare:
+        ents = sorted(ents + bare, key=lambda e: e.start)
+    doc._.policy_entities = ents
+    spans = [doc.char_span(e.start, e.end, label=e.label) for e in ents]
+    doc.ents = [s for s in spans if s is not None]
+    return doc
+
+
+def add_to(nlp: Language) -> Language:
+    """Add the gazetteer ruler and `policy_entities` to a pipeline from `make_nlp`."""
+    ruler = nlp.add_pipe("entity_ruler", name="policy_gazetteer", config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
+    with nlp.select_pipes(enable=[]):
+        ruler.add_patterns(_patterns())
+    nlp.add_pipe("policy_entities")
+    return nlp
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[dict, ...]:
+    return tuple({"label": n.label, "pattern": n.text, "id": f"gazetteer|{n.normalized}"} for n in names())
+

@@ -1,0 +1,312 @@
+"""Entity candidates found by shape (`method = 'pattern'`), by quotation marks
+(`'quote'`) and by jieba's POS tags (`'pos'`). The word lists they use are in
+`pipelines/data/entity_words.txt`; the shapes themselves are the code below.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from spacy.attrs import IDX, TAG
+from spacy.tokens import Doc
+
+from pipelines.extract.entities.model import Entity
+from pipelines.extract.entities.words import words
+from pipelines.extract.figures import Figure, congresses
+from pipelines.extract.gazetteer import gpe_names, surnames
+from pipelines.lang.zh.numerals import (
+    PLAN_NUMBER,
+    PLAN_SHORT,
+    PLAN_WORDS,
+    chinese,
+    ordinal,
+    plan_number,
+)
+from pipelines.lang.zh.script import HAN, is_han
+
+_TITLE = re.compile(r"《([^《》\n]{1,80})》")
+_PLAN_LAW = re.compile(rf"“?{PLAN_SHORT}”?(?:{PLAN_WORDS})|第{PLAN_NUMBER}个五年(?:{PLAN_WORDS})")
+_QUOTE = re.compile(r"“\s*([^“”\n，。；：！？,;:!?\s][^“”\n，。；：！？,;:!?]{0,11}?)\s*”")
+_CC_TERM = re.compile(r"第([一二三四五六七八九十]{1,3})届中央委员会")
+ORDINAL_PREFIX = re.compile(r"(?:第[一二三四五六七八九十0-9０-９]{1,3}[届次]|首届)$")
+# Bare 中央 as the Party centre, by what it does (`中央采取的…措施`, `主持中央日常工作`).
+_CENTRE = re.compile(r"(?<=主持)中央(?=日常工作)|中央(?=采取|决定|要求|指出|强调|部署|号召|和国务院|和省级党委|、国务院)")
+# A bare title standing for a person (`总书记强调`); kept only when the person
+# can be resolved (`resolve_in_context`).
+BARE_TITLE = re.compile(r"总书记(?![处的职])")
+def _congress_name(f: Figure) -> str:
+    n, m = int(f.value), f.plenum
+    written = f.text
+    ordn = lambda k: "第" + chinese(k)  # noqa: E731
+    if f.subject == "党的全国代表大会":
+        return f"中国共产党{ordn(n)}次全国代表大会"
+    if f.subject == "党的中央委员会全会":
+        return f"中国共产党{ordn(n)}届中央委员会{ordn(m)}次全体会议"
+    if "全国人民代表大会" in (f.subject or "") or "全国人大" in written:
+        base = f"{ordn(n)}届全国人民代表大会"
+        if "常" in written:
+            base += "常务委员会"
+        return base + (f"{ordn(m)}次会议" if m else "")
+    if f.subject == "中国人民政治协商会议全国委员会":
+        return f"中国人民政治协商会议{ordn(n)}届全国委员会{ordn(m)}次会议"
+    place = (f.subject or "人民代表大会").removesuffix("人民代表大会")
+    return f"{{district}}{ordn(n)}届人民代表大会{ordn(m)}次会议" if not place else f"{place}{ordn(n)}届人民代表大会{ordn(m)}次会议"
+
+
+def _events(text: str) -> list[Entity]:
+    """Congresses, plenums and sessions from the figures' patterns, as EVENTs;
+    `十八届三中、四中、五中全会` (three figures) becomes one EVENT."""
+    found = congresses(text)
+    out: list[Entity] = []
+    i = 0
+    while i < len(found):
+        f = found[i]
+        j = i
+        while (j + 1 < len(found) and found[j + 1].subject == f.subject == "党的中央委员会全会"
+               and text[found[j].end:found[j + 1].start] in ("、", "，", "和", "及")):
+            j += 1
+        if j > i:
+            plenums = "、".join(f"第{chinese(g.plenum)}次" for g in found[i:j + 1])
+            norm = f"中国共产党第{chinese(int(f.value))}届中央委员会{plenums}全体会议"
+            out.append(Entity(f.start, found[j].end, text[f.start:found[j].end], "EVENT", norm, "pattern"))
+        else:
+            out.append(Entity(f.start, f.end, f.text, "EVENT", _congress_name(f), "pattern"))
+        i = j + 1
+    return out
+
+
+class _Tok(NamedTuple):
+    i: int
+    idx: int
+    text: str
+    tag_: str
+
+
+class TokenView:
+    """The tokens of a Doc as plain tuples, made once: creating spaCy `Token`
+    objects over and over cost more than the whole recogniser."""
+
+    def __init__(self, doc: Doc):
+        self.text = doc.text
+        arr = doc.to_array([IDX, TAG])
+        strings = doc.vocab.strings
+        starts = arr[:, 0].tolist() if len(doc) else []
+        ends = starts[1:] + [len(self.text)]
+        self.toks = [_Tok(i, a, self.text[a:b], strings[int(t)]) for i, (a, b, t) in enumerate(zip(starts, ends, arr[:, 1].tolist() if len(doc) else []))]
+
+    def __getitem__(self, i: int) -> _Tok:
+        return self.toks[i]
+
+    def __iter__(self):
+        return iter(self.toks)
+
+    def __len__(self) -> int:
+        return len(self.toks)
+
+
+def _token_bounds(doc) -> tuple[set[int], set[int], dict[int, int]]:
+    starts = {t.idx for t in doc}
+    ends = {t.idx + len(t.text) for t in doc}
+    index = {t.idx: t.i for t in doc}
+    return starts, ends, index
+
+
+def shape_candidates(doc: Doc) -> list[Entity]:
+    W = words()
+    text = doc.text
+    out: list[Entity] = []
+    for m in _TITLE.finditer(text):
+        inner = m.group(1).strip()
+        if not inner or W.book_suffix.search(inner):
+            continue
+        label = "ORG" if W.press_suffix.search(inner) and len(inner) <= 8 else "LAW"
+        out.append(Entity(m.start(1), m.end(1), m.group(1), label, inner, "pattern"))
+    out.extend(_events(text))
+    for m in _PLAN_LAW.finditer(text):
+        n = ordinal(m.group(1) or m.group(2))
+        kind = "规划纲要" if m.group().endswith("纲要") else ("计划" if m.group()[-2] in "计計" else "规划")
+        out.append(Entity(m.start(), m.end(), m.group(), "LAW", f"第{chinese(n)}个五年{kind}", "pattern"))
+    starts, ends, index = _token_bounds(doc)
+    single, double = surnames()
+    for m in W.person_before.finditer(text):
+        pos = m.start()
+        if text[pos - 1:pos] == "副":
+            continue  # 叶剑英副主席: the title is 副主席, matched at 副
+        for size in (3, 2, 4):
+            a = pos - size
+            if a < 0 or a not in starts:
+                continue
+            name = text[a:pos]
+            if not is_han(name):
+                continue
+            if not (name[0] in single and size < 4 or name[:2] in double):
+                continue
+            tok = doc[index[a]]
+            if tok.tag_.startswith("nr") or (len(tok.text) < len(name) and tok.tag_ not in ("n", "v", "vn", "ns", "nt", "nz", "d", "p", "c", "u", "r", "m", "q", "f")):
+                out.append(Entity(a, pos, name, "PERSON", name, "pattern"))
+                break
+    for m in W.byline.finditer(text):
+        name = m.group(1)
+        if name[0] in single or name[:2] in double:
+            out.append(Entity(m.start(1), m.end(1), name, "PERSON", name, "pattern"))
+    for m in W.org_suffix.finditer(text):
+        i = index.get(m.start())
+        if i is None or m.end() not in ends:
+            continue  # the suffix must be whole tokens (not 公司法, not 总局面)
+        # walk left over at most three noun tokens; the span starts at a proper noun
+        j, first = i - 1, None
+        while j >= 0 and i - j <= 3 and doc[j].tag_ in W.name_tags and doc[j].text not in W.generic:
+            if doc[j].tag_ in W.proper_tags:
+                first = j
+            j -= 1
+        if first is None:
+            continue
+        a = doc[first].idx
+        span = text[a:m.end()]
+        if len(span) >= 4:
+            out.append(Entity(a, m.end(), span, "ORG", span, "pattern"))
+    for m in W.embassy.finditer(text):
+        out.append(Entity(m.start(), m.end(), m.group(), "ORG", m.group(), "pattern"))
+    for m in _CENTRE.finditer(text):
+        if m.start() in starts:
+            out.append(Entity(m.start(), m.end(), m.group(), "ORG", "中共中央", "pattern"))
+    for m in _CC_TERM.finditer(text):
+        out.append(Entity(m.start(), m.end(), m.group(), "ORG", "中国共产党" + m.group(), "pattern"))
+    out += _suffix_names(doc, W.event_suffix, "EVENT", starts, ends, index, max_tokens=6)
+    for m in W.people_bodies.finditer(text):
+        if m.start() in starts or text[m.start()] in "区市县":
+            body = m.group().lstrip("区市县")
+            level = {"区": "district", "市": "city", "县": "county"}.get(m.group()[0], "district")
+            norm = f"{{{level}}}人民代表大会" if body == "人大" else f"政协{{{level}}}委员会"
+            out.append(Entity(m.start(), m.end(), m.group(), "ORG", norm, "pattern"))
+    out += _suffix_names(doc, W.institution, "ORG", starts, ends, index, loose=True)
+    out += _suffix_names(doc, W.town, "GPE", starts, ends, index, loose=True, max_tokens=1)
+    out += _suffix_names(doc, W.facility, "LOC", starts, ends, index, loose=True, max_tokens=3)
+    out += _listed_orgs(doc, index)
+    out += _gpe_prefixes(doc)
+    out += quoted_terms(text)
+    return out
+
+
+def quoted_terms(text: str) -> list[Entity]:
+    """Short terms in quotation marks (`“新三样”`), not plan periods or bare numbers."""
+    out = []
+    for m in _QUOTE.finditer(text):
+        inner = m.group(1)
+        if plan_number(inner) is not None or re.fullmatch(r"[\d０-９.%％年月日]+", inner):
+            continue
+        out.append(Entity(m.start(1), m.end(1), inner, "TERM", inner, "quote"))
+    return out
+
+
+def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
+                  loose: bool = False, max_tokens: int = 3) -> list[Entity]:
+    """`<proper noun tokens><suffix>`: 铁路会议 after 召开, 学府路中学, 奋斗镇.
+    `loose`: the left part may be common nouns (schools, towns); otherwise it
+    needs a proper-noun tag or a cue (召开了…, a list of such names)."""
+    W = words()
+    text = doc.text
+    out: list[Entity] = []
+    last_end = -1
+    for m in suffix.finditer(text):
+        i = index.get(m.start())
+        if i is None or m.end() not in ends:
+            continue
+        j, first, proper = i - 1, None, False
+        left_tags = W.name_tags - {"vn"} if loose else W.name_tags
+        allowed = {"全国", "自治区"} if label == "EVENT" else set()
+        while j >= 0 and i - j <= max_tokens and (doc[j].tag_ in left_tags or (loose and doc[j].tag_ in ("m", "a", "b"))
+                                                   or doc[j].text in allowed) \
+                and (doc[j].text not in W.generic or doc[j].text in allowed) and is_han(doc[j].text):
+            if doc[j].tag_ == "m" and not doc[j].text.startswith("第"):
+                break
+            if loose and doc[j].text in W.institution_generic:
+                break
+            first = j
+            proper = proper or doc[j].tag_ in W.proper_tags or doc[j].text in allowed
+            j -= 1
+        if first is None:
+            continue
+        a = doc[first].idx
+        before = text[max(0, a - 6):a]
+        listed = last_end >= 0 and text[last_end:a] in ("、", "，", "和", "及")
+        if not (loose or proper or W.event_cue.search(before) or listed):
+            continue
+        pre = ORDINAL_PREFIX.search(before)
+        if pre:
+            a -= len(pre.group())
+        span = text[a:m.end()]
+        if len(span) >= 3:
+            out.append(Entity(a, m.end(), span, label, span, "pattern"))
+            last_end = m.end()
+    return out
+
+
+def _listed_orgs(doc, starts: dict[int, int]) -> list[Entity]:
+    """`引进了大唐、华能新能源、华润等一批知名工业企业`: each listed name is an ORG.
+    `starts` maps a token's start offset to its index."""
+    W = words()
+    text = doc.text
+    out = []
+    for m in W.listed.finditer(text):
+        k = m.start()
+        while True:
+            j = k
+            while j > 0 and re.match(rf"[{HAN}（）()]", text[j - 1]) and k - j < 12:
+                j -= 1
+            item = text[j:k]
+            sep = text[j - 1:j] if j else ""
+            if sep != "、":
+                # the first item: keep its trailing proper/noun tokens only
+                ti = starts.get(j)
+                toks = []
+                if ti is not None:
+                    while ti < len(doc) and doc[ti].idx < k:
+                        toks.append(doc[ti])
+                        ti += 1
+                while toks and toks[0].tag_ not in W.name_tags | {"nrt", "nz"}:
+                    toks = toks[1:]
+                if toks and len(toks) <= 3:
+                    a = toks[0].idx
+                    if 2 <= k - a <= 10:
+                        out.append(Entity(a, k, text[a:k], "ORG", text[a:k], "pattern"))
+                break
+            if 2 <= len(item) <= 10 and j in starts and not W.not_name_end.search(item):
+                out.append(Entity(j, k, item, "ORG", item, "pattern"))
+            k = j - 1
+    return out
+
+
+def _gpe_prefixes(doc: Doc) -> list[Entity]:
+    """A place name fused with a common noun into one token (`台湾同胞`)."""
+    W = words()
+    known = gpe_names()
+    out = []
+    for t in doc:
+        for n in (3, 2):
+            head, rest = t.text[:n], t.text[n:]
+            if head in known and rest in W.gpe_prefix_rest:
+                out.append(Entity(t.idx, t.idx + n, head, "GPE", known[head], "gazetteer"))
+                break
+    return out
+
+
+def pos_candidates(doc: Doc) -> list[Entity]:
+    """jieba's `ns`/`nt`/`nr` tags, kept only where the word's own ending agrees
+    (`ns` ending in 区/市/河..., `nt` ending in 部/局/公司...). Measured on the
+    gold set, bare POS tags were wrong nine times in ten (`城镇/ns`,
+    `施策/nr`); `nr` is used by the name pattern instead."""
+    W = words()
+    out = []
+    for t in doc:
+        tag, w = t.tag_, t.text
+        if len(w) < 3 or not is_han(w) or w in W.pos_stop:
+            continue
+        if tag == "ns" and W.loc_end.search(w):
+            out.append(Entity(t.idx, t.idx + len(w), w, "LOC", w, "pos"))
+        elif tag == "ns" and W.gpe_end.search(w):
+            out.append(Entity(t.idx, t.idx + len(w), w, "GPE", w, "pos"))
+        elif tag == "nt" and W.org_end.search(w) and w not in W.generic:
+            out.append(Entity(t.idx, t.idx + len(w), w, "ORG", w, "pos"))
+    return out

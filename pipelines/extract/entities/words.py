@@ -1,0 +1,87 @@
+"""The entity recogniser's word lists, read once from `pipelines/data/entity_words.txt`.
+
+>>> w = words()
+>>> bool(w.org_suffix.match("人民政府")), "同胞" in w.gpe_prefix_rest, sorted(w.proper_tags)[:3]
+(True, True, ['j', 'nr', 'nrfg'])
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipelines.lang.zh import lexicon
+from pipelines.lang.zh.lexicon import alternation
+from pipelines.lang.zh.script import HAN
+
+ROLES = (
+    "press_suffix", "book_suffix", "person_title", "person_title_not", "byline", "event_suffix", "event_cue",
+    "org_suffix", "institution_suffix", "institution_generic", "facility_suffix", "town_suffix", "listed_kind",
+    "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "generic", "pos_stop", "gpe_end", "loc_end",
+    "org_end", "name_tag", "proper_tag",
+)
+
+
+@dataclass(frozen=True)
+class EntityWords:
+    press_suffix: re.Pattern      # 《人民日报》 is a newspaper (ORG)
+    book_suffix: re.Pattern       # 《毛泽东选集》 is a book, not an entity
+    person_before: re.Pattern     # the place before a title: 习近平|同志
+    byline: re.Pattern            # 作者 何立峰 at a line end
+    event_suffix: re.Pattern
+    event_cue: re.Pattern         # 召开了 before an event name
+    org_suffix: re.Pattern
+    institution: re.Pattern
+    institution_generic: frozenset[str]
+    facility: re.Pattern
+    town: re.Pattern
+    listed: re.Pattern            # 等一批…企业 after a list of names
+    not_name_end: re.Pattern
+    embassy: re.Pattern
+    people_bodies: re.Pattern     # bare 人大 / 政协 as bodies
+    gpe_prefix_rest: frozenset[str]
+    generic: frozenset[str]
+    pos_stop: frozenset[str]
+    gpe_end: re.Pattern
+    loc_end: re.Pattern
+    org_end: re.Pattern
+    name_tags: frozenset[str]
+    proper_tags: frozenset[str]
+
+
+def load(path: str | os.PathLike) -> EntityWords:
+    """The word lists of `path` (a file in the format of `entity_words.txt`)."""
+    w = lexicon.keyed(path, ROLES)
+    alt = lambda role: alternation(w[role])  # noqa: E731
+    return EntityWords(
+        press_suffix=re.compile(f"(?:{alt('press_suffix')})$"),
+        book_suffix=re.compile(f"(?:{alt('book_suffix')})$"),
+        person_before=re.compile(f"(?=(?:{alt('person_title')})(?![{HAN}]{{0,1}}(?:{alt('person_title_not')})))"),
+        byline=re.compile(f"(?:{alt('byline')})[:：]?[ \\t　]*([{HAN}]{{2,4}})(?=[ \\t　]*(?:\\n|$))"),
+        event_suffix=re.compile(f"(?:{alt('event_suffix')})"),
+        event_cue=re.compile(f"(?:{alt('event_cue')})了?$"),
+        org_suffix=re.compile(f"(?:{alt('org_suffix')})"),
+        institution=re.compile(f"(?:{alt('institution_suffix')})"),
+        institution_generic=frozenset(w["institution_generic"]),
+        facility=re.compile(f"(?:{alt('facility_suffix')})"),
+        town=re.compile(f"(?:{alt('town_suffix')})"),
+        listed=re.compile(f"等(?:一批|一些|多家|[0-9０-９]+家)?[{HAN}]{{0,6}}?(?:{alt('listed_kind')})"),
+        not_name_end=re.compile(f"(?:{alt('not_name_end')})$"),
+        embassy=re.compile(f"[{HAN}]{{2,6}}驻[{HAN}]{{2,8}}?(?:{alt('mission')})"),
+        people_bodies=re.compile(f"(?:区|市|县)?(?:人大|政协)(?={alt('people_body_cue')})"),
+        gpe_prefix_rest=frozenset(w["gpe_prefix_rest"]),
+        generic=frozenset(w["generic"]),
+        pos_stop=frozenset(w["pos_stop"]),
+        gpe_end=re.compile(f"(?:{alt('gpe_end')})$"),
+        loc_end=re.compile(f"(?:{alt('loc_end')})$"),
+        org_end=re.compile(f"(?:{alt('org_end')})$"),
+        name_tags=frozenset(w["name_tag"]),
+        proper_tags=frozenset(w["proper_tag"]),
+    )
+
+
+@lru_cache(maxsize=1)
+def words() -> EntityWords:
+    return load(lexicon.path_of("entity_words.txt"))

@@ -1,0 +1,158 @@
+"""Scanning a text: its lines and paragraphs, and every place a unit could begin."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from pipelines.extract.tasks.markers import (
+    BLOCK_RE,
+    INLINE_RE,
+    RULE_RE,
+    URL_RE,
+    Mark,
+    is_lead,
+    is_statement_lead,
+    salutation_re,
+    style_of,
+)
+
+_LINE_RE = re.compile(r"[^\n]+")
+_INDENT_RE = re.compile(r"[ \t\u3000\u2003\u00a0]*")
+_HEADING_RE = re.compile(r"#{1,6}[ \t]*")
+_NOTES_RE = re.compile(r"(?:注|注释|註|註釋|注解)[ \t]*[：:]?[ \t]*$")
+_NOTE_LABEL_RE = re.compile(r"[①-⑳]|[\[［(（]?[0-9０-９]")
+_OPEN_QUOTES = "“「『"
+_CLOSE_QUOTES = "”」』"
+
+
+@dataclass
+class Lines:
+    """Paragraph (line) geometry of a text."""
+
+    starts: list[int]        # line start offsets
+    content: list[int]       # offset of first non-indent character
+    ends: list[int]
+    skip: list[bool]         # blockquotes, rules: never hold markers
+    heading: list[int]       # markdown heading level, 0 if none
+    body_end: int            # where metadata footers and notes begin
+    notes: bool              # the text ends with footnotes (`注：` then `① …`)
+    para: list[int]          # paragraph of each line (a line may go on the one above)
+
+    def index(self, pos: int) -> int:
+        return bisect.bisect_right(self.starts, pos) - 1
+
+
+def scan_lines(text: str) -> Lines:
+    starts, content, ends, skip, heading, para = [], [], [], [], [], []
+    for m in _LINE_RE.finditer(text):
+        s, e = m.span()
+        c = _INDENT_RE.match(text, s, e).end()
+        if c == e:  # whitespace only
+            continue
+        level = 0
+        h = _HEADING_RE.match(text, c, e)
+        if h:
+            level = len(h.group().rstrip())
+            c = h.end()
+        # One line break and no indent: the line goes on with the paragraph.
+        joined = bool(ends) and s == ends[-1] + 1 and c == s and not level
+        para.append(para[-1] if joined else (para[-1] + 1 if para else 0))
+        starts.append(s)
+        content.append(c)
+        ends.append(e)
+        skip.append(text.startswith(">", c) or bool(RULE_RE.match(text, c, e)))
+        heading.append(level)
+    # Trailing rules and blockquotes are a repost footer; `注：` opens notes.
+    n = len(starts)
+    while n and skip[n - 1]:
+        n -= 1
+    notes = False
+    for i in range(n - 1):
+        if _NOTES_RE.match(text, content[i], ends[i]) and _NOTE_LABEL_RE.match(text, content[i + 1]):
+            n, notes = i, True
+            break
+    body_end = starts[n] if n < len(starts) else len(text)
+    return Lines(starts, content, ends, skip, heading, body_end, notes, para)
+
+
+def _inside_quotes(text: str, start: int, pos: int) -> bool:
+    """True when `pos` sits inside “…” opened after `start` (same paragraph)."""
+    seg = text[start:pos]
+    return sum(seg.count(q) for q in _OPEN_QUOTES) > sum(seg.count(q) for q in _CLOSE_QUOTES)
+
+
+# Statement leads (`经济建设取得重大成就。…`) count only in a run of this many
+# consecutive paragraphs that each open with a lead or statement lead.
+_STATEMENT_RUN = 3
+def _close_run(run: list[tuple[int, bool]], marks: dict[int, "Mark"], lines: Lines) -> None:
+    """Turn a long enough run of statement-lead paragraphs into leads; empty the run."""
+    if len(run) >= _STATEMENT_RUN:
+        for i, is_lead in run:
+            if not is_lead:
+                c = lines.content[i]
+                marks[c] = Mark(c, c, "", 0, "lead", "lead", True, i, "para", lines.para[i])
+    run.clear()
+
+
+def candidates(text: str, lines: Lines) -> list[Mark]:
+    """Every place a unit could begin, in text order."""
+    marks: dict[int, Mark] = {}
+    nlines = bisect.bisect_left(lines.starts, lines.body_end)
+    continuation = -1  # the line after a bare marker (`一是` alone) is its body
+    run: list[tuple[int, bool]] = []  # consecutive paragraphs opening with a short sentence
+    for i in range(nlines):
+        if lines.skip[i] or i == continuation:
+            _close_run(run, marks, lines)
+            continue
+        c, e, level = lines.content[i], lines.ends[i], lines.heading[i]
+        anchor = lines.starts[i] if level else c
+        m = BLOCK_RE.match(text, c, e)
+        if m:
+            style, kind, ordinal = style_of(m, level)
+            if kind == "bullet" and text[m.end():e].strip() == "":
+                continue
+            rest = text[m.end():e].rstrip()
+            form = "bare" if not rest.strip() else "para" if rest[-1] in "。；;！!？?：:" else "heading"
+            marks[c] = Mark(c, anchor, m.group().rstrip(), ordinal, style, kind, True, i, form, lines.para[i])
+            _close_run(run, marks, lines)
+            if form == "bare":
+                continuation = i + 1
+            continue
+        if level:
+            continue
+        if salutation_re().match(text, c, e):
+            marks[c] = Mark(c, c, "", 0, "", "salutation", True, i, "para", lines.para[i])
+        elif is_lead(text, c, e):
+            marks[c] = Mark(c, c, "", 0, "lead", "lead", True, i, "para", lines.para[i])
+            run.append((i, True))
+            continue
+        elif is_statement_lead(text, c, e):
+            run.append((i, False))
+            continue
+        _close_run(run, marks, lines)
+    _close_run(run, marks, lines)
+
+    urls = [u.span() for u in URL_RE.finditer(text, 0, lines.body_end)]
+    url_starts = [s for s, _ in urls]
+    for m in INLINE_RE.finditer(text, 0, lines.body_end):
+        pos = m.start()
+        if pos in marks:
+            continue
+        i = lines.index(pos)
+        if lines.skip[i]:
+            continue
+        j = bisect.bisect_right(url_starts, pos) - 1
+        if j >= 0 and urls[j][0] <= pos < urls[j][1]:
+            continue
+        if _inside_quotes(text, lines.content[i], pos):
+            continue
+        style, kind, ordinal = style_of(m, 0)
+        if text[pos - 1] in "，," and kind != "item":
+            continue
+        if style == "①" and lines.notes:  # footnote references, not a list
+            continue
+        marks[pos] = Mark(pos, pos, m.group(), ordinal, style, kind, False, i, "inline", lines.para[i])
+    return [marks[p] for p in sorted(marks)]
+

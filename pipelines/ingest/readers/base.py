@@ -1,0 +1,62 @@
+"""What every reader shares: the raw record it yields and the field map it reads with."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipelines.records import Rejection
+
+
+@dataclass
+class RawRecord:
+    """A decoded document before cleaning, with metadata its container gave."""
+
+    text: str
+    source: str
+    encoding: str
+    sha256: str
+    meta: dict = field(default_factory=dict)
+
+
+Reader = Callable[[Path, bytes, "FieldMap"], Iterator["RawRecord | Rejection"]]
+
+
+# Metadata fields and the input keys they are read from, first match wins.
+# Besides the usual names, these cover the front matter written by common
+# crawlers of government sites (`doc_title`, `source_url`, `published_at`).
+DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
+    "text": ("content", "text", "body", "正文", "内容"),
+    "title": ("title", "doc_title", "标题", "name"),
+    "published": ("published", "published_at", "date", "pubdate", "publish_date", "pub_date", "日期", "发布日期", "成文日期"),
+    "year": ("year", "年份"),
+    "url": ("url", "source_url", "link", "链接"),
+    "author": ("author", "authors", "作者"),
+    "issuer": ("issuer", "publisher", "agency", "发文机关", "来源"),
+    "doc_type": ("type", "doc_type", "category"),
+}
+
+
+class FieldMap:
+    """Which input keys fill which metadata field; users may add their own.
+
+    >>> FieldMap({"text": "正文"}).pick({"正文": "……", "content": "x"}, "text")
+    '……'
+    """
+
+    def __init__(self, overrides: dict[str, str] | None = None):
+        self.keys = {name: list(keys) for name, keys in DEFAULT_FIELDS.items()}
+        for name, key in (overrides or {}).items():
+            self.keys.setdefault(name, [])
+            self.keys[name].insert(0, key)
+
+    def pick(self, record: dict, name: str):
+        for key in self.keys.get(name, ()):
+            value = record.get(key)
+            if value not in (None, ""):
+                return value
+        return None
+
+    def metadata(self, record: dict) -> dict:
+        return {name: v for name in self.keys if name != "text" and (v := self.pick(record, name)) is not None}

@@ -1,0 +1,196 @@
+"""Scoring against the hand-labelled sets in `tests/data/`, shared by
+`benchmarks/eval_figures.py`, `benchmarks/eval_entities.py` and the tests.
+
+Figures: a prediction matches a gold figure when the spans overlap and the
+kinds agree; then value (`value` and `value_high`) and every other column are
+compared. Entities: strict (same span and label) and lenient (overlapping span,
+same label) matches, and the share of strict matches whose `normalized` agrees.
+Inside each labelled passage every mention is labelled, so precision and recall
+are measured there; predictions outside the passages are not scored.
+
+>>> relative_source("/work/shared/corpus/hailaer/2016.txt")
+'corpus/hailaer/2016.txt'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from pathlib import Path
+
+from pipelines.extract.entities import extract_entities, place_of
+from pipelines.extract.figures import extract_figures
+from pipelines.ingest import read_documents
+from pipelines.nlp import make_nlp
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
+GOAL_LABELS = ("PERSON", "ORG", "EVENT", "LAW")
+
+
+def relative_source(source: str) -> str:
+    """`/work/shared/corpus/hailaer/2016.txt` -> `corpus/hailaer/2016.txt`, as in the gold files."""
+    m = re.search(r"(?:^|/)((?:corpus|seeds)/.*)$", source)
+    return m.group(1) if m else source
+
+
+def jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def passages_in(md: Path) -> list[dict]:
+    """The `{"passage": ...}` lines of a set's description."""
+    return [json.loads(line) for line in md.read_text(encoding="utf-8").splitlines() if line.startswith('{"passage"')]
+
+
+def load_figure_gold(which: str = "gold", data: Path = DATA):
+    """`gold`: the set the extractor was developed against; `heldout`: a second
+    hand-labelled set from other documents, labelled later."""
+    if which == "heldout":
+        return jsonl(data / "figures_heldout.jsonl"), [], jsonl(data / "figures_heldout_passages.jsonl")
+    return jsonl(data / "figures_gold.jsonl"), jsonl(data / "figures_negatives.jsonl"), passages_in(data / "README.md")
+
+
+def same_value(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=0.01)
+
+
+def norm_subject(s: str | None) -> str:
+    return re.sub(r"比上年|比去年|同比|[的“”（）()]", "", s or "")
+
+
+def evaluate_figures(corpus: Path, which: str = "gold", data: Path = DATA) -> dict:
+    """Match the figures of the documents named by a hand-labelled set against it (see module doc)."""
+    gold, negatives, passages = load_figure_gold(which, data)
+    docs, _ = read_documents([ROOT / "seeds", corpus])
+    by_source = {relative_source(d.source): d for d in docs}
+    needed = {g["doc"] for g in gold} | {n["doc"] for n in negatives}
+    missing = needed - set(by_source)
+    if missing:
+        raise SystemExit(f"documents of the gold set not found under {corpus}: {sorted(missing)}")
+    preds = {src: extract_figures(by_source[src].text, by_source[src].year) for src in needed}
+
+    tp, fp, fn = Counter(), Counter(), Counter()
+    exact, value_ok = Counter(), Counter()
+    cols = Counter()
+    col_total = Counter()
+    errors = []
+    for p in passages:
+        src = p["doc"]
+        text = by_source[src].text
+        g_items = [g for g in gold if g["doc"] == src and g["passage"] == p["passage"]]
+        p_items = [f for f in preds[src] if p["char_start"] <= f.start < p["char_end"]]
+        used = set()
+        for g in g_items:
+            best, best_ov = None, 0
+            for i, f in enumerate(p_items):
+                if i in used or f.kind != g["kind"]:
+                    continue
+                ov = min(f.end, g["end"]) - max(f.start, g["start"])
+                if ov > best_ov:
+                    best, best_ov = i, ov
+            if best is None:
+                fn[g["kind"]] += 1
+                errors.append(("missed", src, g["text"], g["kind"], g["context"]))
+                continue
+            used.add(best)
+            f = p_items[best]
+            tp[g["kind"]] += 1
+            exact[g["kind"]] += (f.start, f.end) == (g["start"], g["end"])
+            ok = same_value(f.value, g["value"]) and same_value(f.value_high, g["value_high"])
+            value_ok[g["kind"]] += ok
+            if not ok:
+                errors.append(("value", src, g["text"], f"{f.value}/{f.value_high} != {g['value']}/{g['value_high']}", g["context"]))
+            checks = {
+                "unit": (f.unit, g["unit"]),
+                "qualifier": (f.qualifier, g["qualifier"]),
+                "direction": (f.direction, g["direction"]),
+                "target": (f.target, g["target"]),
+                "period_start": (f.period_start and f.period_start.isoformat(), g["period_start"]),
+                "period_end": (f.period_end and f.period_end.isoformat(), g["period_end"]),
+                "plenum": (f.plenum, g["plenum"]),
+            }
+            for col, (a, b) in checks.items():
+                col_total[col] += 1
+                cols[col] += a == b
+                if a != b:
+                    errors.append((col, src, g["text"], f"{a!r} != {b!r}", g["context"]))
+            if g["kind"] not in ("year", "date", "period", "plan_period", "congress"):
+                col_total["subject (exact)"] += 1
+                col_total["subject (normalised)"] += 1
+                cols["subject (exact)"] += f.subject == g["subject"]
+                cols["subject (normalised)"] += norm_subject(f.subject) == norm_subject(g["subject"])
+                if norm_subject(f.subject) != norm_subject(g["subject"]):
+                    errors.append(("subject", src, g["text"], f"{f.subject!r} != {g['subject']!r}", g["context"]))
+        for i, f in enumerate(p_items):
+            if i not in used:
+                fp[f.kind] += 1
+                errors.append(("spurious", src, f.text, f.kind, text[max(0, f.start - 12):f.end + 12].replace("\n", " ")))
+    neg_hits = []
+    for n in negatives:
+        for f in preds[n["doc"]]:
+            if f.start < n["end"] and n["start"] < f.end:
+                neg_hits.append((n["text"], n["why"], f.text, f.kind))
+    return {"tp": tp, "fp": fp, "fn": fn, "exact": exact, "value_ok": value_ok, "cols": cols,
+            "col_total": col_total, "errors": errors, "neg_hits": neg_hits, "n_neg": len(negatives),
+            "n_gold": len(gold), "n_docs": len({g['doc'] for g in gold})}
+
+
+
+def load_entity_gold(which: str = "gold", data: Path = DATA):
+    name = {"gold": "entities_gold", "heldout": "entities_heldout"}[which]
+    return jsonl(data / f"{name}.jsonl"), passages_in(data / f"{name}.md")
+
+
+def evaluate_entities(corpus: Path, which: str = "gold", data: Path = DATA) -> dict:
+    """Strict (span and label) and lenient matches of the entities in a hand-labelled set."""
+    gold, passages = load_entity_gold(which, data)
+    docs, _ = read_documents([ROOT / "seeds", corpus])
+    by_source = {relative_source(d.source): d for d in docs}
+    nlp = make_nlp()
+    preds = {}
+    for src in {p["doc"] for p in passages}:
+        d = by_source[src]
+        preds[src] = extract_entities(nlp(d.text), d.year, place_of(d.issuer, d.occasion, d.title))
+    tp, fp, fn, lenient_tp, norm_ok, methods = Counter(), Counter(), Counter(), Counter(), Counter(), Counter()
+    errors = []
+    for p in passages:
+        src, text = p["doc"], by_source[p["doc"]].text
+        g_items = [g for g in gold if g["doc"] == src and g["passage"] == p["passage"]]
+        p_items = [e for e in preds[src] if p["char_start"] <= e.start < p["char_end"]]
+        g_keys = {(g["start"], g["end"], g["label"]): g for g in g_items}
+        p_keys = {(e.start, e.end, e.label): e for e in p_items}
+        for k, e in p_keys.items():
+            methods[(e.label, e.method, k in g_keys)] += 1
+            if k in g_keys:
+                tp[e.label] += 1
+                g = g_keys[k]
+                norm_ok[e.label] += e.normalized == g["normalized"]
+                if e.normalized != g["normalized"]:
+                    errors.append(("normalized", e.label, e.text, f"{e.normalized} != {g['normalized']}", ""))
+            else:
+                fp[e.label] += 1
+                over = [g for g in g_items if g["start"] < e.end and e.start < g["end"]]
+                hint = "; gold: " + ",".join(f"{g['text']}/{g['label']}" for g in over) if over else ""
+                errors.append(("spurious", e.label, e.text, e.method + hint, text[max(0, e.start - 10):e.end + 10].replace("\n", " ")))
+        for k, g in g_keys.items():
+            if k not in p_keys:
+                fn[g["label"]] += 1
+                over = [e for e in p_items if e.start < g["end"] and g["start"] < e.end]
+                hint = ",".join(f"{e.text}/{e.label}" for e in over)
+                errors.append(("missed", g["label"], g["text"], hint, g["context"].replace("\n", " ")))
+            if any(e.label == g["label"] and e.start < g["end"] and g["start"] < e.end for e in p_items):
+                lenient_tp[g["label"]] += 1
+    return {"tp": tp, "fp": fp, "fn": fn, "lenient": lenient_tp, "norm_ok": norm_ok, "methods": methods,
+            "errors": errors, "n_gold": len(gold), "n_docs": len({g["doc"] for g in gold}), "n_passages": len(passages)}
+
+
+def entity_scores(r: dict, label: str) -> tuple[float, float]:
+    tp, fp, fn = r["tp"][label], r["fp"][label], r["fn"][label]
+    return (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
+
+
