@@ -9,7 +9,9 @@ OUT    ?= datasets
 # The venv is rebuilt when the dependency pins change.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,notebook]'
+	# pip 23 (Python 3.11's own) fails to resolve lxml[html-clean] asked for twice; 25.3 does not.
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'pip==25.3'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,notebook,bench]'
 	touch $@
 
 install: $(VENV)/.installed

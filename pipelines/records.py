@@ -26,6 +26,9 @@ class Document:
     url: str | None = None
     occasion: str | None = None
     doc_type: str | None = None
+    doc_number: str | None = None
+    level: str | None = None
+    region: str | None = None
     extra: dict = field(default_factory=dict)
 
     @property

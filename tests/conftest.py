@@ -23,15 +23,21 @@ def corpus() -> Path:
 
 def corpus_inventory(corpus: Path) -> tuple[int, list[str]]:
     """What the corpus holds, counted from its files, not by the reader under
-    test: (documents: one per `.txt`/`.md` file and per non-blank `.jsonl`
-    line, README aside; the other files, which no reader takes yet)."""
+    test: (documents: one per `.txt`/`.md`/`.html` file, per non-blank `.jsonl`
+    line and per `.csv` data row, README aside; the other files, which no
+    reader takes yet)."""
+    import csv
+
     n, other = 0, []
     for f in sorted(corpus.rglob("*")):
         if not f.is_file() or f.name.startswith("README"):
             continue
         if f.suffix == ".jsonl":
             n += sum(1 for line in f.read_text(encoding="utf-8").splitlines() if line.strip())
-        elif f.suffix in (".txt", ".md"):
+        elif f.suffix == ".csv":
+            csv.field_size_limit(1 << 30)
+            n += sum(1 for row in csv.reader(f.read_text(encoding="utf-8-sig").splitlines(keepends=True)) if any(row)) - 1
+        elif f.suffix in (".txt", ".md", ".html"):
             n += 1
         else:
             other.append(str(f))

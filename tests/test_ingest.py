@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import re
@@ -24,16 +25,17 @@ def test_the_seed_and_every_corpus_document_are_read_none_rejected(corpus_docs, 
     assert len([d for d in docs if "peoples_daily/" in d.source]) == 17
 
 
-def test_files_no_reader_takes_are_skipped_by_name(corpus):
-    """HTML and CSV have no reader yet: each is listed with the reason, none is read or crashed on."""
-    files, rejected, skipped = discover([corpus])
-    _, other = corpus_inventory(corpus)
-    assert rejected == []
-    assert [r.source for r in skipped] == other
-    assert {r.reason for r in skipped} == {
-        "no reader for .csv yet: policytrace reads .txt, .md, .markdown, .jsonl",
-        "no reader for .html yet: policytrace reads .txt, .md, .markdown, .jsonl"}
-    assert not [f for f in files if f.suffix in (".csv", ".html")]
+def test_files_no_reader_takes_are_skipped_by_name(tmp_path):
+    """A spreadsheet or an old .doc has no reader: listed with the reason, never read or crashed on."""
+    (tmp_path / "good.md").write_bytes(SEED.read_bytes())
+    (tmp_path / "table.xlsx").write_bytes(b"PK\x03\x04")
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    files, rejected, skipped = discover([tmp_path])
+    assert [f.name for f in files] == ["good.md"] and rejected == []
+    reads = ".txt, .md, .markdown, .jsonl, .csv, .tsv, .html, .htm, .pdf, .docx"
+    assert [(r.source.rsplit("/", 1)[-1], r.reason) for r in skipped] == [
+        ("old.doc", f"no reader for .doc yet: policytrace reads {reads}"),
+        ("table.xlsx", f"no reader for .xlsx yet: policytrace reads {reads}")]
 
 
 def test_gb18030_district_reports_read_as_chinese(corpus_docs):
@@ -92,10 +94,21 @@ def test_cleaning_never_changes_wording(corpus_docs, corpus):
         raw_by_source[str(p)] = p.read_bytes().decode("gb18030")
     for p in sorted((corpus / "peoples_daily").glob("*.md")):
         raw_by_source[str(p)] = re.sub(r"\A---\n.*?\n---\n", "", p.read_text(encoding="utf-8"), flags=re.S)
+    for p in sorted((corpus / "provincial").glob("*.csv")):
+        raw_by_source[f"{p}:2"] = list(csv.DictReader(p.read_text(encoding="utf-8-sig").splitlines(keepends=True)))[0]["full_text"]
     raw_by_source[str(SEEDS / SEED.name)] = SEED.read_text(encoding="utf-8")
     cut_by_footer = {"licence": 0, "repost": 0}
+    removed_lines = []
     for d in docs:
-        kept, original = _WS.sub("", d.text), _WS.sub("", raw_by_source[d.source])
+        if d.source not in raw_by_source:
+            continue  # web pages: their text is what the HTML reader extracted (tests/test_readers.py)
+        raw = raw_by_source[d.source]
+        for cut in d.extra.get("removed_lines", []):  # noise lines, each recorded with its kind
+            removed_lines.append(cut)
+            line = cut.split(": ", 1)[1]
+            assert line in raw, (d.source, cut)
+            raw = raw.replace(line, "", 1)
+        kept, original = _WS.sub("", d.text), _WS.sub("", raw)
         assert original.startswith(kept), d.source
         cut = original[len(kept):]
         footers = d.extra.get("removed_footers", [])
@@ -108,7 +121,12 @@ def test_cleaning_never_changes_wording(corpus_docs, corpus):
         for f in footers:
             cut_by_footer[f] += 1
     assert len(docs) == 1 + n_corpus
-    assert cut_by_footer == {"licence": 77, "repost": 1}  # 77 Wikisource records; the seed
+    assert cut_by_footer == {"licence": 77, "repost": 1}
+    toolbar = ["toolbar: " + w for w in ("下载", "打印", "全屏", "收藏", "【字号：", "加大", "还原", "减小", "】")]
+    assert sorted(removed_lines) == sorted(
+        ["caption: 新华社记者  王  晔摄", "credit: 数据来源：国家医保局", "credit: 制图：蔡华伟"] + 3 * toolbar
+        + ["head_meta: 来源：浙江日报", "head_meta: 时间：2026-01-22", "head_meta: 来源：北京日报", "head_meta: 时间：2026-02-02",
+           "head_meta: 来源：解放日报", "head_meta: 时间：2026-02-09"])  # 77 Wikisource records; the seed
 
 
 def test_cleaning_repairs_known_defects(corpus_docs):
@@ -152,11 +170,8 @@ def test_bad_inputs_are_rejected_by_name_and_the_rest_is_read(tmp_path):
     assert reasons["binary.txt"].startswith("binary file")
     assert reasons["empty.md"] == "empty file"
     assert reasons["corpus.jsonl:2"].startswith("malformed JSON")
-    assert "notes.docx" not in reasons  # not rejected: skipped, with the reason
-    assert len(reasons) == 3
-    _, _, skipped = discover([tmp_path])
-    assert [(r.source.removeprefix(str(tmp_path) + "/"), r.reason) for r in skipped] == [
-        ("notes.docx", "no reader for .docx yet: policytrace reads .txt, .md, .markdown, .jsonl")]
+    assert reasons["notes.docx"].startswith("not a readable .docx file (BadZipFile")  # a truncated Word file
+    assert len(reasons) == 4
     by_name = {d.source.removeprefix(str(tmp_path) + "/"): d for d in docs}
     assert set(by_name) == {"good.txt", "gbk.txt", "corpus.jsonl:1", "corpus.jsonl:3"}
     assert by_name["gbk.txt"].encoding == "gb18030" and by_name["gbk.txt"].text.startswith("政府工作报告")

@@ -13,6 +13,7 @@ from pipelines.extract import gazetteer
 from pipelines.extract.entities import words as entity_words
 from pipelines.extract.figures import words as figure_words
 from pipelines.extract.tasks import markers
+from pipelines.ingest import kinds, noise
 from pipelines.lang.zh import lexicon, numerals
 from pipelines.lang.zh.lexicon import LexiconError
 from pipelines.lang.zh.segment import read_userdict
@@ -37,9 +38,11 @@ CASES = [
     ("gazetteer/surnames.txt", "欧阳修", lambda: gazetteer.surnames(), "'欧阳修' is not a surname of one or two characters"),
     ("userdict.txt", "新质生产力 100x", lambda: read_userdict(lexicon.DATA_DIR / "userdict.txt"),
      "'100x' is not a frequency or a jieba POS tag"),
+    ("scraper_noise.tsv", "captions\t.*摄", lambda: noise.rules(), "kind is 'captions'; it must be one of placeholder_title"),
+    ("doc_types.tsv", "title\t(意见\topinion", lambda: kinds._rules(), "pattern is not a regular expression (missing ), unterminated subpattern"),
 ]
 CACHED = [figure_words.words, markers.lead_words, markers.salutation_re, entity_words.words,
-          gazetteer.names, gazetteer.leaders, gazetteer.surnames]
+          gazetteer.names, gazetteer.leaders, gazetteer.surnames, noise.rules, kinds._rules]
 
 
 @pytest.fixture

@@ -15,7 +15,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipelines.ingest.clean import clean_text
+from pipelines.ingest.kinds import (
+    doc_type_of,
+    level_and_region,
+    plain_title,
+    title_issuers,
+)
 from pipelines.ingest.metadata import extract_metadata
+from pipelines.ingest.noise import rules as noise_rules
+from pipelines.ingest.noise import strip_noise
 from pipelines.ingest.readers import READERS, SUFFIXES, FieldMap, RawRecord
 from pipelines.records import Document, Rejection
 
@@ -96,39 +104,51 @@ _ISSUER_FROM_TITLE = (
     (re.compile(r"国务院政府工作报告|国务院"), "国务院"),
     (re.compile(r"全国人民代表大会.*决议"), "全国人民代表大会"),
 )
-_TYPE_FROM_TITLE = (
-    (re.compile(r"关于政府工作报告的决议"), "npc_resolution"),
-    (re.compile(r"政府工作报告"), "government_work_report"),
-    (re.compile(r"全国代表大会|[一二三四五六七八九十]+大\)"), "cpc_congress_report"),
-)
+
+
+def _placeholder(title: str | None) -> bool:
+    """A scraper's placeholder (`未知标题`) is no title."""
+    return bool(title) and any(r.kind == "placeholder_title" and r.regex.fullmatch(title.strip()) for r in noise_rules())
 
 
 def to_document(raw: RawRecord) -> Document:
     """Clean a raw record and read its metadata; container fields win."""
-    text = clean_text(raw.text)
+    text, noise, head_meta = strip_noise(clean_text(raw.text))
     text, found = extract_metadata(text)
     given = raw.meta
-    title = _as_text(given.get("title")) or found.title
+    title = _as_text(given.get("title"))
+    title = None if _placeholder(title) else title
+    title = title or found.title
     if title is None:
         first = next((line.strip() for line in text.split("\n") if line.strip()), "")
         title = first.lstrip("# ") if 0 < len(first) <= 40 else None
-    published = _as_date(given.get("published")) or found.published
+    published = _as_date(given.get("published")) or found.published or _as_date(head_meta.get("date"))
     year = _as_year(given.get("year")) or (published.year if published else None)
     if year is None and title:
         year = _as_year(re.match(r"\d{4}(?=年)", title) and title)
-    issuer = _as_text(given.get("issuer")) or found.issuer
+    issuer = _as_text(given.get("issuer")) or found.issuer or title_issuers(title)
     doc_type = _as_text(given.get("doc_type"))
     for pattern, value in _ISSUER_FROM_TITLE if issuer is None and title else ():
         if pattern.search(title):
             issuer = value
             break
-    for pattern, value in _TYPE_FROM_TITLE if doc_type is None and title else ():
-        if pattern.search(title):
-            doc_type = value
-            break
+    author = _as_text(given.get("author")) or found.author
+    if author and re.search(r"(?:部|委|局|署|厅|办公室|委员会)$", author):
+        issuer, author = issuer or author, None  # a body signs a communique: it is the issuer
+    if author and re.fullmatch(r"[\u3400-\u9fff][\u3400-\u9fff \t\u3000]{1,6}", author):
+        author = re.sub(r"[ \t\u3000]+", "", author)  # `常  钦`: a print's spaced name
+    doc_type = doc_type or doc_type_of(title, text, issuer, author, given)
+    if issuer is None and found.paper and doc_type in ("editorial", "explainer"):
+        issuer = found.paper  # the paper's own editorials and explainers
+    title = plain_title(title)
     if doc_type is None and found.issuer and found.author and found.published and not found.occasion:
         doc_type = "article"
-    extra = {k: v for k, v in {"reposted_by": found.reposted_by, "removed_footers": found.removed_footers}.items() if v}
+    level, region = level_and_region(_as_text(given.get("level")), _as_text(given.get("region")), issuer, title, found.occasion)
+    if level is None and region is None and found.paper:
+        level = "national"  # a national paper's print that names no sub-national body
+    extra = {k: v for k, v in {"reposted_by": found.reposted_by, "removed_footers": found.removed_footers,
+                               "removed_lines": [f"{kind}: {line}" for kind, line in noise],
+                               "source_name": head_meta.get("source")}.items() if v}
     return Document(
         doc_id=hashlib.sha256(text.encode("utf-8")).hexdigest()[:16],
         text=text,
@@ -137,12 +157,15 @@ def to_document(raw: RawRecord) -> Document:
         sha256=raw.sha256,
         title=title,
         issuer=issuer,
-        author=_as_text(given.get("author")) or found.author,
+        author=author,
         published=published,
         year=year,
         url=_as_text(given.get("url")) or found.url,
         occasion=found.occasion,
         doc_type=doc_type,
+        doc_number=_as_text(given.get("doc_number")) or found.doc_number,
+        level=level,
+        region=region,
         extra=extra,
     )
 

@@ -29,12 +29,15 @@ _OCCASION_RE = re.compile(
     re.M,
 )
 _OCCASION_NODATE_RE = re.compile(r"^[ \t\u3000]*[—–－-]{1,4}[ \t\u3000]*在(?P<occasion>[^\n]{2,60}?)上(?:的报告|的讲话)?[ \t\u3000]*$", re.M)
-_BRACKET_DATE_RE = re.compile(r"^[ \t\u3000]*[（(](?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?P<rest>[^\n）)]*)[）)][ \t\u3000]*$", re.M)
+_BRACKET_DATE_RE = re.compile(r"^[ \t\u3000]*(?:#{1,6}[ \t]*)?[（(](?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?P<rest>[^\n）)]*)[）)][ \t\u3000]*$", re.M)
 _ROLES = r"代?总理|代?省长|代?市长|代?区长|代?县长|代?州长|代?旗长|代?主席"
 _SPEAKER_RE = re.compile(
-    rf"^[ \t\u3000]*(?P<issuer>(?:[{HAN}]{{0,16}}(?:国务院|人民政府|委员会))?)(?P<role>{_ROLES})[ \t\u3000]*\n?[ \t\u3000]*(?P<name>[{HAN}]{{2,4}})[ \t\u3000]*$",
+    rf"^[ \t\u3000]*(?:(?P<issuer>[{HAN}]{{0,16}}(?:国务院|人民政府|委员会))|(?P<place>[{HAN}]{{2,8}}?(?:省|市|自治区|区|县|旗|州)))?"
+    rf"(?P<role>{_ROLES})[ \t\u3000]*\n?[ \t\u3000]*(?P<name>[{HAN}](?:[ \t\u3000]?[{HAN}]){{1,3}})[ \t\u3000]*$",
     re.M,
 )
+# 发文字号 on a line of its own: `国发〔2025〕5号`, `中办发［2024］12号`.
+_DOC_NUMBER_RE = re.compile(rf"^[ \t\u3000]*(?P<num>[{HAN}]{{1,10}}[〔\[［(（]\d{{4}}[〕\]］)）]\d{{1,4}}号)[ \t\u3000]*$", re.M)
 _NAME_LINE_RE = re.compile(rf"^[ \t\u3000]*(?P<name>[{HAN}]{{2,4}})[ \t\u3000]*$", re.M)
 
 # Footers: a rule followed by a blockquote naming a reposter and a URL.
@@ -56,6 +59,8 @@ class TextMetadata:
     occasion: str | None = None
     url: str | None = None
     reposted_by: str | None = None
+    doc_number: str | None = None
+    paper: str | None = None  # the newspaper a print comes from (`人民日报`)
     removed_footers: list[str] = field(default_factory=list)
 
 
@@ -127,20 +132,86 @@ def read_header(text: str, meta: TextMetadata) -> None:
             if b.group("rest").strip().endswith("通过") and not meta.occasion:
                 meta.occasion = b.group("rest").strip()[: -len("通过")] or None
             occasion_end = max(occasion_end or 0, b.end())
+    m = _DOC_NUMBER_RE.search(head)
+    if m:
+        meta.doc_number = m.group("num")
     m = _SPEAKER_RE.search(head)
     if m and _first_paragraph_end(head) < m.start():
         m = None  # a speaker line belongs before the body text
     if m:
-        issuer = m.group("issuer")
-        meta.issuer = meta.issuer or (issuer or None)
-        meta.author = meta.author or m.group("name")
+        issuer = m.group("issuer") or (m.group("place") + "人民政府" if m.group("place") else None)
+        meta.issuer = meta.issuer or issuer
+        meta.author = meta.author or re.sub(r"[ \t\u3000]", "", m.group("name"))
     elif occasion_end is not None and not meta.author:
         # A bare name line right after the occasion line: `习　近　平`.
         n = _NAME_LINE_RE.match(head, occasion_end + 1)
         if n is None:
-            n = _NAME_LINE_RE.search(head, occasion_end, occasion_end + 40)
+            # whole lines only: a window cut inside a line would make `$` match there
+            stop = head.find("\n", occasion_end + 40)
+            n = _NAME_LINE_RE.search(head, occasion_end, stop if stop >= 0 else len(head))
         if n:
             meta.author = n.group("name")
+
+
+# 人民日报 prints: `> 本报记者  常  钦《人民日报》（2025年01月04日第 02 版）`; what
+# stands before the paper's name is the byline (a reporter, or an issuing body).
+_PRINT_LINE_RE = re.compile(r"^>\s*(?P<by>[^\n《]*?)\s*《(?P<paper>人民日报|光明日报|经济日报|求是)》[（(](?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日", re.M)
+_KICKER_RE = re.compile(r"\A\s*###\s+(?P<kicker>[^\n]+)\n", re.M)
+_BODY_END_RE = re.compile(r"(?:部|委|局|署|厅|办公室|委员会|中央|国务院|政治局|组织部)$")
+# News leads: `据新华社北京1月1日电  （记者姜琳）`, `本报上海4月30日电`, `（综合本报记者孙秀艳和新华社记者徐鹏航、彭韵佳报道）`.
+_DATELINE_RE = re.compile(r"^(?:据)?(?P<agency>新华社|本报)[^\n。，]{0,16}?电")
+_REPORTER_RE = re.compile(rf"[（(]\s*(?:综合)?(?:本报|新华社)?记者\s*(?P<names>[{HAN}、·和 \u3000]{{2,40}}?)\s*(?:报道)?[）)]")
+_REPORTERS_SPLIT = re.compile(r"(?:和)?(?:本报|新华社)?记者|[、和 \u3000]+")
+# A central body issuing or adopting a text: `中共中央政治局召开会议`, `…常务委员会第十五次会议通过`.
+_MEETING_BODY_RE = re.compile(rf"^(?P<body>中共中央政治局(?:常务委员会)?|国务院常务会议|中央[{HAN}]{{2,12}}委员会)(?:\d+月\d+日)?召开会议")
+_ADOPTED_BY_RE = re.compile(rf"第[一二三四五六七八九十]+届(?P<body>[{HAN}]{{2,20}}?(?:常务委员会|代表大会))第[一二三四五六七八九十]+次(?:全体)?会议")
+_ISSUERS_RE = re.compile(rf"(?:^|，)(?P<bodies>(?:(?:中共中央|国务院|中央军委|[{HAN}]{{2,12}}?(?:部|委|局|署|办公厅|办公室|委员会))[、和]?){{1,6}})(?:等[一二三四五六七八九十\d]+个?部门)?(?:\d{{1,2}}月\d{{1,2}}日|近日|日前|联合)*(?:印发|发布|出台)")
+_DECREE_RE = re.compile(rf"^[ \t\u3000]*(?P<kind>中华人民共和国主席令|[{HAN}]{{2,20}}令)[ \t\u3000]*\n+[ \t\u3000]*(?P<num>第[{HAN}\d]{{1,8}}号)[ \t\u3000]*$", re.M)
+_ARTICLE_BY_RE = re.compile(rf"发表(?:中共中央总书记、国家主席、中央军委主席)?(?P<name>[{HAN}]{{2,3}}?)(?:总书记|同志)?(?:的)?重要(?:文章|讲话)")
+
+
+def _reporters(names: str) -> str | None:
+    parts = [p for p in _REPORTERS_SPLIT.split(names) if p]
+    return "、".join(parts) if parts else None
+
+
+def read_print(text: str, meta: TextMetadata) -> None:
+    """Fill `meta` from what a newspaper print carries around its body: the
+    kicker above the title, the print line with its byline, a news dateline and
+    the reporters, a decree number, and the body that adopted or issued the text."""
+    head = text[:_HEAD_CHARS]
+    kicker = _KICKER_RE.match(text)
+    m = _PRINT_LINE_RE.search(head)
+    if m:
+        meta.paper = m.group("paper")
+        meta.published = meta.published or _date(m.group("y"), m.group("m"), m.group("d"))
+        by = re.sub(r"[ \t\u3000]+", "", m.group("by"))
+        if by.startswith("本报记者") and len(by) > 4:
+            meta.author = meta.author or by.removeprefix("本报记者")
+            meta.issuer = meta.issuer or m.group("paper")
+        elif by and _BODY_END_RE.search(by):
+            meta.issuer = meta.issuer or by
+        elif by:
+            meta.author = meta.author or by
+    body = text[text.find("\n", m.end()) + 1:] if m and "\n" in text[m.end():] else ("" if m else text)
+    first = next((line.strip() for line in body.split("\n") if line.strip() and not line.startswith(">")), "")
+    if (d := _DATELINE_RE.match(first)) and d.group("agency") == "本报":
+        meta.issuer = meta.issuer or "人民日报"
+    for source in ([kicker.group("kicker")] if kicker else []) + [first]:
+        if (b := _MEETING_BODY_RE.search(source)) and not meta.issuer:
+            meta.issuer = b.group("body")
+        if (a := _ARTICLE_BY_RE.search(source)) and not meta.author:
+            meta.author = a.group("name")
+    r = _REPORTER_RE.search(first) or _REPORTER_RE.search(text[-200:])
+    if r and not meta.author:
+        meta.author = _reporters(r.group("names"))
+    lead = re.sub(r"^(?:据)?(?:新华社|本报)[^\n。，]{0,16}?电[ \t\u3000]*(?:[（(][^）)]*[）)])?[ \t\u3000]*", "", first)
+    if (i := _ISSUERS_RE.search(lead.split("。")[0])) and not meta.issuer:
+        meta.issuer = re.sub(r"[、和]$", "", i.group("bodies")).replace("和", "、")
+    if (dn := _DECREE_RE.search(head)) and not meta.doc_number:
+        meta.doc_number = dn.group("kind") + dn.group("num")
+    if meta.occasion and (a := _ADOPTED_BY_RE.search(meta.occasion)) and not meta.issuer:
+        meta.issuer = a.group("body")
 
 
 def extract_metadata(text: str) -> tuple[str, TextMetadata]:
@@ -153,4 +224,5 @@ def extract_metadata(text: str) -> tuple[str, TextMetadata]:
     meta = TextMetadata()
     text = strip_footers(text, meta)
     read_header(text, meta)
+    read_print(text, meta)
     return text, meta

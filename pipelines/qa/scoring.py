@@ -194,3 +194,107 @@ def entity_scores(r: dict, label: str) -> tuple[float, float]:
     return (tp / (tp + fp) if tp + fp else 0.0), (tp / (tp + fn) if tp + fn else 0.0)
 
 
+
+
+# ---------------------------------------------------------------- structure and metadata of new documents
+
+def _norm_path(path: str | None, kind_of: dict[str, str] | None = None) -> str | None:
+    """A path with unmarked parts in one notation: leads `¶n`, bullets `•n`, questions `?n`."""
+    if path is None:
+        return None
+    parts = []
+    for part in path.split("/"):
+        part = re.sub(r"^(?:—|■|•)(\d+)$", r"•\1", part)
+        part = re.sub(r"^？(\d+)$", r"?\1", part)
+        parts.append(part)
+    return "/".join(parts)
+
+
+def _opening(title: str) -> str:
+    """The first four characters of a title, blanks and quotes aside."""
+    return re.sub(r"[\s“”\"*]", "", title)[:4]
+
+
+def documents_by_source(corpus: Path) -> dict:
+    docs, _ = read_documents([ROOT / "seeds", corpus])
+    return {relative_source(d.source): d for d in docs}
+
+
+def evaluate_structure(corpus: Path, gold_file: str, docs: dict | None = None) -> dict:
+    """Units matched unit for unit on (path, marker, ordinal, kind) against a
+    hand-labelled structure file (tests/data/structure_2025_*.jsonl,
+    provincial_structure.jsonl). Gold that labels only some levels (`levels`)
+    is compared on those kinds only."""
+    from pipelines.extract.tasks import extract_tasks
+
+    gold = jsonl(DATA / gold_file)
+    docs = docs or documents_by_source(corpus)
+    by_doc: dict[str, list[dict]] = {}
+    for g in gold:
+        by_doc.setdefault(g["doc"], [])
+        if not g.get("none"):
+            by_doc[g["doc"]].append(g)
+    out = {}
+    for src, units in by_doc.items():
+        doc = docs.get(src) or next(d for s, d in docs.items() if s.startswith(src))
+        kinds = {u["kind"] for u in units}
+        # A unit is the same when path, marker, ordinal and kind agree, and its title opens alike.
+        want = [(_norm_path(u["path"]), u["marker"], u["ordinal"], u["kind"], _opening(u["title"])) for u in units]
+        got_all = [(_norm_path(t.path), t.marker, t.ordinal, t.kind, _opening(t.title)) for t in extract_tasks(doc.text)]
+        got = [g for g in got_all if not gold_file.startswith("provincial") or g[3] in kinds]
+        matched = len(set(want) & set(got))
+        out[src] = {"gold": len(want), "found": len(got), "matched": matched, "exact": want == got,
+                    "missed": [w for w in want if w not in set(got)], "spurious": [g for g in got if g not in set(want)]}
+    return out
+
+
+METADATA_FIELDS = ("title", "published", "issuer", "author", "doc_type", "doc_number", "level", "region")
+
+
+def evaluate_metadata(corpus: Path, docs: dict | None = None, only: set[str] | None = None) -> dict:
+    """Each metadata field against tests/data/metadata_2025.jsonl (titles
+    compared with runs of blanks folded)."""
+    docs = docs or documents_by_source(corpus)
+    right, wrong = Counter(), []
+    labels = [g for g in jsonl(DATA / "metadata_2025.jsonl") if only is None or g["doc"] in only]
+    for g in labels:
+        doc = docs.get(g["doc"]) or next(d for s, d in docs.items() if s.startswith(g["doc"]))
+        for field in METADATA_FIELDS:
+            value = getattr(doc, field)
+            value = value.isoformat() if hasattr(value, "isoformat") else value
+            want = g[field]
+            same = (re.sub(r"\s+", " ", value or "") == re.sub(r"\s+", " ", want or "")) if field == "title" else value == want
+            right[field] += same
+            if not same:
+                wrong.append((g["doc"].rsplit("/", 1)[-1][:40], field, value, want))
+    return {"n": len(labels), "right": right, "wrong": wrong}
+
+
+TARGET_FIELDS = ("kind", "value", "value_high", "unit", "qualifier", "direction", "target", "subject")
+
+
+def evaluate_targets(corpus: Path, docs: dict | None = None) -> dict:
+    """The figures of the provincial reports' 2026 targets paragraphs against
+    tests/data/provincial_targets.jsonl: each labelled figure is found by its
+    context and text, then every column is compared."""
+    docs = docs or documents_by_source(corpus)
+    found, right, wrong = 0, Counter(), []
+    labels = jsonl(DATA / "provincial_targets.jsonl")
+    cache: dict[str, list] = {}
+    for g in labels:
+        doc = docs.get(g["doc"]) or next(d for s, d in docs.items() if s.startswith(g["doc"]))
+        figs = cache.setdefault(doc.doc_id, extract_figures(doc.text, doc.year))
+        at = doc.text.find(g["context"] + g["text"])
+        start = at + len(g["context"]) if at >= 0 else -1
+        hit = next((f for f in figs if f.start == start and f.text == g["text"]), None)
+        if hit is None:
+            wrong.append((g["doc"].rsplit("/", 1)[-1][:30], g["text"], "not found", None, g["context"]))
+            continue
+        found += 1
+        for field in TARGET_FIELDS:
+            a, b = getattr(hit, field), g[field]
+            same = same_value(a, b) if field in ("value", "value_high") else a == b
+            right[field] += same
+            if not same:
+                wrong.append((g["doc"].rsplit("/", 1)[-1][:30], g["text"], field, a, b))
+    return {"n": len(labels), "found": found, "right": right, "wrong": wrong}

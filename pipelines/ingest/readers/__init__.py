@@ -7,11 +7,18 @@ means adding a module here and one line to `READERS`.
 
 from __future__ import annotations
 
-from pipelines.ingest.readers import jsonl, text
+from pipelines.ingest.readers import docx, html, jsonl, pdf, table, text
 from pipelines.ingest.readers.base import DEFAULT_FIELDS, FieldMap, RawRecord, Reader
 
 __all__ = ["READERS", "SUFFIXES", "DEFAULT_FIELDS", "FieldMap", "RawRecord", "Reader"]
 
 # Reader of each file suffix.
-READERS: dict[str, Reader] = {".txt": text.read, ".md": text.read, ".markdown": text.read, ".jsonl": jsonl.read}
+READERS: dict[str, Reader] = {
+    ".txt": text.read, ".md": text.read, ".markdown": text.read,
+    ".jsonl": jsonl.read,
+    ".csv": table.read, ".tsv": table.read,
+    ".html": html.read, ".htm": html.read,
+    ".pdf": pdf.read,
+    ".docx": docx.read,
+}
 SUFFIXES = tuple(READERS)

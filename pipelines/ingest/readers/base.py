@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipelines.records import Rejection
+from pipelines.ingest.encoding import decode_bytes
+from pipelines.records import InputError, Rejection
 
 
 @dataclass
@@ -27,14 +28,17 @@ Reader = Callable[[Path, bytes, "FieldMap"], Iterator["RawRecord | Rejection"]]
 # Besides the usual names, these cover the front matter written by common
 # crawlers of government sites (`doc_title`, `source_url`, `published_at`).
 DEFAULT_FIELDS: dict[str, tuple[str, ...]] = {
-    "text": ("content", "text", "body", "正文", "内容"),
+    "text": ("content", "text", "body", "full_text", "正文", "内容"),
     "title": ("title", "doc_title", "标题", "name"),
     "published": ("published", "published_at", "date", "pubdate", "publish_date", "pub_date", "日期", "发布日期", "成文日期"),
     "year": ("year", "年份"),
     "url": ("url", "source_url", "link", "链接"),
     "author": ("author", "authors", "作者"),
     "issuer": ("issuer", "publisher", "agency", "发文机关", "来源"),
-    "doc_type": ("type", "doc_type", "category"),
+    "doc_type": ("type", "doc_type"),
+    "doc_number": ("doc_number", "发文字号", "文号"),
+    "region": ("region", "province", "省份", "地区"),
+    "level": ("level", "层级"),
 }
 
 
@@ -60,3 +64,12 @@ class FieldMap:
 
     def metadata(self, record: dict) -> dict:
         return {name: v for name in self.keys if name != "text" and (v := self.pick(record, name)) is not None}
+
+
+def decode(path: Path, data: bytes) -> tuple[str, str] | Rejection:
+    """`(text, encoding)` of a text-based input, or its rejection with the reason."""
+    name = str(path)
+    try:
+        return decode_bytes(data, name)
+    except InputError as exc:
+        return Rejection(name, str(exc).removeprefix(f"{name}: "))

@@ -11,18 +11,17 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipelines.ingest.encoding import decode_bytes
-from pipelines.ingest.readers.base import FieldMap, RawRecord
-from pipelines.records import InputError, Rejection
+from pipelines.ingest.readers.base import FieldMap, RawRecord, decode
+from pipelines.records import Rejection
 
 
 def read(path: Path, data: bytes, fields: FieldMap) -> Iterator[RawRecord | Rejection]:
     name = str(path)
-    try:
-        text, encoding = decode_bytes(data, name)
-    except InputError as exc:
-        yield Rejection(name, str(exc).removeprefix(f"{name}: "))
+    decoded = decode(path, data)
+    if isinstance(decoded, Rejection):
+        yield decoded
         return
+    text, encoding = decoded
     raw_lines = data.split(b"\n") if encoding in ("utf-8", "utf-8-sig") else None
     for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
