@@ -64,7 +64,9 @@ def test_unchanged_rebuild_writes_nothing_and_a_new_document_writes_a_later_vers
     assert old.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
     assert old.execute("SELECT count(*) FROM tokens").fetchone()[0] == first.row_counts["tokens"]
     new = connect(out)
-    assert new.execute("SELECT title, author, published::VARCHAR FROM documents WHERE source LIKE '%note.md'").fetchone() == ("关于推进新型工业化的意见", "国务院办公厅", "2025-01-02")
+    # a body given as `author` is the issuer (a person is an author)
+    assert new.execute("SELECT title, issuer, author, published::VARCHAR, doc_type FROM documents WHERE source LIKE '%note.md'").fetchone() == (
+        "关于推进新型工业化的意见", "国务院办公厅", None, "2025-01-02", "opinion")
     per_version = dict(new.execute("SELECT version, count(*) FROM documents_all GROUP BY version").fetchall())
     assert per_version == {first.version: 1, second.version: 2}
     assert new.execute("SELECT count(*) FROM versions").fetchone()[0] == 2
@@ -154,7 +156,7 @@ def test_tasks_table_of_the_seed_through_the_build(tmp_path):
     con = connect(out)
     assert result.row_counts["tasks"] == con.execute("SELECT count(*) FROM tasks").fetchone()[0]
     parts = con.execute("SELECT marker, kind FROM tasks WHERE depth = 1 ORDER BY start").fetchall()
-    assert parts == [("一、", "heading"), ("二、", "heading"), ("三、", "heading")]  # `### 一、…` headings
+    assert parts == [("一、", "part"), ("二、", "part"), ("三、", "part")]  # `### 一、…` headings are parts
     by_kind = dict(con.execute("SELECT kind, count(*) FROM tasks WHERE kind IN ('section', 'item') GROUP BY kind").fetchall())
     assert by_kind == {"section": 14, "item": 20}
     # "what the 4th point under part 二 says"
@@ -171,7 +173,7 @@ def test_tasks_table_of_the_seed_through_the_build(tmp_path):
 def test_tasks_offsets_hold_across_the_corpus(full_build):
     out, result = full_build
     con = connect(out)
-    assert result.row_counts["tasks"] == con.execute("SELECT count(*) FROM tasks").fetchone()[0] == 3376
+    assert result.row_counts["tasks"] == con.execute("SELECT count(*) FROM tasks").fetchone()[0] == 3814
     texts = dict(con.execute("SELECT doc_id, text FROM documents").fetchall())
     for doc_id, start, end, text, marker in con.execute('SELECT doc_id, start, "end", text, marker FROM tasks').fetchall():
         assert texts[doc_id][start:end] == text and text.startswith(marker)
@@ -182,7 +184,7 @@ def test_figures_table_through_the_build(full_build):
     targets read back from DuckDB as a researcher would query them."""
     out, result = full_build
     con = connect(out)
-    assert result.row_counts["figures"] == con.execute("SELECT count(*) FROM figures").fetchone()[0] == 11640
+    assert result.row_counts["figures"] == con.execute("SELECT count(*) FROM figures").fetchone()[0] == 12442
     assert con.execute(
         'SELECT count(*) FROM figures f JOIN documents d USING (doc_id) WHERE substr(d.text, f.start + 1, f."end" - f.start) <> f.text'
     ).fetchone()[0] == 0

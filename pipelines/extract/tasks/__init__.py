@@ -9,16 +9,21 @@ parent, depth, marker as written, ordinal, kind, title and character offsets.
 ...         "一是加强基础研究和原始创新。提高基础研究投入比重。"
 ...         "二是加强关键核心技术攻关。完善新型举国体制。")
 >>> [(t.path, t.kind, t.title) for t in extract_tasks(text)]  # doctest: +NORMALIZE_WHITESPACE
-[('二', 'heading', '深入实施发展新质生产力的重大任务举措'),
+[('二', 'part', '深入实施发展新质生产力的重大任务举措'),
  ('二/（一）', 'section', '强化科技创新是发展新质生产力的核心驱动'),
  ('二/（一）/一是', 'item', '加强基础研究和原始创新'),
  ('二/（一）/二是', 'item', '加强关键核心技术攻关')]
 
 Kinds (the `kind` column):
 
-- `heading`: a markdown heading carrying a marker (`### 一、…`).
-- `part`: `一、`, `一．` at the start of a paragraph.
-- `section`: `（一）`, `(一)`.
+- `part`: `一、`, `一．` at the start of a paragraph, in every written form: a
+  bare line, a markdown heading (`### 一、…`), a bold line (`**一、总体要求**`);
+  and `第一篇`, `第一部分`.
+- `chapter`: `第一章` (laws, plan outlines).
+- `section`: `（一）`, `(一)`; `第一节`.
+- `article`: `第一条` of a law or regulation: the unit an analyst cites. A
+  `（一）` inside an article is an `item` (项); its unnumbered paragraphs (款)
+  are not units. A table of contents (`目  录` and its chapter lines) is skipped.
 - `item`: ordinal words `一是`, `一要`, `第一，`, `第一、`, `第一是` (and `首先`
   standing for the first of them), at a paragraph start or run in after a
   sentence end (`。二是…`).
@@ -29,8 +34,15 @@ Kinds (the `kind` column):
   sentence opening with a task verb or `X要Y` (verbs and stop words in
   `pipelines/data/task_lead_words.txt`); a sentence set apart on its own line
   with the body on the next (1995, 2000); a run of three or more paragraphs
-  each opening with a short statement (十九大 `经济建设取得重大成就。…`).
-- `bullet`: a `——` paragraph (`——经济总体回升向好。…`); `marker` is `——`.
+  each opening with a short statement (十九大 `经济建设取得重大成就。…`), or
+  with two short parallel ones (`动能稳步转，创新在发力。`, `五年来，经济结构出现重大变革。`).
+  In a text with no marker at all (a commentary, an explainer) leads stand at
+  the top level.
+- `bullet`: a `——` paragraph (`——经济总体回升向好。…`), or one opening with
+  `■`, `●`, `◆` (the summary bullets of a readout); `marker` as written.
+- `question`: a bold question line of a question-and-answer explainer
+  (`**如何鼓励药企“真创新”？**`); the bold headline right below it is a lead
+  under it. Other bold lines without a marker are not units.
 
 How the tree is built. Candidates are read in text order. Each marker has a
 *style* (`(N)`, `N是`, `第N，`, … see `marker_style`). A marker continues the
@@ -52,7 +64,8 @@ paragraph are kept even when the text skips a number;
 (`python -m pipelines.qa.structure`).
 
 Unmarked paragraphs. Leads and bullets hang under the innermost part,
-section, heading, numbered unit or `第一，` paragraph, never under a `一是`
+section, numbered unit or `第一，` paragraph (never under an article or a
+chapter: paragraphs of a law are no units), never under a `一是`
 item, so a report's date line `——2024年3月5日…` is not a bullet. A `一是…`
 paragraph followed by leads and then `二是…` owns those leads (2015 report).
 After a salutation (`各位代表！`) leads belong to the part, not its last
@@ -76,7 +89,7 @@ from pipelines.extract.tasks.tree import build_tree, singleton_inline_lists
 
 __all__ = ["Task", "KINDS", "extract_tasks", "marker_style"]
 
-KINDS = ("heading", "part", "section", "item", "numbered", "lead", "bullet")
+KINDS = ("part", "chapter", "section", "article", "item", "numbered", "lead", "bullet", "question")
 
 
 @dataclass(frozen=True)
@@ -126,7 +139,9 @@ def _path_part(m: Mark, ordinal: int) -> str:
     if m.kind == "lead":
         return f"¶{ordinal}"
     if m.kind == "bullet":
-        return f"—{ordinal}"
+        return f"{m.marker[:1] if m.style != '——' else '—'}{ordinal}"  # —1 for any dash, ■1 for `■`
+    if m.kind == "question":
+        return f"?{ordinal}"
     return m.marker.rstrip("、．.，,：:")
 
 
@@ -159,9 +174,12 @@ def extract_tasks(text: str) -> list[Task]:
     """
     lines = scan_lines(text)
     marks = candidates(text, lines)
+    # A text with no marker at all (a commentary, an explainer): its lead
+    # paragraphs stand at the top level.
+    top_leads = not any(m.kind not in ("lead", "salutation", "question") for m in marks)
     rejected: set[int] = set()
     for _ in range(4):  # dropping a singleton list can change what follows
-        nodes = build_tree(marks, rejected)
+        nodes = build_tree(marks, rejected, top_leads)
         more = singleton_inline_lists(nodes) - rejected
         if not more:
             break
@@ -176,7 +194,10 @@ def extract_tasks(text: str) -> list[Task]:
         path = f"{paths[n.parent]}/{part}" if n.parent is not None else part
         depths.append(depth)
         paths.append(path)
-        tasks.append(Task(i, n.parent, depth, n.mark.marker, n.ordinal, n.mark.kind,
+        kind = n.mark.kind
+        if kind == "section" and n.parent is not None and nodes[n.parent].mark.kind == "article":
+            kind = "item"  # （一） inside a law's article is an item (项)
+        tasks.append(Task(i, n.parent, depth, n.mark.marker, n.ordinal, kind,
                           _title(text, n.mark, lines, nodes[i + 1].mark.pos if i + 1 < len(nodes) else len(text)),
                           n.mark.pos, 0, path))
 

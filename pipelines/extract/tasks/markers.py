@@ -37,13 +37,21 @@ _PNUM = rf"(?P<pnum>[（(](?P<pnum_n>{_D})[）)])"
 _CIRC = r"(?P<circ>[①-⑳])"
 
 # At the start of a paragraph (after indentation and an optional `### `).
+# Laws, regulations and plan outlines: 第一篇 / 第一部分, 第一章, 第一节, 第一条
+# (the number may run past ten: 第七十八条), followed by a blank or the end of the line.
+_ORDER = "[一二三四五六七八九十百零〇]{1,6}"
+_DIVISION = rf"(?P<div>第(?P<div_n>{_ORDER})(?P<div_k>篇|部分|章|节|条))(?=[ \t\u3000]|$)"
+DIVISION_KIND = {"篇": "part", "部分": "part", "章": "chapter", "节": "section", "条": "article"}
+BULLETS = "■●◆▲"
+
 BLOCK_RE = re.compile(
-    rf"(?P<part>(?P<part_n>{_N})[、．.](?![{_CN}]+[、，,]|两))"
+    rf"{_DIVISION}"
+    rf"|(?P<part>(?P<part_n>{_N})[、．.](?![{_CN}]+[、，,]|两))"
     rf"|{_SECTION}|{_PNUM}"
     rf"|(?P<num>(?P<num_n>{_D})(?:[.．](?![0-9０-９])|、(?![0-9０-９])))"
     rf"|{_CIRC}|{_ITEM}"
     r"|(?P<first>首先[，,]?)"   # stands for 第一，/一是 when 第二，/二是 follows (十一大, 1955)
-    r"|(?P<bullet>—{2,}|―{2,}|─{2,}|--(?!-))"
+    rf"|(?P<bullet>—{{2,}}|―{{2,}}|─{{2,}}|--(?!-)|[{BULLETS}])"
 )
 # Inside a paragraph, right after a sentence end.
 # After a comma only ordinal words count: `深化企业改革，一要…` (1988).
@@ -127,14 +135,20 @@ def is_lead(text: str, start: int, end: int) -> bool:
     return not (stop and stop.search(text, start, sentence.end()))
 
 
-_STATEMENT_RE = re.compile(r"[^，,：:；;！!？?。是\n]{4,20}。(?=\S)")
+# A short statement (`经济建设取得重大成就。`), or two short parallel ones
+# (`动能稳步转，创新在发力。`, `实现伟大梦想，必须进行伟大斗争。`).
+_STATEMENT_RE = re.compile(r"(?P<single>[^，,：:；;！!？?。是\n]{4,20})。(?=\S)"
+                           r"|(?P<parallel>[^，,：:；;！!？?。是\n]{2,8}[，,][^，,：:；;！!？?。是\n]{3,12})。(?=\S)")
 
 
-def is_statement_lead(text: str, start: int, end: int) -> bool:
-    """A paragraph opening with a short statement: `人民生活不断改善。…` (十九大)."""
+def statement_lead(text: str, start: int, end: int) -> str | None:
+    """The shape of a paragraph's opening statement, `single` (`人民生活不断改善。…`,
+    十九大) or `parallel` (`底盘很稳固，韧性在增强。…`); None when it has none."""
     _, not_opener, _ = lead_words()
-    return (bool(_STATEMENT_RE.match(text, start, end)) and bool(_LEAD_START_RE.match(text, start, end))
-            and not (not_opener and not_opener.match(text, start, end)))
+    m = _STATEMENT_RE.match(text, start, end)
+    if not m or not _LEAD_START_RE.match(text, start, end) or (not_opener and not_opener.match(text, start, end)):
+        return None
+    return "single" if m.group("single") else "parallel"
 
 
 # `各位代表！` turns to the closing topics (defence, Hong Kong, diplomacy…):
@@ -164,7 +178,9 @@ class Mark:
 def style_of(m: re.Match, heading: int) -> tuple[str, str, int]:
     """(style, kind, ordinal) for a marker match."""
     g = m.groupdict()
-    if g.get("sec"):
+    if g.get("div"):
+        kind, ordinal = DIVISION_KIND[g["div_k"]], _cn_int(g["div_n"])
+    elif g.get("sec"):
         kind, ordinal = "section", _cn_int(g["sec_n"])
     elif g.get("pnum"):
         kind, ordinal = "numbered", int(ascii_digits(g["pnum_n"]))
@@ -181,10 +197,10 @@ def style_of(m: re.Match, heading: int) -> tuple[str, str, int]:
     elif g.get("num"):
         kind, ordinal = "numbered", int(ascii_digits(g["num_n"]))
     else:
-        return "——", "bullet", 0
+        return "——" if m.group()[0] not in BULLETS else m.group()[0], "bullet", 0
     style = marker_style(m.group())
     if heading:
-        return f"h{heading}:{style}", "heading", ordinal
+        return f"h{heading}:{style}", kind, ordinal  # `### 一、`: a part written as a markdown heading
     return style, kind, ordinal
 
 

@@ -13,8 +13,8 @@ from pipelines.extract.tasks.markers import (
     URL_RE,
     Mark,
     is_lead,
-    is_statement_lead,
     salutation_re,
+    statement_lead,
     style_of,
 )
 
@@ -23,6 +23,10 @@ _INDENT_RE = re.compile(r"[ \t\u3000\u2003\u00a0]*")
 _HEADING_RE = re.compile(r"#{1,6}[ \t]*")
 _NOTES_RE = re.compile(r"(?:注|注释|註|註釋|注解)[ \t]*[：:]?[ \t]*$")
 _NOTE_LABEL_RE = re.compile(r"[①-⑳]|[\[［(（]?[0-9０-９]")
+_BOLD_RE = re.compile(r"\*\*[ \t]*([^*\n]+?)[ \t]*\*\*[ \t]*$")
+# A table of contents: `目  录` and the chapter lines after it are not units.
+_CONTENTS_RE = re.compile(r"目[ \t\u3000]*录[ \t\u3000]*$")
+_QUESTION_END = "？?"
 _OPEN_QUOTES = "“「『"
 _CLOSE_QUOTES = "”」』"
 
@@ -39,13 +43,15 @@ class Lines:
     body_end: int            # where metadata footers and notes begin
     notes: bool              # the text ends with footnotes (`注：` then `① …`)
     para: list[int]          # paragraph of each line (a line may go on the one above)
+    bold: list[bool]         # a line set in bold (`**一、总体要求**`): content and ends exclude the `**`
 
     def index(self, pos: int) -> int:
         return bisect.bisect_right(self.starts, pos) - 1
 
 
 def scan_lines(text: str) -> Lines:
-    starts, content, ends, skip, heading, para = [], [], [], [], [], []
+    starts, content, ends, skip, heading, para, bold = [], [], [], [], [], [], []
+    blank_lines = "\n\n" in text
     for m in _LINE_RE.finditer(text):
         s, e = m.span()
         c = _INDENT_RE.match(text, s, e).end()
@@ -57,13 +63,18 @@ def scan_lines(text: str) -> Lines:
             level = len(h.group().rstrip())
             c = h.end()
         # One line break and no indent: the line goes on with the paragraph.
-        joined = bool(ends) and s == ends[-1] + 1 and c == s and not level
+        # (Not in a text without any blank line, such as a CSV export: there every line is a paragraph.)
+        joined = bool(ends) and s == ends[-1] + 1 and c == s and not level and not (bold and bold[-1]) and blank_lines
+        b = _BOLD_RE.match(text, c, e)
+        if b:
+            c, e = b.start(1), b.end(1)
         para.append(para[-1] if joined else (para[-1] + 1 if para else 0))
         starts.append(s)
         content.append(c)
         ends.append(e)
         skip.append(text.startswith(">", c) or bool(RULE_RE.match(text, c, e)))
         heading.append(level)
+        bold.append(bool(b))
     # Trailing rules and blockquotes are a repost footer; `注：` opens notes.
     n = len(starts)
     while n and skip[n - 1]:
@@ -74,7 +85,7 @@ def scan_lines(text: str) -> Lines:
             n, notes = i, True
             break
     body_end = starts[n] if n < len(starts) else len(text)
-    return Lines(starts, content, ends, skip, heading, body_end, notes, para)
+    return Lines(starts, content, ends, skip, heading, body_end, notes, para, bold)
 
 
 def _inside_quotes(text: str, start: int, pos: int) -> bool:
@@ -86,11 +97,12 @@ def _inside_quotes(text: str, start: int, pos: int) -> bool:
 # Statement leads (`经济建设取得重大成就。…`) count only in a run of this many
 # consecutive paragraphs that each open with a lead or statement lead.
 _STATEMENT_RUN = 3
-def _close_run(run: list[tuple[int, bool]], marks: dict[int, "Mark"], lines: Lines) -> None:
-    """Turn a long enough run of statement-lead paragraphs into leads; empty the run."""
+def _close_run(run: list[tuple[int, str]], marks: dict[int, "Mark"], lines: Lines) -> None:
+    """Turn a long enough run of statement-lead paragraphs into leads; empty the run.
+    Entries are (line, `lead` | `single` | `parallel`): a series is written in one shape."""
     if len(run) >= _STATEMENT_RUN:
-        for i, is_lead in run:
-            if not is_lead:
+        for i, shape in run:
+            if shape != "lead":
                 c = lines.content[i]
                 marks[c] = Mark(c, c, "", 0, "lead", "lead", True, i, "para", lines.para[i])
     run.clear()
@@ -101,18 +113,29 @@ def candidates(text: str, lines: Lines) -> list[Mark]:
     marks: dict[int, Mark] = {}
     nlines = bisect.bisect_left(lines.starts, lines.body_end)
     continuation = -1  # the line after a bare marker (`一是` alone) is its body
-    run: list[tuple[int, bool]] = []  # consecutive paragraphs opening with a short sentence
+    run: list[tuple[int, str]] = []  # consecutive paragraphs opening with a short sentence
+    contents, contents_last = False, 0  # inside a table of contents; its last chapter number
+    last_question = -2  # line of the last question (`**如何…？**`)
     for i in range(nlines):
         if lines.skip[i] or i == continuation:
             _close_run(run, marks, lines)
             continue
         c, e, level = lines.content[i], lines.ends[i], lines.heading[i]
-        anchor = lines.starts[i] if level else c
+        anchor = lines.starts[i] if level or lines.bold[i] else c
         m = BLOCK_RE.match(text, c, e)
+        if _CONTENTS_RE.match(text, c, e):
+            contents, contents_last = True, 0
+            continue
+        if contents:
+            # Chapter lines of the table of contents, until the numbering starts again (the body).
+            if m and m.group("div") and m.group("div_k") in ("篇", "部分", "章", "节") and style_of(m, 0)[2] > contents_last:
+                contents_last = style_of(m, 0)[2]
+                continue
+            contents = False
         if m:
             style, kind, ordinal = style_of(m, level)
-            if kind == "bullet" and text[m.end():e].strip() == "":
-                continue
+            if kind == "bullet" and (text[m.end():e].strip() == "" or level):
+                continue  # an empty dash line, or a subtitle (`## ——元旦献词`)
             rest = text[m.end():e].rstrip()
             form = "bare" if not rest.strip() else "para" if rest[-1] in "。；;！!？?：:" else "heading"
             marks[c] = Mark(c, anchor, m.group().rstrip(), ordinal, style, kind, True, i, form, lines.para[i])
@@ -122,14 +145,26 @@ def candidates(text: str, lines: Lines) -> list[Mark]:
             continue
         if level:
             continue
+        if lines.bold[i]:
+            # A bold line without a marker: a question of an explainer (`**如何…？**`)
+            # and the answer's headline right below it; other bold lines are no units.
+            if text[e - 1] in _QUESTION_END:
+                marks[c] = Mark(c, anchor, "", 0, "?", "question", True, i, "heading", lines.para[i])
+                last_question = i
+            elif last_question == i - 1:
+                marks[c] = Mark(c, anchor, "", 0, "lead", "lead", True, i, "heading", lines.para[i])
+            _close_run(run, marks, lines)
+            continue
         if salutation_re().match(text, c, e):
             marks[c] = Mark(c, c, "", 0, "", "salutation", True, i, "para", lines.para[i])
         elif is_lead(text, c, e):
             marks[c] = Mark(c, c, "", 0, "lead", "lead", True, i, "para", lines.para[i])
-            run.append((i, True))
+            run.append((i, "lead"))
             continue
-        elif is_statement_lead(text, c, e):
-            run.append((i, False))
+        elif shape := statement_lead(text, c, e):
+            if any(k not in ("lead", shape) for _, k in run):
+                _close_run(run, marks, lines)  # a series of another shape ends here
+            run.append((i, shape))
             continue
         _close_run(run, marks, lines)
     _close_run(run, marks, lines)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pipelines.extract.tasks.markers import Mark
+from pipelines.extract.tasks.markers import BULLETS, Mark
+
+# Units without a number: their ordinal is their order among their siblings.
+UNMARKED = ("lead", "bullet", "question")
 
 # Item styles whose first member may be written `首先`.
 _ORDINAL_WORDS = {"第N，", "第N、", "N是", "N要", "第N是"}
@@ -25,9 +28,11 @@ def _can_contain(parent: Mark, child: Mark) -> bool:
     """Whether `child` may open a new list inside `parent`."""
     if parent.style == child.style:
         return False  # a list never nests in itself: same style is a sibling or a restart
-    if not parent.block and child.block:
-        return False  # a unit begun mid-paragraph holds only inline units
-    if child.kind in ("lead", "bullet"):
+    if not parent.block and (child.block or child.para != parent.para):
+        return False  # a unit begun mid-paragraph holds only inline units of its own paragraph
+    if parent.kind == "question":
+        return child.kind == "lead"  # the answer's headline
+    if child.kind in ("lead", "bullet", "question"):
         # Not under `一是` items (a lead after them is a new topic), but under
         # the `第一，…` paragraphs that head sections in older reports (1980).
         return parent.kind in ("heading", "part", "section", "numbered") or parent.style == "第N，" and parent.block
@@ -40,8 +45,11 @@ def _can_contain(parent: Mark, child: Mark) -> bool:
     return True
 
 
-def build_tree(marks: list[Mark], rejected: set[int]) -> list[Node]:
-    """Nest accepted marks into a tree (see module docstring for the rules)."""
+def build_tree(marks: list[Mark], rejected: set[int], top_leads: bool = False) -> list[Node]:
+    """Nest accepted marks into a tree (see module docstring for the rules).
+
+    `top_leads`: lead paragraphs may stand at the top level (a text with no
+    numbered part, section or article: a commentary, an explainer)."""
     nodes: list[Node] = []
     stack: list[int] = []                 # indices into nodes
     last_of_style: dict[str, int] = {}    # for numbering straight through parents
@@ -85,7 +93,7 @@ def build_tree(marks: list[Mark], rejected: set[int]) -> list[Node]:
         if parent is not None and parent not in stack or j in stack or not node.mark.block:
             return None
         between = [i for i in range(j + 1, len(nodes)) if nodes[i].parent == parent]
-        if not between or any(nodes[i].mark.kind not in ("lead", "bullet") for i in between):
+        if not between or any(nodes[i].mark.kind not in UNMARKED for i in between):
             return None
         for i in between:
             nodes[i].parent = j
@@ -105,16 +113,19 @@ def build_tree(marks: list[Mark], rejected: set[int]) -> list[Node]:
         if m.kind == "salutation":
             after_salutation = True
             continue
-        if m.kind in ("lead", "bullet"):
+        if m.kind in UNMARKED:
             # Unmarked paragraphs are siblings of the outermost open one.
-            outer = next((k for k, i in enumerate(stack) if nodes[i].mark.kind in ("lead", "bullet")), None)
+            outer = next((k for k, i in enumerate(stack) if nodes[i].mark.kind in UNMARKED
+                          and not (m.kind == "lead" and nodes[i].mark.kind == "question")), None)
+            keep = list(stack)
             if outer is not None:
                 del stack[outer:]
             if after_salutation:
                 del stack[1:]
             pop_until_fits(m)
-            if not stack:
-                continue  # only inside a numbered unit
+            if not stack and not (m.kind == "question" or m.marker.startswith(tuple(BULLETS)) or m.kind == "lead" and top_leads):
+                stack[:] = keep  # no place for it (a paragraph of a law's article): the open units stay open
+                continue  # only inside a numbered unit, but for ■ bullets and questions
             push(m, 0)  # numbered below, once adoption has settled who its siblings are
             continue
         after_salutation = False
@@ -146,7 +157,7 @@ def build_tree(marks: list[Mark], rejected: set[int]) -> list[Node]:
     # Unmarked units count in order among their siblings (after any adoption).
     counts: dict[tuple[int | None, str], int] = {}
     for n in nodes:
-        if n.mark.kind in ("lead", "bullet"):
+        if n.mark.kind in UNMARKED:
             key = (n.parent, n.mark.kind)
             counts[key] = n.ordinal = counts.get(key, 0) + 1
     return nodes
@@ -157,7 +168,7 @@ def singleton_inline_lists(nodes: list[Node]) -> set[int]:
     members: dict[int, int] = {}
     head_of: dict[tuple[int | None, str], int] = {}
     for i, n in enumerate(nodes):
-        if n.mark.kind in ("lead", "bullet"):
+        if n.mark.kind in UNMARKED:
             continue
         key = (n.parent, n.style)
         if n.ordinal == 1 or key not in head_of:
