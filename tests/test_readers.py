@@ -189,14 +189,9 @@ def test_docx_paragraphs_and_heading_styles(tmp_path):
 
 
 # First run (before the metadata rules for prints): 20 documents, title 14, published 20,
-# issuer 7, author 16, doc_type 19, doc_number 19, level 6, region 20. Now:
-MEASURED = {"title": 20, "published": 20, "issuer": 19, "author": 20, "doc_type": 19, "doc_number": 20, "level": 20, "region": 20}
-
-
+# issuer 7, author 16, doc_type 19, doc_number 19, level 6, region 20 (121 of 160). Now every field.
 def test_metadata_of_the_new_documents_as_labelled(corpus):
     r = evaluate_metadata(corpus, documents_by_source(corpus))
-    assert r["n"] == 20 and set(MEASURED) == set(METADATA_FIELDS)
-    assert {f: r["right"][f] for f in METADATA_FIELDS} == MEASURED, r["wrong"]
-    # the two left: the symposium's 本报 dateline sits below its bullets; a wire summary of a 说明 is typed speech
-    assert sorted((doc, field) for doc, field, _, _ in r["wrong"]) == [
-        ("2025-05-01_xi-15th-fyp-provincial-sympos", "issuer"), ("2025-11-01_xi-explanation-15th-fyp-propo", "doc_type")]
+    assert r["n"] == 20
+    assert r["wrong"] == []
+    assert all(r["right"][f] == 20 for f in METADATA_FIELDS)

@@ -144,8 +144,8 @@ def to_document(raw: RawRecord) -> Document:
     if doc_type is None and found.issuer and found.author and found.published and not found.occasion:
         doc_type = "article"
     level, region = level_and_region(_as_text(given.get("level")), _as_text(given.get("region")), issuer, title, found.occasion)
-    if level is None and region is None and found.paper:
-        level = "national"  # a national paper's print that names no sub-national body
+    if level is None and region is None and (found.paper or doc_type in ("cpc_congress_report", "npc_resolution")):
+        level = "national"  # a national paper's print, a Party congress, the NPC
     extra = {k: v for k, v in {"reposted_by": found.reposted_by, "removed_footers": found.removed_footers,
                                "removed_lines": [f"{kind}: {line}" for kind, line in noise],
                                "source_name": head_meta.get("source")}.items() if v}

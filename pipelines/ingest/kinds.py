@@ -46,8 +46,9 @@ def doc_type_of(title: str | None, text: str, issuer: str | None, author: str | 
 
 
 _PROVINCE = re.compile(rf"([{HAN}]{{2,7}}?(?:省|自治区)|北京市|天津市|上海市|重庆市)")
-_CITY = re.compile(rf"([{HAN}]{{2,7}}?(?:市|自治州|州|盟))(?:人民政府|政府|委员会|人民代表大会)")
-_DISTRICT = re.compile(rf"([{HAN}]{{2,7}}?(?:区|县|旗))(?:人民政府|政府|委员会|人民代表大会)")
+# A city or district name holds no name of a higher unit (`呼伦贝尔市海拉尔区` -> 海拉尔区).
+_CITY = re.compile(rf"((?:(?![省区])[{HAN}]){{2,7}}?(?:市|自治州|州|盟))(?:人民政府|政府|委员会|人民代表大会)")
+_DISTRICT = re.compile(rf"((?:(?![省市州盟])[{HAN}]){{2,7}}?(?:区|县|旗))(?:人民政府|政府|委员会|人民代表大会)")
 _NATIONAL = re.compile(r"^(?:国务院|中共中央|中央|全国人民代表大会|全国人大|中国共产党|人民日报|新华社)|^国务院|^中共中央")
 
 
@@ -57,7 +58,9 @@ _ABBREVIATIONS = {"中办": "中共中央办公厅", "国办": "国务院办公�
 _BODY = rf"(?:中共中央办公厅|国务院办公厅|中共中央|国务院|中央军委|全国人大常委会|中办|国办|[{HAN}]{{2,12}}?(?:部|委员会|局|署))"
 _TITLE_ISSUERS = re.compile(rf"^(?P<bodies>(?:{_BODY}[、]?){{1,6}})(?:关于|印发|发布)")
 _DECORATION = re.compile(r"（[^（）]*(?:社论|政策解读|专论|评论|学习贯彻|答记者问)[^（）]*）$")
-CENTRAL = re.compile(r"^(?:中共中央|中央|国务院|全国人民代表大会|全国人大|中国共产党|人民日报|新华社|求是)|(?:^|、)[^、]{2,12}?(?:部|委|署|总局)$")
+# Central bodies; a ministry or commission by its ending, but not a local one's short form (`省发改委`).
+CENTRAL = re.compile(r"^(?:中共中央|中央|国务院|全国人民代表大会|全国人大|中国共产党|人民日报|新华社|求是)"
+                     r"|(?:^|、)(?![省市县区])[^、]{2,12}?(?:部|委|署|总局)$")
 
 
 def title_issuers(title: str | None) -> str | None:

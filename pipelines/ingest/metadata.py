@@ -195,8 +195,10 @@ def read_print(text: str, meta: TextMetadata) -> None:
             meta.author = meta.author or by
     body = text[text.find("\n", m.end()) + 1:] if m and "\n" in text[m.end():] else ("" if m else text)
     first = next((line.strip() for line in body.split("\n") if line.strip() and not line.startswith(">")), "")
-    if (d := _DATELINE_RE.match(first)) and d.group("agency") == "本报":
-        meta.issuer = meta.issuer or "人民日报"
+    # The paper's own report: its dateline opens the body, or the story after a print's summary bullets.
+    dateline = next((d for line in body[:2000].split("\n") if (d := _DATELINE_RE.match(line.strip()))), None)
+    if dateline and dateline.group("agency") == "本报" and m:
+        meta.issuer = meta.issuer or m.group("paper")
     for source in ([kicker.group("kicker")] if kicker else []) + [first]:
         if (b := _MEETING_BODY_RE.search(source)) and not meta.issuer:
             meta.issuer = b.group("body")
