@@ -108,10 +108,11 @@ def make_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="build a new dataset version from input files or folders")
-    b.add_argument("paths", nargs="*", metavar="PATH", help=".txt, .md, .jsonl files or folders (default: seeds/)")
+    b.add_argument("paths", nargs="*", metavar="PATH", help=".txt, .md, .jsonl, .csv, .tsv, .html, .pdf, .docx files or folders (default: seeds/)")
     b.add_argument("--out", default="datasets", metavar="DIR", help="dataset folder (default: datasets/)")
     b.add_argument("--field", action="append", default=[], metavar="NAME=KEY",
-                   help="read metadata field NAME (text, title, published, year, url, author, issuer) from input key KEY")
+                   help="read field NAME (text, title, published, year, url, author, issuer, doc_type, doc_number, region, level) "
+                        "from the JSONL key or CSV column KEY")
     b.add_argument("--userdict", action="append", default=[], metavar="FILE", help="extra jieba user dictionary")
     b.add_argument("--workers", type=int, default=None, help="worker processes for analysis (default: by input size)")
     b.set_defaults(func=cmd_build)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from pipelines.extract.tasks.markers import (
@@ -97,9 +98,20 @@ def _inside_quotes(text: str, start: int, pos: int) -> bool:
 # Statement leads (`经济建设取得重大成就。…`) count only in a run of this many
 # consecutive paragraphs that each open with a lead or statement lead.
 _STATEMENT_RUN = 3
-def _close_run(run: list[tuple[int, str]], marks: dict[int, "Mark"], lines: Lines) -> None:
+def _first_clause(text: str, lines: Lines, i: int) -> int:
+    c = lines.content[i]
+    return min(text.find(sep, c, lines.ends[i]) % (1 << 30) for sep in "，,") - c
+
+
+def _close_run(run: list[tuple[int, str]], marks: dict[int, "Mark"], lines: Lines, text: str) -> None:
     """Turn a long enough run of statement-lead paragraphs into leads; empty the run.
-    Entries are (line, `lead` | `single` | `parallel`): a series is written in one shape."""
+    Entries are (line, `lead` | `single` | `parallel`): a series is written in one shape,
+    and parallel statements (排比) in one measure: `底盘很稳固，…` `动能稳步转，…` all
+    open with five characters, so an opening of another length is not of the series."""
+    parallel = [i for i, shape in run if shape == "parallel"]
+    if parallel:
+        measure = Counter(_first_clause(text, lines, i) for i in parallel).most_common(1)[0][0]
+        run[:] = [(i, shape) for i, shape in run if shape != "parallel" or _first_clause(text, lines, i) == measure]
     if len(run) >= _STATEMENT_RUN:
         for i, shape in run:
             if shape != "lead":
@@ -118,7 +130,7 @@ def candidates(text: str, lines: Lines) -> list[Mark]:
     last_question = -2  # line of the last question (`**如何…？**`)
     for i in range(nlines):
         if lines.skip[i] or i == continuation:
-            _close_run(run, marks, lines)
+            _close_run(run, marks, lines, text)
             continue
         c, e, level = lines.content[i], lines.ends[i], lines.heading[i]
         anchor = lines.starts[i] if level or lines.bold[i] else c
@@ -139,7 +151,7 @@ def candidates(text: str, lines: Lines) -> list[Mark]:
             rest = text[m.end():e].rstrip()
             form = "bare" if not rest.strip() else "para" if rest[-1] in "。；;！!？?：:" else "heading"
             marks[c] = Mark(c, anchor, m.group().rstrip(), ordinal, style, kind, True, i, form, lines.para[i])
-            _close_run(run, marks, lines)
+            _close_run(run, marks, lines, text)
             if form == "bare":
                 continuation = i + 1
             continue
@@ -153,7 +165,7 @@ def candidates(text: str, lines: Lines) -> list[Mark]:
                 last_question = i
             elif last_question == i - 1:
                 marks[c] = Mark(c, anchor, "", 0, "lead", "lead", True, i, "heading", lines.para[i])
-            _close_run(run, marks, lines)
+            _close_run(run, marks, lines, text)
             continue
         if salutation_re().match(text, c, e):
             marks[c] = Mark(c, c, "", 0, "", "salutation", True, i, "para", lines.para[i])
@@ -163,11 +175,11 @@ def candidates(text: str, lines: Lines) -> list[Mark]:
             continue
         elif shape := statement_lead(text, c, e):
             if any(k not in ("lead", shape) for _, k in run):
-                _close_run(run, marks, lines)  # a series of another shape ends here
+                _close_run(run, marks, lines, text)  # a series of another shape ends here
             run.append((i, shape))
             continue
-        _close_run(run, marks, lines)
-    _close_run(run, marks, lines)
+        _close_run(run, marks, lines, text)
+    _close_run(run, marks, lines, text)
 
     urls = [u.span() for u in URL_RE.finditer(text, 0, lines.body_end)]
     url_starts = [s for s, _ in urls]
