@@ -97,6 +97,45 @@ def _write_csv(rel) -> None:
     w.writerows(rel.fetchall())
 
 
+def cmd_compare(args) -> int:
+    from pipelines.compare import CompareError, resolve
+    from pipelines.store.dataset import Dataset, DatasetError
+
+    try:  # find both documents before Prefect starts, so a bad name fails at once
+        documents = Dataset(args.out).read("documents")
+        resolve(documents, args.a), resolve(documents, args.b)
+    except (CompareError, DatasetError) as exc:
+        print(f"policytrace compare: {exc}", file=sys.stderr)
+        return 2
+    from flows.compare import compare_flow
+
+    result = compare_flow(a=args.a, b=args.b, out=args.out)
+    print(f"Wrote version {result['version']} to {args.out}/ with the comparison of {args.a!r} and {args.b!r}")
+    for table, counts in result["summary"].items():
+        print(f"  {table:<16} " + ", ".join(f"{s} {n}" for s, n in sorted(counts.items(), key=lambda kv: -kv[1])))
+    print("Query them: policytrace sql \"SELECT metric, a_text, b_text, status FROM compare_figures\"")
+    return 0
+
+
+def cmd_trend(args) -> int:
+    from pipelines.store.dataset import DatasetError
+    from pipelines.store.query import connect
+
+    try:
+        con = connect(args.out)
+    except DatasetError as exc:
+        print(f"policytrace trend: {exc}", file=sys.stderr)
+        return 2
+    if args.metric:
+        rel = con.sql("SELECT year, value, value_high, qualifier, unit, text FROM target_series(?)", params=[args.metric])
+        print(f"{args.metric}: the target each national 政府工作报告 sets")
+        rel.show(max_rows=200, max_width=10_000)
+    for term in args.terms:
+        print(f"{term}: occurrences by year, and per 10,000 characters")
+        con.sql("SELECT * FROM trend(?) WHERE year IS NOT NULL", params=[term]).show(max_rows=200, max_width=10_000)
+    return 0
+
+
 def cmd_serve(args) -> int:
     from flows.serve import serve
 
@@ -124,6 +163,18 @@ def make_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
     q.add_argument("--max-rows", type=int, default=40, help="rows shown in table format")
     q.set_defaults(func=cmd_sql)
+
+    c = sub.add_parser("compare", help="compare a newer document (B) with an older one (A): tasks, targets, terms")
+    c.add_argument("a", metavar="A", help="the older document: doc_id or a fragment of its title")
+    c.add_argument("b", metavar="B", help="the newer document")
+    c.add_argument("--out", default="datasets", metavar="DIR")
+    c.set_defaults(func=cmd_compare)
+
+    t = sub.add_parser("trend", help="a term per year (per 10,000 characters), or a target over the years")
+    t.add_argument("terms", nargs="*", metavar="TERM")
+    t.add_argument("--metric", help="a metric id of figures.metric, e.g. gdp_growth")
+    t.add_argument("--out", default="datasets", metavar="DIR")
+    t.set_defaults(func=cmd_trend)
 
     s = sub.add_parser("serve", help="serve the build flow as a Prefect deployment on a cron schedule")
     s.add_argument("--cron", required=True, help='cron schedule, e.g. "0 6 * * *"')

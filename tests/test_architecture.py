@@ -20,10 +20,10 @@ ALLOWED = {
     "pipelines.build": {"pipelines.records", "pipelines.lang", "pipelines.ingest", "pipelines.extract", "pipelines.store",
                         "pipelines.nlp", "pipelines.analyse"},
     "pipelines.qa": {"pipelines.records", "pipelines.lang", "pipelines.ingest", "pipelines.extract", "pipelines.store",
-                     "pipelines.nlp"},
+                     "pipelines.nlp", "pipelines.compare"},
     "pipelines.compare": {"pipelines.records", "pipelines.lang", "pipelines.ingest", "pipelines.extract", "pipelines.store",
                           "pipelines.nlp"},
-    "flows": {"pipelines.build", "pipelines.store"},
+    "flows": {"pipelines.build", "pipelines.store", "pipelines.compare"},
 }
 
 

@@ -60,3 +60,19 @@ def test_cli_build_and_sql_from_a_fresh_process(tmp_path):
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
     assert q.returncode == 0 and q.stdout.splitlines() == ["author", "何立峰"]
+
+
+def test_compare_flow_writes_a_version_and_an_artifact(prefect_harness, tmp_path, corpus):
+    from prefect.artifacts import Artifact
+
+    from flows.compare import compare_flow
+    from pipelines.build import build
+
+    out = tmp_path / "datasets"
+    build([str(corpus / "hailaer" / "2015.txt"), str(corpus / "hailaer" / "2016.txt")], str(out))
+    ids = {r["source"][-8:-4]: r["doc_id"] for r in Dataset(out).read("documents").select(["source", "doc_id"]).to_pylist()}
+    result = compare_flow(a=ids["2015"], b=ids["2016"], out=str(out))
+    assert Dataset(out).latest() == result["version"]
+    assert set(result["summary"]) == {"compare_tasks", "compare_figures", "compare_terms"}
+    artifact = Artifact.get("compare-summary")
+    assert result["version"] in artifact.data and "compare_figures" in artifact.data

@@ -11,6 +11,7 @@ import pytest
 
 from pipelines.extract import gazetteer
 from pipelines.extract.entities import words as entity_words
+from pipelines.extract.figures import metrics as figure_metrics
 from pipelines.extract.figures import words as figure_words
 from pipelines.extract.tasks import markers
 from pipelines.ingest import kinds, noise
@@ -39,10 +40,12 @@ CASES = [
     ("userdict.txt", "新质生产力 100x", lambda: read_userdict(lexicon.DATA_DIR / "userdict.txt"),
      "'100x' is not a frequency or a jieba POS tag"),
     ("scraper_noise.tsv", "captions\t.*摄", lambda: noise.rules(), "kind is 'captions'; it must be one of placeholder_title"),
+    ("figure_metrics.tsv", "GDP_growth\t生产总值增长\tpercent", lambda: figure_metrics.vocabulary(), "metric 'GDP_growth' is not a snake_case id"),
     ("doc_types.tsv", "title\t(意见\topinion", lambda: kinds._rules(), "pattern is not a regular expression (missing ), unterminated subpattern"),
 ]
 CACHED = [figure_words.words, markers.lead_words, markers.salutation_re, entity_words.words,
-          gazetteer.names, gazetteer.leaders, gazetteer.surnames, noise.rules, kinds._rules]
+          gazetteer.names, gazetteer.leaders, gazetteer.surnames, noise.rules, kinds._rules,
+          figure_metrics.vocabulary]
 
 
 @pytest.fixture

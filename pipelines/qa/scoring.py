@@ -298,3 +298,78 @@ def evaluate_targets(corpus: Path, docs: dict | None = None) -> dict:
             if not same:
                 wrong.append((g["doc"].rsplit("/", 1)[-1][:30], g["text"], field, a, b))
     return {"n": len(labels), "found": found, "right": right, "wrong": wrong}
+
+
+def evaluate_task_alignment(out: str, a_ref: str, b_ref: str, gold_file: str = "compare_tasks_2023_2024.jsonl") -> dict:
+    """Pairs and statuses of `policytrace compare` against an alignment written
+    by reading (tests/data/compare_tasks_*.jsonl): a gold row names units by the
+    opening of their title (and section); a pair is right when B's unit is paired
+    with the A unit the reader paired it with (or, for `new`, with none)."""
+    from pipelines.compare import compare
+
+    rows = compare(out, a_ref, b_ref)["compare_tasks"].to_pylist()
+    gold = jsonl(DATA / gold_file)
+
+    def find(side: str, lead: str | None, section: str | None):
+        if lead is None:
+            return None
+        key = _opening(lead)
+        hits = [r for r in rows if r[f"{side}_title"] and _opening(r[f"{side}_title"]) == key
+                and (section is None or section in (r[f"{side}_path"] or ""))]
+        return hits[0] if hits else None
+
+    gold_pairs = [g for g in gold if g["a_lead"] and g["b_lead"]]
+    right_pairs = right_status = 0
+    errors = []
+    for g in gold:
+        side, lead, section = ("b", g["b_lead"], g["b_section"]) if g["b_lead"] else ("a", g["a_lead"], g["a_section"])
+        r = find(side, lead, section)
+        if r is None:
+            errors.append(("unit not found", g))
+            continue
+        want_a = _opening(g["a_lead"]) if g["a_lead"] else None
+        got_a = _opening(r["a_title"]) if r["a_title"] and r["b_title"] else None
+        if g["a_lead"] and g["b_lead"]:
+            ok = got_a == want_a
+            right_pairs += ok
+            if not ok:
+                errors.append(("pair", g["a_lead"], g["b_lead"], r["a_title"], r["status"]))
+        status_ok = r["status"] == g["status"] or {r["status"], g["status"]} <= {"modified", "moved", "kept"} and got_a == want_a and r["status"] != "kept" and g["status"] != "kept" and False
+        right_status += r["status"] == g["status"]
+        if r["status"] != g["status"]:
+            errors.append(("status", g["a_lead"], g["b_lead"], r["status"], g["status"]))
+    ours = [r for r in rows if r["a_task_id"] and r["b_task_id"] and any(
+        g["b_lead"] and _opening(g["b_lead"]) == _opening(r["b_title"] or "") for g in gold)]
+    return {"gold_units": len(gold), "gold_pairs": len(gold_pairs), "right_pairs": right_pairs, "our_pairs": len(ours),
+            "right_status": right_status, "errors": errors}
+
+
+def evaluate_target_pairs(out: str, gold_file: str = "compare_targets.jsonl") -> dict:
+    """`compare_figures` of consecutive national reports against target pairs
+    written by reading (tests/data/compare_targets.jsonl): for each labelled pair
+    of figures (by their text and context), is it a row of compare_figures with
+    both sides, and with the labelled status?"""
+    from pipelines.compare import compare
+
+    gold = jsonl(DATA / gold_file)
+    years = sorted({int(y) for g in gold for y in g["pair"].split("->")})
+    out_rows: dict[str, list[dict]] = {}
+    for a, b in zip(years, years[1:]):
+        tabs = compare(out, f"{a}年中华人民共和国国务院政府工作报告", f"{b}年中华人民共和国国务院政府工作报告")
+        out_rows[f"{a}->{b}"] = tabs["compare_figures"].to_pylist()
+    right_pair = right_status = 0
+    errors = []
+    for g in gold:
+        rows = out_rows[g["pair"]]
+        hit = next((r for r in rows if (g["b_text"] is None or r["b_text"] == g["b_text"])
+                    and (g["a_text"] is None or r["a_text"] == g["a_text"])
+                    and (r["a_text"] is not None) == (g["a_text"] is not None)
+                    and (r["b_text"] is not None) == (g["b_text"] is not None)), None)
+        if hit is None:
+            errors.append((g["pair"], g["metric"], g["a_text"], g["b_text"], "not paired"))
+            continue
+        right_pair += 1
+        right_status += hit["status"] == g["status"]
+        if hit["status"] != g["status"]:
+            errors.append((g["pair"], g["metric"], g["a_text"], g["b_text"], hit["status"], g["status"]))
+    return {"gold": len(gold), "right_pair": right_pair, "right_status": right_status, "errors": errors}

@@ -56,6 +56,25 @@ def connect(out: str | os.PathLike = "datasets", version: str | None = None) -> 
             f"CREATE VIEW {table}_all AS SELECT * FROM read_parquet({files}, hive_partitioning = true, "
             f"hive_types = {{'version': VARCHAR}}, union_by_name = true)"
         )
+    tables = ds.tables(version)
+    if "documents" in tables:
+        # trend('新质生产力'): occurrences per year, and per 10,000 characters, in the documents' text.
+        con.execute(
+            "CREATE MACRO trend(term) AS TABLE "
+            "SELECT year, count(*) AS documents, sum(n) AS count, round(sum(n) * 10000.0 / sum(n_chars), 3) AS per_10k "
+            "FROM (SELECT year, n_chars, (length(text) - length(replace(text, term, ''))) // length(term) AS n FROM documents) "
+            "GROUP BY year ORDER BY year"
+        )
+    if "figures" in tables:
+        # target_series('gdp_growth'): the target a national 政府工作报告 sets for a metric, one row a
+        # report (its first such target); target_series('gdp_growth', lvl := 'provincial') for the provinces.
+        con.execute(
+            "CREATE MACRO target_series(m, lvl := 'national') AS TABLE "
+            "SELECT d.year, f.value, f.value_high, f.qualifier, f.unit, f.text, f.subject, d.region "
+            "FROM figures f JOIN documents d USING (doc_id) "
+            "WHERE f.metric = m AND f.target AND d.doc_type = 'government_work_report' AND d.level = lvl "
+            "QUALIFY row_number() OVER (PARTITION BY d.doc_id ORDER BY f.start) = 1 ORDER BY d.year"
+        )
     manifests = "[" + ", ".join(_quote(str(ds.manifests_dir / f"{v}.json")) for v in versions) + "]"
     con.execute(
         "CREATE VIEW versions AS SELECT version, parent_version, created_at, pipeline_version, row_counts, "

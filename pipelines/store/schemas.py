@@ -99,6 +99,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _col("direction", pa.string(), "For a change: `增长` (also 上涨, 涨幅, 递增), `增加` (also 扩大, 比…多), `提高` (also 比…高), `下降` (also 减少, 回落), `降低`. NULL for levels (`提高到66.2%`) and for years, plans and congresses."),
         _col("target", pa.bool_(), "TRUE for a planned or expected figure (预期目标, 拟, 力争, 将, 今年, a future year); FALSE for a result achieved; NULL for years, dates, periods, plans, congresses and durations."),
         _col("subject", pa.string(), "The metric the figure measures, in simplified characters (`国内生产总值增长`, `城镇调查失业率`, `赤字率`, `地方政府专项债券比上年增加`); for congresses the body (`党的全国代表大会`, `党的中央委员会全会`, `全国人民代表大会`). NULL when none is found."),
+        _col("metric", pa.string(), "What the figure measures, as one id of the editable vocabulary `pipelines/data/figure_metrics.tsv` (`gdp_growth`, `cpi`, `deficit_ratio`, `local_special_bonds`, `new_urban_jobs`, …), so a target lines up across years however it is worded; NULL when no entry matches."),
         _col("period_start", pa.date32(), "First day a year, date, period or plan covers (`十五五` -> 2026-01-01, `19世纪中叶` -> 1840-01-01)."),
         _col("period_end", pa.date32(), "Last day it covers (`十五五` -> 2030-12-31); NULL when open-ended (`18世纪以来`)."),
         _col("plenum", pa.int32(), "Plenum or session number: `二十届四中全会` -> 4, `十四届全国人大二次会议` -> 2; NULL otherwise."),
@@ -126,6 +127,64 @@ SCHEMAS: dict[str, pa.Schema] = {
         _col("tfidf", pa.float64(), "count / content words of the document x (ln((1 + N) / (1 + df)) + 1), N = documents of this version."),
     ]),
 }
+
+TABLE_DESCRIPTIONS.update({
+    "compare_tasks": "`policytrace compare A B`: every enumerated unit of A and B, paired by content (kept, modified, moved) or not (new in B, dropped from A), with the words added and removed.",
+    "compare_figures": "`policytrace compare A B`: the targets of A and B paired by metric, with both values and qualifiers and the change.",
+    "compare_terms": "`policytrace compare A B`: terms of A and B ranked by keyness (log-likelihood G²); new, dropped, rising, falling or steady.",
+})
+SCHEMAS.update({
+    "compare_tasks": pa.schema([
+        _col("a_doc_id", pa.string(), "The older document.", False),
+        _col("b_doc_id", pa.string(), "The newer document.", False),
+        _col("a_task_id", pa.string(), "A's unit; NULL when the unit is new in B."),
+        _col("b_task_id", pa.string(), "B's unit; NULL when A's unit was dropped."),
+        _col("depth", pa.int32(), "Level of the units (units are paired within a level).", False),
+        _col("a_path", pa.string(), "A's unit path (`三/（二）/¶1`)."),
+        _col("b_path", pa.string(), "B's unit path."),
+        _col("a_title", pa.string(), "A's unit title."),
+        _col("b_title", pa.string(), "B's unit title."),
+        _col("similarity", pa.float64(), "0..1: character 2–3-gram TF-IDF cosine (numbers masked) combined with word containment; 0 for unpaired units.", False),
+        _col("status", pa.string(), "`kept` (similarity >= threshold_kept), `modified`, `moved` (left its place or its parent), `new`, `dropped`.", False),
+        _col("words_added", pa.list_(pa.string()), "Words (jieba's segmentation) in B's unit and not in A's, for modified and moved pairs; numbers aside."),
+        _col("words_removed", pa.list_(pa.string()), "Words in A's unit and not in B's."),
+        _col("threshold_match", pa.float64(), "Similarity below which two units are not paired.", False),
+        _col("threshold_kept", pa.float64(), "Similarity from which a pair is kept.", False),
+    ]),
+    "compare_figures": pa.schema([
+        _col("a_doc_id", pa.string(), "The older document.", False),
+        _col("b_doc_id", pa.string(), "The newer document.", False),
+        _col("metric", pa.string(), "The metric both targets measure (`figures.metric`).", False),
+        _col("subject", pa.string(), "B's subject, else A's."),
+        _col("kind", pa.string(), "Figure kind."),
+        _col("unit", pa.string(), "Unit (B's, else A's)."),
+        _col("a_value", pa.float64(), "A's value."),
+        _col("a_value_high", pa.float64(), "A's upper bound of a range."),
+        _col("b_value", pa.float64(), "B's value."),
+        _col("b_value_high", pa.float64(), "B's upper bound of a range."),
+        _col("a_qualifier", pa.string(), "A's qualifier (`左右`, `以上`, …)."),
+        _col("b_qualifier", pa.string(), "B's qualifier."),
+        _col("a_text", pa.string(), "A's figure as written."),
+        _col("b_text", pa.string(), "B's figure as written."),
+        _col("change", pa.float64(), "b_value - a_value, in percentage points for percentages, else in the unit."),
+        _col("change_pct", pa.float64(), "The change in percent of a_value (not for percentages)."),
+        _col("change_unit", pa.string(), "`pp` for percentages, else the unit."),
+        _col("status", pa.string(), "`same` (value, range, qualifier and unit equal), `changed`, `new` (only B sets it), `dropped` (A set it, B did not).", False),
+    ]),
+    "compare_terms": pa.schema([
+        _col("a_doc_id", pa.string(), "The older document.", False),
+        _col("b_doc_id", pa.string(), "The newer document.", False),
+        _col("term", pa.string(), "The term.", False),
+        _col("kind", pa.string(), "The terms table's kind (`word`, `dictionary`, `quoted`).", False),
+        _col("a_count", pa.int32(), "Count in A.", False),
+        _col("b_count", pa.int32(), "Count in B.", False),
+        _col("g2", pa.float64(), "Log-likelihood G² of the difference (3.84: p < 0.05).", False),
+        _col("log_ratio", pa.float64(), "log2 of B's relative frequency over A's (counts + 0.5).", False),
+        _col("status", pa.string(), "`new`, `dropped`, `rising`, `falling` or `steady`.", False),
+        _col("first_in_dataset", pa.bool_(), "TRUE when no document of the dataset dated before B has the term.", False),
+    ]),
+})
+COMPARE_TABLES = ("compare_tasks", "compare_figures", "compare_terms")
 
 # Tables computed per document from its text alone (cacheable by doc_id).
 DERIVED_TABLES = ("sentences", "tokens", "tasks", "figures", "entities", "terms")

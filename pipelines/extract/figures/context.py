@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 
+from pipelines.extract.figures.metrics import metric_of
 from pipelines.extract.figures.model import Figure
 from pipelines.extract.figures.words import words
 from pipelines.lang.zh.numerals import DIG
@@ -23,6 +24,21 @@ _ACHIEVED = re.compile(r"实际|已经|已|完成了|实现了|达到了|回落�
 _LEVEL_VERB = re.compile(r"(?:增长|增加|提高|提升|上升|扩大|下降|减少|降低|缩减|缩小|回落|降|升|减|增)(?:了)?(?:到|至|为)$")
 _INNER_ADVERB = re.compile(r"(?:共|将|要|就|都|仍然|也|又|还|已经|已|分别|(?<![年人平])均)(?=增长|增加|提高|下降|减少|降低|扩大|递增)")
 _YEARISH = {"year", "date", "period", "plan_period", "congress"}
+
+
+def _previous_line(text: str, pstart: int) -> str:
+    """The last non-blank line before the line starting at `pstart`: a list of
+    targets may open on it (`主要预期目标是：`), with a blank line between."""
+    end = pstart
+    while end > 0:
+        start = text.rfind("\n", 0, max(0, end - 1)) + 1
+        line = text[start:end].strip()
+        if line:
+            return line
+        if start == 0:
+            return ""
+        end = start
+    return ""
 
 
 def _clause_start(text: str, pos: int, floor: int) -> int:
@@ -99,7 +115,7 @@ def annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
             lo = bisect.bisect_left(future_starts, sstart)
             future = lo < len(future_starts) and future_starts[lo] < sstart + len(sentence)
             pstart = text.rfind("\n", 0, f.start) + 1
-            before_par = text[text.rfind("\n", 0, max(0, pstart - 1)) + 1:pstart].rstrip()
+            before_par = _previous_line(text, pstart)
             listed = bool(_TARGET_LIST.search(text[pstart:f.start]) or (before_par.endswith(("：", ":")) and _TARGET_LIST.search(before_par)))
             target = bool(_TARGET_CUES.search(sentence) or _TARGET_CLAUSE.search(clause) or future or listed)
             if target and (_ACHIEVED.search(clause) or baseline):
@@ -126,6 +142,7 @@ def annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
                     core = words().direction_end_re.sub("", core)
                 prev_subject[sstart] = core or subj
             kw["subject"] = subj or None
+            kw["metric"] = metric_of(subj, f.kind)
             if f.kind == "quantity" and f.unit is None:
                 kw["unit"] = "人" if subj and words().person_subject.search(subj) else None
         out.append(_replace(f, **kw))

@@ -24,3 +24,4 @@ class Figure:
     period_start: dt.date | None = None
     period_end: dt.date | None = None
     plenum: int | None = None
+    metric: str | None = None

@@ -1,0 +1,44 @@
+"""The `compare` flow: two documents of a dataset compared, written as a new
+version, with a run-summary artifact. All work is done by `pipelines.compare`."""
+
+from __future__ import annotations
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+import flows  # noqa: F401  (quiet Prefect settings)
+from pipelines import compare as steps
+
+
+@task(name="compare-documents", cache_policy=NO_CACHE)
+def compare_documents(out: str, a: str, b: str) -> dict:
+    return steps.compare(out, a, b)
+
+
+@task(name="write-comparison", cache_policy=NO_CACHE)
+def write_comparison(out: str, tables: dict) -> str:
+    return steps.write(out, tables)
+
+
+def summary_markdown(a: str, b: str, version: str, tables: dict) -> str:
+    lines = ["# policytrace compare", "", f"`{a}` → `{b}`, version `{version}`", ""]
+    for name, counts in steps.summary(tables).items():
+        lines.append(f"- **{name}**: " + ", ".join(f"{s} {n}" for s, n in sorted(counts.items(), key=lambda kv: -kv[1])))
+    changed = [r for r in tables["compare_figures"].to_pylist() if r["status"] != "same"]
+    if changed:
+        lines += ["", "| metric | A | B | status |", "|---|---|---|---|"]
+        lines += [f"| {r['metric']} | {r['a_text'] or ''} | {r['b_text'] or ''} | {r['status']} |" for r in changed]
+    return "\n".join(lines)
+
+
+@flow(name="policytrace-compare", validate_parameters=True)
+def compare_flow(a: str, b: str, out: str = "datasets") -> dict:
+    """Compare document `b` (newer) with `a` (older) in the dataset in `out`."""
+    logger = get_run_logger()
+    tables = compare_documents(out, a, b)
+    version = write_comparison(out, tables)
+    logger.info("wrote version %s with the comparison", version)
+    create_markdown_artifact(markdown=summary_markdown(a, b, version, tables), key="compare-summary",
+                             description="policytrace compare summary")
+    return {"version": version, "summary": steps.summary(tables)}

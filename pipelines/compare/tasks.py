@@ -1,0 +1,173 @@
+"""Aligning the enumerated units of two documents: which tasks were kept,
+reworded, moved, added or dropped.
+
+Units are compared level by level (depth 1 with depth 1, …). A pair's
+similarity is the cosine of character 2–3-gram TF-IDF vectors (numbers masked,
+so a changed figure is not a rewording; IDF fitted on every unit of both
+documents and of the dataset given) combined with word containment (the
+share of the shorter unit's words found in the other). Pairs are assigned
+with `scipy.optimize.linear_sum_assignment`, first top-down (the children of
+each pair of units, from the top level: `MATCH`), then across parents level by
+level (`MATCH_ACROSS`). A matched unit is `kept` at or above `KEPT`, else
+`modified`; a matched unit that left its place (not on the longest increasing
+subsequence of matched positions) is `moved`. A's unmatched units are `dropped`, B's `new`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from pipelines.lang.zh.numerals import CN_D, CN_U, DIG
+
+MATCH = 0.12         # under counterpart parents, below this similarity two units are not the same task
+MATCH_ACROSS = 0.18  # across parents, a stricter floor
+KEPT = 0.85      # at or above it a matched unit is kept as it was
+W_COSINE = 0.7   # weight of the character TF-IDF cosine; the rest is word containment
+_NUMBER = re.compile(rf"[{DIG}][{DIG}.．,，]*|[{CN_D}{CN_U}]{{2,}}(?=[%％个万亿元年倍])")
+_BODY_CHARS = 400  # how much of a unit's own text stands for it
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit of a document, as the aligner sees it."""
+
+    task_id: str
+    parent_id: str | None
+    depth: int
+    kind: str
+    path: str
+    title: str
+    text: str          # the unit's own text, without its children
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Pairing:
+    a: Unit | None
+    b: Unit | None
+    similarity: float
+    status: str        # kept, modified, moved, new, dropped
+    words_added: tuple[str, ...] = ()
+    words_removed: tuple[str, ...] = ()
+
+
+def mask_numbers(s: str) -> str:
+    """`增长5%左右` and `增长5.5%左右` read alike: numbers become `#`.
+
+    >>> mask_numbers("国内生产总值增长5%左右，城镇新增就业1200万人以上")
+    '国内生产总值增长#%左右，城镇新增就业#万人以上'
+    """
+    return _NUMBER.sub("#", s)
+
+
+def _containment(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def similarity_matrix(a: Sequence[Unit], b: Sequence[Unit], vectorizer: TfidfVectorizer) -> np.ndarray:
+    va = vectorizer.transform([mask_numbers(u.text) for u in a])
+    vb = vectorizer.transform([mask_numbers(u.text) for u in b])
+    cos = (va @ vb.T).toarray()
+    wa = [set(w for w in u.words if len(w) > 1) for u in a]
+    wb = [set(w for w in u.words if len(w) > 1) for u in b]
+    cont = np.array([[_containment(x, y) for y in wb] for x in wa]) if a and b else np.zeros((len(a), len(b)))
+    return W_COSINE * cos + (1 - W_COSINE) * cont
+
+
+def fit_vectorizer(texts: Sequence[str]) -> TfidfVectorizer:
+    """Character 2–3-grams, IDF from `texts` (numbers masked)."""
+    return TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True).fit([mask_numbers(t) for t in texts] or [""])
+
+
+def _longest_increasing(values: Sequence[int]) -> set[int]:
+    """Indices (into `values`) of one longest strictly increasing subsequence."""
+    tails: list[int] = []
+    tail_idx: list[int] = []
+    prev = [-1] * len(values)
+    for i, v in enumerate(values):
+        k = bisect.bisect_left(tails, v)
+        if k == len(tails):
+            tails.append(v)
+            tail_idx.append(i)
+        else:
+            tails[k] = v
+            tail_idx[k] = i
+        prev[i] = tail_idx[k - 1] if k else -1
+    out, i = set(), tail_idx[-1] if tail_idx else -1
+    while i >= 0:
+        out.add(i)
+        i = prev[i]
+    return out
+
+
+def word_diff(a: Sequence[str], b: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words added in `b` and removed from `a` (difflib, autojunk off), numbers aside."""
+    added, removed = [], []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op in ("replace", "delete"):
+            removed += [w for w in a[i1:i2] if w.strip() and not _NUMBER.fullmatch(w)]
+        if op in ("replace", "insert"):
+            added += [w for w in b[j1:j2] if w.strip() and not _NUMBER.fullmatch(w)]
+    return tuple(added), tuple(removed)
+
+
+def _assign(ua: Sequence[Unit], ub: Sequence[Unit], vectorizer: TfidfVectorizer, floor: float,
+            pairs: dict[str, tuple[Unit, float]]) -> None:
+    """Pair `ua` with `ub` globally (Hungarian), keeping pairs at or above `floor`."""
+    ua = [u for u in ua if u.task_id not in {x.task_id for x, _ in pairs.values()}]
+    ub = [u for u in ub if u.task_id not in pairs]
+    if not ua or not ub:
+        return
+    sim = similarity_matrix(ua, ub, vectorizer)
+    rows, cols = linear_sum_assignment(-sim)
+    for i, j in zip(rows, cols):
+        if sim[i, j] >= floor:
+            pairs[ub[j].task_id] = (ua[i], float(sim[i, j]))
+
+
+def align(a: Sequence[Unit], b: Sequence[Unit], vectorizer: TfidfVectorizer) -> list[Pairing]:
+    """Every unit of `a` and `b`, paired or not, in B's order then A's dropped units.
+
+    First top-down: the top-level units, then the children of each pair, so a
+    section is first sought under its part's counterpart (`MATCH`). Then, level
+    by level, what is left is paired across parents at a stricter `MATCH_ACROSS`."""
+    pairs: dict[str, tuple[Unit, float]] = {}  # b task_id -> (a unit, similarity)
+    children_a: dict[str | None, list[Unit]] = {}
+    children_b: dict[str | None, list[Unit]] = {}
+    for u in a:
+        children_a.setdefault(u.parent_id, []).append(u)
+    for u in b:
+        children_b.setdefault(u.parent_id, []).append(u)
+    queue: list[tuple[str | None, str | None]] = [(None, None)]
+    while queue:
+        pa, pb = queue.pop(0)
+        _assign(children_a.get(pa, []), children_b.get(pb, []), vectorizer, MATCH, pairs)
+        queue += [(pairs[ub.task_id][0].task_id, ub.task_id) for ub in children_b.get(pb, []) if ub.task_id in pairs]
+    for depth in sorted({u.depth for u in a} | {u.depth for u in b}):
+        _assign([u for u in a if u.depth == depth], [u for u in b if u.depth == depth], vectorizer, MATCH_ACROSS, pairs)
+    a_index = {u.task_id: i for i, u in enumerate(a)}
+    matched_b = [u for u in b if u.task_id in pairs]
+    in_order = _longest_increasing([a_index[pairs[u.task_id][0].task_id] for u in matched_b])
+    stays = {matched_b[k].task_id for k in in_order}
+    out: list[Pairing] = []
+    for u in b:
+        if u.task_id not in pairs:
+            out.append(Pairing(None, u, 0.0, "new"))
+            continue
+        au, s = pairs[u.task_id]
+        status = "moved" if u.task_id not in stays else "kept" if s >= KEPT else "modified"
+        added, removed = word_diff(au.words, u.words) if status != "kept" else ((), ())
+        out.append(Pairing(au, u, s, status, added, removed))
+    taken = {p.a.task_id for p in out if p.a is not None}
+    out += [Pairing(u, None, 0.0, "dropped") for u in a if u.task_id not in taken]
+    return out
