@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= datasets
 
-.PHONY: run test install bench docs clean
+.PHONY: run test install bench docs screenshot clean
 
 # The venv is rebuilt when the dependency pins change.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -35,6 +35,17 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/build_speed.py
+
+# A comparison report of the 2023 and 2024 reports, and its screenshot in headless Chromium
+# (Debian's chromium and fonts-noto-cjk are installed when missing; needs root and apt).
+screenshot: install
+	command -v chromium >/dev/null && fc-list :lang=zh | grep -q . || (apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk)
+	$(BIN)/policytrace build ../shared/corpus/national --out benchmarks/out/report-datasets
+	$(BIN)/policytrace compare 2023年中华人民共和国国务院政府工作报告 2024年中华人民共和国国务院政府工作报告 \
+		--out benchmarks/out/report-datasets --report benchmarks/out/compare-2023-2024.html
+	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
+		--disable-component-update --disable-sync --user-data-dir=$$(mktemp -d) --window-size=1300,1800 \
+		--screenshot=docs/compare-report.png file://$(abspath benchmarks/out/compare-2023-2024.html)
 
 docs: install
 	$(BIN)/python -m pipelines.store.docs

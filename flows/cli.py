@@ -109,10 +109,12 @@ def cmd_compare(args) -> int:
         return 2
     from flows.compare import compare_flow
 
-    result = compare_flow(a=args.a, b=args.b, out=args.out)
+    result = compare_flow(a=args.a, b=args.b, out=args.out, report=args.report)
     print(f"Wrote version {result['version']} to {args.out}/ with the comparison of {args.a!r} and {args.b!r}")
     for table, counts in result["summary"].items():
         print(f"  {table:<16} " + ", ".join(f"{s} {n}" for s, n in sorted(counts.items(), key=lambda kv: -kv[1])))
+    if args.report:
+        print(f"Report: {args.report}")
     print("Query them: policytrace sql \"SELECT metric, a_text, b_text, status FROM compare_figures\"")
     return 0
 
@@ -168,6 +170,7 @@ def make_parser() -> argparse.ArgumentParser:
     c.add_argument("a", metavar="A", help="the older document: doc_id or a fragment of its title")
     c.add_argument("b", metavar="B", help="the newer document")
     c.add_argument("--out", default="datasets", metavar="DIR")
+    c.add_argument("--report", metavar="FILE.html", help="also write the comparison as one self-contained HTML file")
     c.set_defaults(func=cmd_compare)
 
     t = sub.add_parser("trend", help="a term per year (per 10,000 characters), or a target over the years")

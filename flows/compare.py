@@ -32,13 +32,21 @@ def summary_markdown(a: str, b: str, version: str, tables: dict) -> str:
     return "\n".join(lines)
 
 
+@task(name="write-report", cache_policy=NO_CACHE)
+def write_report(out: str, tables: dict, report: str) -> str:
+    return steps.write_report(out, tables, report)
+
+
 @flow(name="policytrace-compare", validate_parameters=True)
-def compare_flow(a: str, b: str, out: str = "datasets") -> dict:
-    """Compare document `b` (newer) with `a` (older) in the dataset in `out`."""
+def compare_flow(a: str, b: str, out: str = "datasets", report: str | None = None) -> dict:
+    """Compare document `b` (newer) with `a` (older) in the dataset in `out`;
+    `report`: also write the comparison as one HTML file there."""
     logger = get_run_logger()
     tables = compare_documents(out, a, b)
     version = write_comparison(out, tables)
     logger.info("wrote version %s with the comparison", version)
+    if report:
+        logger.info("wrote the report %s", write_report(out, tables, report))
     create_markdown_artifact(markdown=summary_markdown(a, b, version, tables), key="compare-summary",
                              description="policytrace compare summary")
     return {"version": version, "summary": steps.summary(tables)}

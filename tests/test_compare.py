@@ -3,6 +3,7 @@ trend and target_series macros, and the compare command (issue 11, in progress).
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -95,3 +96,15 @@ def test_compare_writes_a_version_with_the_three_tables(dataset):
     assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == Dataset(dataset).manifest().row_counts["documents"]
     write(str(dataset), tables)  # the same comparison again replaces, not duplicates, its rows
     assert connect(dataset).execute("SELECT count(*) FROM compare_tasks").fetchone()[0] == tables["compare_tasks"].num_rows
+
+
+def test_the_report_is_one_self_contained_html_file(dataset, tmp_path):
+    from pipelines.compare import write_report
+
+    tables = compare(str(dataset), R2023, R2024)
+    path = write_report(str(dataset), tables, str(tmp_path / "report.html"))
+    html = open(path, encoding="utf-8").read()
+    assert html.startswith("<!doctype html>") and "<script" not in html and "<link" not in html
+    assert not re.search(r"(?:src|href)\s*=\s*[\"']?(?:https?:)?//", html)  # nothing fetched from a network
+    assert "<td>3.8万亿元</td><td>3.9万亿元</td>" in html  # local special bonds, changed
+    assert "<ins>" in html and "<del>" in html and "<svg" in html and "高质量发展" in html

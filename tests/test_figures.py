@@ -106,7 +106,7 @@ MEASURED = {
              "columns": {"unit": 344, "qualifier": 343, "direction": 340, "target": 339, "period_start": 344,
                          "period_end": 344, "plenum": 344, "subject (exact)": 128, "subject (normalised)": 140}},
     "heldout": {"matched": 242, "spurious": {"quantity": 1}, "missed": {"quantity": 2}, "value": 242,
-                "columns": {"unit": 242, "qualifier": 241, "direction": 242, "target": 230, "period_start": 242,
+                "columns": {"unit": 242, "qualifier": 241, "direction": 242, "target": 234, "period_start": 242,
                             "period_end": 242, "plenum": 242, "subject (exact)": 60, "subject (normalised)": 67}},
 }
 

@@ -167,3 +167,17 @@ def write(out: str, tables: dict[str, pa.Table]) -> str:
         fields = {k: v for k, v in parent.to_dict().items() if k not in ("version", "parent_version", "created_at", "row_counts")}
         fields["options"] = {**fields["options"], "compared": [list(pair)]}
         return ds.commit(snapshot, fields)
+
+
+def write_report(out: str, tables: dict[str, pa.Table], path: str) -> str:
+    """The comparison as one self-contained HTML file at `path` (see `pipelines.compare.report`)."""
+    from pathlib import Path
+
+    from pipelines.compare.report import render
+
+    documents = Dataset(out).read("documents").select(["doc_id", "title", "year"]).to_pylist()
+    by_id = {r["doc_id"]: r for r in documents}
+    a = by_id[tables["compare_tasks"]["a_doc_id"][0].as_py()]
+    b = by_id[tables["compare_tasks"]["b_doc_id"][0].as_py()]
+    Path(path).write_text(render(tables, a, b, summary(tables)), encoding="utf-8")
+    return path
