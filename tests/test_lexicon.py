@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from pipelines.compare import tasks as compare_tasks
 from pipelines.extract import gazetteer
 from pipelines.extract.entities import words as entity_words
 from pipelines.extract.figures import metrics as figure_metrics
@@ -41,11 +42,12 @@ CASES = [
      "'100x' is not a frequency or a jieba POS tag"),
     ("scraper_noise.tsv", "captions\t.*摄", lambda: noise.rules(), "kind is 'captions'; it must be one of placeholder_title"),
     ("figure_metrics.tsv", "GDP_growth\t生产总值增长\tpercent", lambda: figure_metrics.vocabulary(), "metric 'GDP_growth' is not a snake_case id"),
+    ("compare_modifiers.txt", "进一步 加快", lambda: compare_tasks.modifiers(), "one entry a line, got 2"),
     ("doc_types.tsv", "title\t(意见\topinion", lambda: kinds._rules(), "pattern is not a regular expression (missing ), unterminated subpattern"),
 ]
 CACHED = [figure_words.words, markers.lead_words, markers.salutation_re, entity_words.words,
           gazetteer.names, gazetteer.leaders, gazetteer.surnames, noise.rules, kinds._rules,
-          figure_metrics.vocabulary]
+          figure_metrics.vocabulary, compare_tasks.modifiers]
 
 
 @pytest.fixture

@@ -14,13 +14,21 @@ from __future__ import annotations
 import bisect
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.compare.figures import pair_figures
-from pipelines.compare.tasks import KEPT, MATCH, MATCH_ACROSS, Unit, align, fit_vectorizer
+from pipelines.compare.tasks import (
+    KEPT,
+    MATCH,
+    Unit,
+    align,
+    fit_vectorizer,
+)
 from pipelines.compare.terms import g2, log_ratio, status_of
+from pipelines.lang.zh.segment import DEFAULT_USERDICT, Tagger, read_userdict
 from pipelines.store.dataset import Dataset
 from pipelines.store.schemas import to_table
 
@@ -58,6 +66,11 @@ def _rows(table: pa.Table, doc_id: str) -> list[dict]:
     return table.filter(pc.equal(table["doc_id"], doc_id)).to_pylist()
 
 
+@lru_cache(maxsize=1)
+def _tagger() -> Tagger:
+    return Tagger(read_userdict(DEFAULT_USERDICT))
+
+
 def units_of(doc_id: str, text: str, tasks: list[dict], tokens: list[dict]) -> list[Unit]:
     """The units of one document with their own text (up to their first child) and words."""
     first_child: dict[str, int] = {}
@@ -72,7 +85,8 @@ def units_of(doc_id: str, text: str, tasks: list[dict], tokens: list[dict]) -> l
         words = tuple(tok["text"] for tok in tokens[lo:hi])
         # A unit is compared by all it says, its children's text included (a 2023 section of one
         # paragraph holds what 2024 splits into lead paragraphs); words are those of its own text.
-        out.append(Unit(t["task_id"], t["parent_id"], t["depth"], t["kind"], t["path"], t["title"], t["text"][:3000], words))
+        out.append(Unit(t["task_id"], t["parent_id"], t["depth"], t["kind"], t["path"], t["title"], t["text"][:3000], words,
+                        tuple(_tagger().tag(t["title"])[0])))
     return out
 
 

@@ -9,8 +9,11 @@ share of the shorter unit's words found in the other). Pairs are assigned
 with `scipy.optimize.linear_sum_assignment`, first top-down (the children of
 each pair of units, from the top level: `MATCH`), then across parents level by
 level (`MATCH_ACROSS`). A matched unit is `kept` at or above `KEPT`, else
-`modified`; a matched unit that left its place (not on the longest increasing
-subsequence of matched positions) is `moved`. A's unmatched units are `dropped`, B's `new`.
+`modified`, but titles that differ only in words of pace and emphasis
+(`pipelines/data/compare_modifiers.txt`: 进一步, 加快, 积极…) name the same task
+and are `kept`. A matched unit that left its place is `moved`: off the longest
+increasing subsequence of matched positions (with the one unit it swapped
+with), or under a parent whose counterpart is not its old parent's. A's unmatched units are `dropped`, B's `new`.
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ import difflib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from pipelines.lang.zh import lexicon
 from pipelines.lang.zh.numerals import CN_D, CN_U, DIG
+from pipelines.lang.zh.script import is_han
 
 MATCH = 0.12         # under counterpart parents, below this similarity two units are not the same task
 MATCH_ACROSS = 0.18  # across parents, a stricter floor
@@ -45,8 +51,9 @@ class Unit:
     kind: str
     path: str
     title: str
-    text: str          # the unit's own text, without its children
+    text: str          # what the unit is compared by
     words: tuple[str, ...]
+    title_words: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,25 @@ class Pairing:
     status: str        # kept, modified, moved, new, dropped
     words_added: tuple[str, ...] = ()
     words_removed: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=1)
+def modifiers() -> frozenset[str]:
+    """Words of pace and emphasis (`pipelines/data/compare_modifiers.txt`)."""
+    return frozenset(lexicon.words(lexicon.path_of("compare_modifiers.txt"), per_line=True))
+
+
+def same_task(a: Unit, b: Unit) -> bool:
+    """Whether two titles name the same task: the same words, but for pace and emphasis.
+
+    >>> u = lambda *w: Unit("x", None, 1, "lead", "", "", "", (), w)
+    >>> same_task(u("进一步", "转变", "政府", "职能"), u("加快", "转变", "政府", "职能"))
+    True
+    >>> same_task(u("深化", "多", "双边", "和", "区域", "经济", "合作"), u("深化", "多", "双边", "经贸", "合作"))
+    False
+    """
+    core = lambda ws: [w for w in ws if is_han(w) and w not in modifiers()]  # noqa: E731
+    return bool(core(a.title_words)) and core(a.title_words) == core(b.title_words)
 
 
 def mask_numbers(s: str) -> str:
@@ -159,13 +185,27 @@ def align(a: Sequence[Unit], b: Sequence[Unit], vectorizer: TfidfVectorizer) -> 
     matched_b = [u for u in b if u.task_id in pairs]
     in_order = _longest_increasing([a_index[pairs[u.task_id][0].task_id] for u in matched_b])
     stays = {matched_b[k].task_id for k in in_order}
+    # A unit that left its place swapped with another when it crosses exactly one unit that stayed: both moved.
+    positions = {u.task_id: (a_index[pairs[u.task_id][0].task_id], k) for k, u in enumerate(matched_b)}
+    swapped = set()
+    for t in set(positions) - stays:
+        ai, bi = positions[t]
+        crossed = [x for x in stays if (positions[x][0] - ai) * (positions[x][1] - bi) < 0]
+        if len(crossed) == 1:
+            swapped.add(crossed[0])
+    counterpart = {au.task_id: bt for bt, (au, _) in pairs.items()}  # a task_id -> b task_id
+    b_parents = {u.parent_id for u in b}
     out: list[Pairing] = []
     for u in b:
         if u.task_id not in pairs:
             out.append(Pairing(None, u, 0.0, "new"))
             continue
         au, s = pairs[u.task_id]
-        status = "moved" if u.task_id not in stays else "kept" if s >= KEPT else "modified"
+        parents_apart = au.parent_id in counterpart and u.parent_id in b_parents and counterpart[au.parent_id] != u.parent_id
+        if u.task_id not in stays or u.task_id in swapped or parents_apart:
+            status = "moved"
+        else:
+            status = "kept" if s >= KEPT or same_task(au, u) else "modified"
         added, removed = word_diff(au.words, u.words) if status != "kept" else ((), ())
         out.append(Pairing(au, u, s, status, added, removed))
     taken = {p.a.task_id for p in out if p.a is not None}
