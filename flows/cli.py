@@ -120,6 +120,7 @@ def cmd_compare(args) -> int:
 
 
 def cmd_trend(args) -> int:
+    from pipelines.compare.charts import line_chart, page
     from pipelines.store.dataset import DatasetError
     from pipelines.store.query import connect
 
@@ -128,13 +129,29 @@ def cmd_trend(args) -> int:
     except DatasetError as exc:
         print(f"policytrace trend: {exc}", file=sys.stderr)
         return 2
+    series: dict[str, list] = {}
     if args.metric:
         rel = con.sql("SELECT year, value, value_high, qualifier, unit, text FROM target_series(?)", params=[args.metric])
         print(f"{args.metric}: the target each national 政府工作报告 sets")
         rel.show(max_rows=200, max_width=10_000)
+        series[args.metric] = [(y, v) for y, v, *_ in rel.fetchall()]
     for term in args.terms:
-        print(f"{term}: occurrences by year, and per 10,000 characters")
-        con.sql("SELECT * FROM trend(?) WHERE year IS NOT NULL", params=[term]).show(max_rows=200, max_width=10_000)
+        if args.by == "document":
+            print(f"{term}: occurrences by document, and per 10,000 characters")
+            con.sql("SELECT year, title, count, per_10k FROM trend_by_document(?) WHERE count > 0", params=[term]).show(
+                max_rows=500, max_width=10_000)
+        else:
+            print(f"{term}: occurrences by year, and per 10,000 characters")
+            rel = con.sql("SELECT * FROM trend(?) WHERE year IS NOT NULL", params=[term])
+            rel.show(max_rows=200, max_width=10_000)
+            series[term] = [(y, per) for y, _, _, per in rel.fetchall()]
+    if args.plot and series:
+        y_label = "per 10,000 characters" if args.terms else f"{args.metric} (target)"
+        svg = line_chart({k: v for k, v in series.items() if k in args.terms} or series, y_label)
+        text = svg if args.plot.endswith(".svg") else page("policytrace trend: " + "、".join(series), svg)
+        with open(args.plot, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        print(f"Plot: {args.plot}")
     return 0
 
 
@@ -176,6 +193,8 @@ def make_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("trend", help="a term per year (per 10,000 characters), or a target over the years")
     t.add_argument("terms", nargs="*", metavar="TERM")
     t.add_argument("--metric", help="a metric id of figures.metric, e.g. gdp_growth")
+    t.add_argument("--by", choices=["year", "document"], default="year", help="count per year (default) or per document")
+    t.add_argument("--plot", metavar="FILE", help="draw the series (per 10,000 characters, or the target) into FILE.svg or FILE.html")
     t.add_argument("--out", default="datasets", metavar="DIR")
     t.set_defaults(func=cmd_trend)
 

@@ -125,3 +125,16 @@ def test_task_alignment_against_readers(dataset):
                                     f"compare_tasks_{a}_{b}.jsonl")
         got[a] = (r["gold_pairs"], r["right_pairs"], r["our_pairs"], r["gold_units"], r["right_status"])
     assert got == {"2021": (36, 36, 36, 46, 44), "2023": (8, 4, 26, 43, 16)}
+
+
+def test_trend_command_prints_and_plots(full_build, tmp_path, capsys):
+    from flows.cli import main
+
+    plot = tmp_path / "trend.svg"
+    assert main(["trend", "新质生产力", "--metric", "gdp_growth", "--plot", str(plot), "--out", str(full_build[0])]) == 0
+    out = capsys.readouterr().out
+    assert "gdp_growth: the target each national 政府工作报告 sets" in out and "5%左右" in out
+    svg = plot.read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and "新质生产力" in svg and "per 10,000 characters" in svg
+    assert main(["trend", "新质生产力", "--by", "document", "--out", str(full_build[0])]) == 0
+    assert "2026年北京市政府工作报告" in capsys.readouterr().out

@@ -65,6 +65,12 @@ def connect(out: str | os.PathLike = "datasets", version: str | None = None) -> 
             "FROM (SELECT year, n_chars, (length(text) - length(replace(text, term, ''))) // length(term) AS n FROM documents) "
             "GROUP BY year ORDER BY year"
         )
+        con.execute(
+            "CREATE MACRO trend_by_document(term) AS TABLE "
+            "SELECT doc_id, year, title, n AS count, round(n * 10000.0 / n_chars, 3) AS per_10k FROM "
+            "(SELECT doc_id, year, title, n_chars, (length(text) - length(replace(text, term, ''))) // length(term) AS n FROM documents) "
+            "ORDER BY year, doc_id"
+        )
     if "figures" in tables:
         # target_series('gdp_growth'): the target a national 政府工作报告 sets for a metric, one row a
         # report (its first such target); target_series('gdp_growth', lvl := 'provincial') for the provinces.
