@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 from concurrent.futures import ProcessPoolExecutor
 
-import flows  # noqa: F401  (quiet Prefect settings)
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+import flows  # noqa: F401  (quiet Prefect settings)
 from pipelines import build as steps
 
 # Documents are analysed in-process below this many characters; above it,

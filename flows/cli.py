@@ -98,12 +98,16 @@ def _write_csv(rel) -> None:
 
 
 def cmd_compare(args) -> int:
+    from pathlib import Path
+
     from pipelines.compare import CompareError, resolve
     from pipelines.store.dataset import Dataset, DatasetError
 
-    try:  # find both documents before Prefect starts, so a bad name fails at once
+    try:  # find both documents before Prefect starts, so a bad name fails at once (a file is built on the way)
         documents = Dataset(args.out).read("documents")
-        resolve(documents, args.a), resolve(documents, args.b)
+        for ref in (args.a, args.b):
+            if not Path(ref).is_file():
+                resolve(documents, ref)
     except (CompareError, DatasetError) as exc:
         print(f"policytrace compare: {exc}", file=sys.stderr)
         return 2
@@ -184,7 +188,7 @@ def make_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_sql)
 
     c = sub.add_parser("compare", help="compare a newer document (B) with an older one (A): tasks, targets, terms")
-    c.add_argument("a", metavar="A", help="the older document: doc_id or a fragment of its title")
+    c.add_argument("a", metavar="A", help="the older document: doc_id, a fragment of its title, or a file")
     c.add_argument("b", metavar="B", help="the newer document")
     c.add_argument("--out", default="datasets", metavar="DIR")
     c.add_argument("--report", metavar="FILE.html", help="also write the comparison as one self-contained HTML file")

@@ -62,6 +62,8 @@ def test_target_series_of_gdp_growth(full_build):
     assert rows == [(2014, 7.5, None, "左右"), (2015, 7.0, None, "左右"), (2016, 6.5, 7.0, None), (2017, 6.5, None, "左右"),
                     (2018, 6.5, None, "左右"), (2019, 6.0, 6.5, None), (2021, 6.0, None, "以上"), (2022, 5.5, None, "左右"),
                     (2023, 5.0, None, "左右"), (2024, 5.0, None, "左右")]  # 2020: the corpus holds the NPC's resolution
+    early = con.execute("SELECT year, value, value_high, text FROM target_series('gdp_growth') WHERE year IN (1995, 1998)").fetchall()
+    assert early == [(1995, 8.0, 9.0, "百分之八至九"), (1998, 8.0, None, "8 ％")]
 
 
 def test_trend_macro_counts_a_term_per_year(full_build):

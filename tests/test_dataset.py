@@ -184,7 +184,7 @@ def test_figures_table_through_the_build(full_build):
     targets read back from DuckDB as a researcher would query them."""
     out, result = full_build
     con = connect(out)
-    assert result.row_counts["figures"] == con.execute("SELECT count(*) FROM figures").fetchone()[0] == 12442
+    assert result.row_counts["figures"] == con.execute("SELECT count(*) FROM figures").fetchone()[0] == 12451
     assert con.execute(
         'SELECT count(*) FROM figures f JOIN documents d USING (doc_id) WHERE substr(d.text, f.start + 1, f."end" - f.start) <> f.text'
     ).fetchone()[0] == 0

@@ -76,3 +76,16 @@ def test_compare_flow_writes_a_version_and_an_artifact(prefect_harness, tmp_path
     assert set(result["summary"]) == {"compare_tasks", "compare_figures", "compare_terms"}
     artifact = Artifact.get("compare-summary")
     assert result["version"] in artifact.data and "compare_figures" in artifact.data
+
+
+def test_compare_flow_takes_a_file_and_builds_it_on_the_way(prefect_harness, tmp_path, corpus):
+    from flows.compare import compare_flow
+
+    from pipelines.build import build
+
+    out = tmp_path / "datasets"
+    build([str(corpus / "hailaer" / "2016.txt")], str(out))
+    (old,) = Dataset(out).read("documents").column("doc_id").to_pylist()
+    result = compare_flow(a=old, b=str(corpus / "hailaer" / "2017.txt"), out=str(out))
+    assert Dataset(out).manifest(result["version"]).row_counts["documents"] == 2  # 2017 was built into the dataset
+    assert result["summary"]["compare_figures"]

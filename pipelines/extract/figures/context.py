@@ -123,6 +123,8 @@ def annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
             kw["target"] = None if f.unit in _TIME_UNITS else target
             inside = [(g.start, g.end) for g in figs if cstart <= g.start and g.end <= f.start]
             subj = _strip_subject(text[cstart:f.start], inside, cstart)
+            if subj in words().empty_subjects:
+                subj = ""
             lead = re.match(r"^(?:比|较|較|同比|环比|年均|平均|实际)", subj)
             if subj in words().object_verbs:
                 obj = re.search(subj + r"([^，,；;。！？、\n]{2,16}?)(?=[，,；;。、]|$)", sentence[: f.start - sstart])

@@ -68,6 +68,7 @@ _DOUBLE = re.compile(r"翻(?P<n>一|两|二|三|四)?番")
 _NUMBER = re.compile(
     rf"(?P<up>上)?(?P<num>{NUM_AR}|{NUM_CN})(?P<more1>多|余)?(?P<scale>万亿|萬億|亿|億|万|萬|千(?![瓦米克])|百(?![分]))?(?P<more2>多|余)?")
 _RANGE_SEP = re.compile(r"[－—\-–~～至到]")
+_CN_RANGE = re.compile(rf"(?:至|到|－|—)(?P<high>{NUM_CN})(?![{CN_D}{CN_U}分])")
 
 
 def _claim(mask: bytearray, a: int, b: int) -> bool:
@@ -260,9 +261,13 @@ def pass_fractions(text: str, mask: bytearray, out: list) -> None:
         if not den or num is None:
             continue
         value = num if den == 100 else num / den * 100
-        end, q = _postfix(text, m.end())
+        high, stop = None, m.end()
+        if den == 100 and (r := _CN_RANGE.match(text, m.end())):  # 百分之八至九: a range in words
+            high, stop = number_value(r["high"]), r.end()
+        end, q = _postfix(text, stop)
         if _claim(mask, m.start(), end):
-            out.append(Figure(m.start(), end, text[m.start():end], "percent", value, unit="%", qualifier=q or _prefix_qualifier(text, m.start())))
+            out.append(Figure(m.start(), end, text[m.start():end], "percent", value, value_high=high, unit="%",
+                              qualifier=q or _prefix_qualifier(text, m.start())))
     for m in _SLASH.finditer(text):
         num, den = arabic_value(m["num"]), arabic_value(m["den"])
         if den and 0 < num < den and _claim(mask, m.start(), m.end()):
@@ -298,10 +303,12 @@ def mask_quoted(text: str, mask: bytearray) -> None:
 def _unit_at(text: str, pos: int) -> tuple[str, str, str] | None:
     lex = words()
     m = lex.unit_re.match(text, pos)
+    if not m and text.startswith((" ％", " %"), pos):  # `8 ％`: a blank before the percent sign (web exports)
+        m = lex.unit_re.match(text, pos + 1)
     if not m:
         return None
     kind, canon = lex.units[m.group()]
-    return m.group(), kind, canon
+    return text[pos:m.end()], kind, canon
 
 
 def _scaled(num: str, value: float, factor: Decimal) -> float:

@@ -20,7 +20,7 @@ from pipelines.lang.zh import lexicon
 from pipelines.lang.zh.lexicon import alternation
 
 UNIT_KINDS = ("percent", "percentage_point", "amount", "quantity")
-SUBJECT_ROLES = ("lead", "trail", "object_verb", "person")
+SUBJECT_ROLES = ("lead", "trail", "object_verb", "person", "empty")
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,7 @@ class FigureWords:
     trail_strip: re.Pattern
     object_verbs: tuple[str, ...]
     person_subject: re.Pattern
+    empty_subjects: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -93,4 +94,5 @@ def words() -> FigureWords:
         trail_strip=re.compile("(?:" + trail + ")+$"),
         object_verbs=tuple(subject["object_verb"]),
         person_subject=re.compile(alternation(subject["person"])),
+        empty_subjects=frozenset(subject["empty"]),
     )
