@@ -80,7 +80,6 @@ def test_compare_flow_writes_a_version_and_an_artifact(prefect_harness, tmp_path
 
 def test_compare_flow_takes_a_file_and_builds_it_on_the_way(prefect_harness, tmp_path, corpus):
     from flows.compare import compare_flow
-
     from pipelines.build import build
 
     out = tmp_path / "datasets"
