@@ -155,18 +155,33 @@ def _assign(ua: Sequence[Unit], ub: Sequence[Unit], vectorizer: TfidfVectorizer,
     if not ua or not ub:
         return
     sim = similarity_matrix(ua, ub, vectorizer)
+    sim[np.array([[x.kind != y.kind for y in ub] for x in ua])] = -1.0  # a section is paired with a section, a lead with a lead
     rows, cols = linear_sum_assignment(-sim)
     for i, j in zip(rows, cols):
         if sim[i, j] >= floor:
             pairs[ub[j].task_id] = (ua[i], float(sim[i, j]))
 
 
+def _roots(units: Sequence[Unit]) -> dict[str, str]:
+    """Each unit's top-level ancestor (itself at the top)."""
+    parent = {u.task_id: u.parent_id for u in units}
+    out = {}
+    for u in units:
+        t = u.task_id
+        while parent.get(t):
+            t = parent[t]
+        out[u.task_id] = t
+    return out
+
+
 def align(a: Sequence[Unit], b: Sequence[Unit], vectorizer: TfidfVectorizer) -> list[Pairing]:
     """Every unit of `a` and `b`, paired or not, in B's order then A's dropped units.
 
     First top-down: the top-level units, then the children of each pair, so a
-    section is first sought under its part's counterpart (`MATCH`). Then, level
-    by level, what is left is paired across parents at a stricter `MATCH_ACROSS`."""
+    section is first sought under its part's counterpart (`MATCH`); a unit of B
+    left unpaired also seeks its children under its closest unit of A (one part
+    may have become two). Then, level by level, what is left is paired across
+    parents within corresponding parts, at a stricter `MATCH_ACROSS`."""
     pairs: dict[str, tuple[Unit, float]] = {}  # b task_id -> (a unit, similarity)
     children_a: dict[str | None, list[Unit]] = {}
     children_b: dict[str | None, list[Unit]] = {}
@@ -174,13 +189,36 @@ def align(a: Sequence[Unit], b: Sequence[Unit], vectorizer: TfidfVectorizer) -> 
         children_a.setdefault(u.parent_id, []).append(u)
     for u in b:
         children_b.setdefault(u.parent_id, []).append(u)
+    extra_roots: dict[str, set[str]] = {}  # a B top-level unit -> A top-level units it also draws on
+    linked: set[tuple[str, str]] = set()    # (A unit, B unit) whose children were sought together, unpaired
     queue: list[tuple[str | None, str | None]] = [(None, None)]
     while queue:
         pa, pb = queue.pop(0)
-        _assign(children_a.get(pa, []), children_b.get(pb, []), vectorizer, MATCH, pairs)
-        queue += [(pairs[ub.task_id][0].task_id, ub.task_id) for ub in children_b.get(pb, []) if ub.task_id in pairs]
+        ca, cb = children_a.get(pa, []), children_b.get(pb, [])
+        _assign(ca, cb, vectorizer, MATCH, pairs)
+        queue += [(pairs[ub.task_id][0].task_id, ub.task_id) for ub in cb if ub.task_id in pairs]
+        # A unit of B left unpaired may hold what one unit of A held with another (2023's part
+        # 二 became 2024's parts 二 and 三): its children are also sought under its closest unit of A.
+        left = [ub for ub in cb if ub.task_id not in pairs and children_b.get(ub.task_id)]
+        if left and ca:
+            sim = similarity_matrix(ca, left, vectorizer)
+            for j, ub in enumerate(left):
+                i = int(sim[:, j].argmax())
+                if sim[i, j] >= MATCH:
+                    queue.append((ca[i].task_id, ub.task_id))
+                    linked.add((ca[i].task_id, ub.task_id))
+                    if pa is None:
+                        extra_roots.setdefault(ub.task_id, set()).add(ca[i].task_id)
+    # Across parents, but within the parts that correspond: a task moves between sections of
+    # the task part, not from the review of last year into this year's tasks.
+    root_a, root_b = _roots(a), _roots(b)
+    part_of = {bt: {au.task_id} | extra_roots.get(bt, set()) for bt, (au, _) in pairs.items() if root_b[bt] == bt}
+    for bt, links in extra_roots.items():
+        part_of.setdefault(bt, set()).update(links)
     for depth in sorted({u.depth for u in a} | {u.depth for u in b}):
-        _assign([u for u in a if u.depth == depth], [u for u in b if u.depth == depth], vectorizer, MATCH_ACROSS, pairs)
+        for rb, ras in part_of.items():
+            _assign([u for u in a if u.depth == depth and root_a[u.task_id] in ras],
+                    [u for u in b if u.depth == depth and root_b[u.task_id] == rb], vectorizer, MATCH_ACROSS, pairs)
     a_index = {u.task_id: i for i, u in enumerate(a)}
     matched_b = [u for u in b if u.task_id in pairs]
     in_order = _longest_increasing([a_index[pairs[u.task_id][0].task_id] for u in matched_b])
@@ -201,7 +239,8 @@ def align(a: Sequence[Unit], b: Sequence[Unit], vectorizer: TfidfVectorizer) -> 
             out.append(Pairing(None, u, 0.0, "new"))
             continue
         au, s = pairs[u.task_id]
-        parents_apart = au.parent_id in counterpart and u.parent_id in b_parents and counterpart[au.parent_id] != u.parent_id
+        parents_apart = (au.parent_id in counterpart and u.parent_id in b_parents and counterpart[au.parent_id] != u.parent_id
+                         and (au.parent_id, u.parent_id) not in linked)
         if u.task_id not in stays or u.task_id in swapped or parents_apart:
             status = "moved"
         else:
