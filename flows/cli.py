@@ -153,9 +153,35 @@ def cmd_trend(args) -> int:
         y_label = "per 10,000 characters" if args.terms else f"{args.metric} (target)"
         svg = line_chart({k: v for k, v in series.items() if k in args.terms} or series, y_label)
         text = svg if args.plot.endswith(".svg") else page("policytrace trend: " + "、".join(series), svg)
+        if args.plot.endswith(".png"):
+            return _png(text, args.plot)
         with open(args.plot, "w", encoding="utf-8") as fh:
             fh.write(text)
         print(f"Plot: {args.plot}")
+    return 0
+
+
+def _png(html: str, path: str) -> int:
+    """Draw an HTML page into a PNG with headless Chromium (Debian's `chromium`, with
+    `fonts-noto-cjk` for the Chinese labels: `make screenshot` installs both)."""
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        print("policytrace trend: a PNG needs Debian's chromium and fonts-noto-cjk (`make screenshot` installs them); "
+              "or give --plot FILE.svg or FILE.html", file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        page = Path(tmp) / "plot.html"
+        page.write_text(html, encoding="utf-8")
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                        f"--user-data-dir={tmp}/profile", "--window-size=960,460", f"--screenshot={Path(path).resolve()}",
+                        page.as_uri()], check=True, capture_output=True, timeout=120)
+    print(f"Plot: {path}")
     return 0
 
 
@@ -198,7 +224,7 @@ def make_parser() -> argparse.ArgumentParser:
     t.add_argument("terms", nargs="*", metavar="TERM")
     t.add_argument("--metric", help="a metric id of figures.metric, e.g. gdp_growth")
     t.add_argument("--by", choices=["year", "document"], default="year", help="count per year (default) or per document")
-    t.add_argument("--plot", metavar="FILE", help="draw the series (per 10,000 characters, or the target) into FILE.svg or FILE.html")
+    t.add_argument("--plot", metavar="FILE", help="draw the series (per 10,000 characters, or the target) into FILE.svg, FILE.html or FILE.png (PNG: headless Chromium)")
     t.add_argument("--out", default="datasets", metavar="DIR")
     t.set_defaults(func=cmd_trend)
 

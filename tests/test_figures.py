@@ -103,7 +103,7 @@ def test_2024_targets_and_fiscal_paragraphs(corpus_docs, para):
 # the right values and columns over all matches. A change may do better, not worse.
 MEASURED = {
     "gold": {"matched": 344, "spurious": {}, "missed": {}, "value": 344,
-             "columns": {"unit": 344, "qualifier": 343, "direction": 340, "target": 339, "period_start": 344,
+             "columns": {"unit": 344, "qualifier": 343, "direction": 340, "target": 340, "period_start": 344,
                          "period_end": 344, "plenum": 344, "subject (exact)": 128, "subject (normalised)": 140}},
     "heldout": {"matched": 242, "spurious": {"quantity": 1}, "missed": {"quantity": 2}, "value": 242,
                 "columns": {"unit": 242, "qualifier": 241, "direction": 242, "target": 234, "period_start": 242,

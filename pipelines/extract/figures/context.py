@@ -14,9 +14,12 @@ from pipelines.lang.zh.script import HAN, simplified
 
 _SENT_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_END = re.compile(r"[，,；;：:。！？!?、\n]")
-_TARGET_CUES = re.compile(r"预期目标|调控目标|目标(?:是|为|定为)|拟|力争|争取|确保|今年|明年|届时|将(?!近)")
+# (`超过预期目标`, `达到预期目标`: a result measured against a target, not a target)
+_TARGET_CUES = re.compile(r"(?<!超过)(?<!达到)(?<!完成)(?<!实现)(?<!高于)预期目标|调控目标|目标(?:是|为|定为)|拟|力争|争取|确保|今年|明年|届时|将(?!近)")
 # A list of targets opened in the paragraph (or the line before): `主要预期目标是：…。…。`
 _TARGET_LIST = re.compile(r"(?:预期|调控|主要)目标(?:是|为)?[：:]|预期目标(?:是|为)")
+# A budget paragraph (`赤字率拟按3%安排`, `今年安排中央本级支出…`): what follows in it is planned.
+_BUDGET = re.compile(r"拟按|拟安排|今年安排|今年拟|预计今年")
 _TARGET_CLAUSE = re.compile(r"(?<![主需重只])要|需|应")
 _TIME_UNITS = {"年", "周年", "月", "天", "小时"}
 _ACHIEVED = re.compile(r"实际|已经|已|完成了|实现了|达到了|回落到")
@@ -116,7 +119,8 @@ def annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
             future = lo < len(future_starts) and future_starts[lo] < sstart + len(sentence)
             pstart = text.rfind("\n", 0, f.start) + 1
             before_par = _previous_line(text, pstart)
-            listed = bool(_TARGET_LIST.search(text[pstart:f.start]) or (before_par.endswith(("：", ":")) and _TARGET_LIST.search(before_par)))
+            listed = bool(_TARGET_LIST.search(text[pstart:f.start]) or (before_par.endswith(("：", ":")) and _TARGET_LIST.search(before_par))
+                          or _BUDGET.search(text[pstart:f.start]))
             target = bool(_TARGET_CUES.search(sentence) or _TARGET_CLAUSE.search(clause) or future or listed)
             if target and (_ACHIEVED.search(clause) or baseline):
                 target = False
@@ -133,7 +137,8 @@ def annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
                     subj = obj.group(1)
                 elif after:
                     subj = subj + after.group(1)
-            elif (not subj or lead or subj == simplified(kw["direction"] or "")) and prev_subject.get(sstart):
+            elif (not subj or lead or subj == simplified(kw["direction"] or "") or subj in words().attribute_subjects) \
+                    and prev_subject.get(sstart):
                 base = prev_subject[sstart]
                 subj = base + (subj if subj and subj not in (base, "实际", "同比") else "")
             elif not subj:

@@ -20,7 +20,7 @@ from pipelines.lang.zh import lexicon
 from pipelines.lang.zh.lexicon import alternation
 
 UNIT_KINDS = ("percent", "percentage_point", "amount", "quantity")
-SUBJECT_ROLES = ("lead", "trail", "object_verb", "person", "empty")
+SUBJECT_ROLES = ("lead", "trail", "object_verb", "person", "empty", "attribute")
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ class FigureWords:
     object_verbs: tuple[str, ...]
     person_subject: re.Pattern
     empty_subjects: frozenset[str]
+    attribute_subjects: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -95,4 +96,5 @@ def words() -> FigureWords:
         object_verbs=tuple(subject["object_verb"]),
         person_subject=re.compile(alternation(subject["person"])),
         empty_subjects=frozenset(subject["empty"]),
+        attribute_subjects=frozenset(subject["attribute"]),
     )
