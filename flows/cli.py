@@ -139,18 +139,20 @@ def cmd_trend(args) -> int:
         print(f"{args.metric}: the target each national 政府工作报告 sets")
         rel.show(max_rows=200, max_width=10_000)
         series[args.metric] = [(y, v) for y, v, *_ in rel.fetchall()]
+    per, label = args.per
+    rate = f"round(count * {per}.0 / chars, 3) AS per_{label}"
     for term in args.terms:
         if args.by == "document":
-            print(f"{term}: occurrences by document, and per 10,000 characters")
-            con.sql("SELECT year, title, count, per_10k FROM trend_by_document(?) WHERE count > 0", params=[term]).show(
+            print(f"{term}: occurrences by document, and per {per:,} characters")
+            con.sql(f"SELECT year, title, count, {rate} FROM trend_by_document(?) WHERE count > 0", params=[term]).show(
                 max_rows=500, max_width=10_000)
         else:
-            print(f"{term}: occurrences by year, and per 10,000 characters")
-            rel = con.sql("SELECT * FROM trend(?) WHERE year IS NOT NULL", params=[term])
+            print(f"{term}: occurrences by year, and per {per:,} characters")
+            rel = con.sql(f"SELECT year, documents, count, {rate} FROM trend(?) WHERE year IS NOT NULL", params=[term])
             rel.show(max_rows=200, max_width=10_000)
-            series[term] = [(y, per) for y, _, _, per in rel.fetchall()]
+            series[term] = [(y, r) for y, _, _, r in rel.fetchall()]
     if args.plot and series:
-        y_label = "per 10,000 characters" if args.terms else f"{args.metric} (target)"
+        y_label = f"per {per:,} characters" if args.terms else f"{args.metric} (target)"
         svg = line_chart({k: v for k, v in series.items() if k in args.terms} or series, y_label)
         text = svg if args.plot.endswith(".svg") else page("policytrace trend: " + "、".join(series), svg)
         if args.plot.endswith(".png"):
@@ -159,6 +161,16 @@ def cmd_trend(args) -> int:
             fh.write(text)
         print(f"Plot: {args.plot}")
     return 0
+
+
+def _per(text: str) -> tuple[int, str]:
+    """`--per 10k` → (10000, '10k'): the base a term's count is normalised to."""
+    import re
+
+    m = re.fullmatch(r"([1-9][0-9]*)([km]?)", text.strip().lower())
+    if m is None:
+        raise argparse.ArgumentTypeError(f"--per {text!r}: give a number of characters such as 1k, 10k, 100k or 1m")
+    return int(m.group(1)) * {"": 1, "k": 1_000, "m": 1_000_000}[m.group(2)], m.group(1) + m.group(2)
 
 
 def _png(html: str, path: str) -> int:
@@ -224,7 +236,9 @@ def make_parser() -> argparse.ArgumentParser:
     t.add_argument("terms", nargs="*", metavar="TERM")
     t.add_argument("--metric", help="a metric id of figures.metric, e.g. gdp_growth")
     t.add_argument("--by", choices=["year", "document"], default="year", help="count per year (default) or per document")
-    t.add_argument("--plot", metavar="FILE", help="draw the series (per 10,000 characters, or the target) into FILE.svg, FILE.html or FILE.png (PNG: headless Chromium)")
+    t.add_argument("--per", type=_per, default=(10_000, "10k"), metavar="N",
+                   help="normalise counts per N characters: 10k (default), 1k, 100k, 1m or a number")
+    t.add_argument("--plot", metavar="FILE", help="draw the series (per --per characters, or the target) into FILE.svg, FILE.html or FILE.png (PNG: headless Chromium)")
     t.add_argument("--out", default="datasets", metavar="DIR")
     t.set_defaults(func=cmd_trend)
 

@@ -1,5 +1,5 @@
 """Comparing documents: targets paired by metric, the metric vocabulary, the
-trend and target_series macros, and the compare command (issue 11, in progress)."""
+trend and target_series macros, and the compare command (issue 11)."""
 
 from __future__ import annotations
 
@@ -148,3 +148,20 @@ def test_trend_command_prints_and_plots(full_build, tmp_path, capsys):
     assert svg.startswith("<svg") and "新质生产力" in svg and "per 10,000 characters" in svg
     assert main(["trend", "新质生产力", "--by", "document", "--out", str(full_build[0])]) == 0
     assert "2026年北京市政府工作报告" in capsys.readouterr().out
+
+
+def test_trend_per_sets_the_normalisation(full_build, capsys):
+    """`--per 1k` divides by a tenth of the characters `--per 10k` does; a bad base is refused by name."""
+    from flows.cli import main
+
+    assert main(["trend", "新质生产力", "--per", "1k", "--out", str(full_build[0])]) == 0
+    out = capsys.readouterr().out
+    assert "per 1,000 characters" in out and "per_1k" in out
+    con = connect(full_build[0])
+    (count, chars, per_10k), = con.execute(
+        "SELECT count, chars, per_10k FROM trend('新质生产力') WHERE year = 2024").fetchall()
+    assert count >= 1 and abs(per_10k - count * 10_000 / chars) < 1e-3
+    assert f"{round(count * 1000 / chars, 3)}" in out
+    with pytest.raises(SystemExit):
+        main(["trend", "新质生产力", "--per", "ten", "--out", str(full_build[0])])
+    assert "--per 'ten'" in capsys.readouterr().err

@@ -61,13 +61,14 @@ def connect(out: str | os.PathLike = "datasets", version: str | None = None) -> 
         # trend('新质生产力'): occurrences per year, and per 10,000 characters, in the documents' text.
         con.execute(
             "CREATE MACRO trend(term) AS TABLE "
-            "SELECT year, count(*) AS documents, sum(n) AS count, round(sum(n) * 10000.0 / sum(n_chars), 3) AS per_10k "
+            "SELECT year, count(*) AS documents, sum(n) AS count, round(sum(n) * 10000.0 / sum(n_chars), 3) AS per_10k, "
+            "sum(n_chars) AS chars "
             "FROM (SELECT year, n_chars, (length(text) - length(replace(text, term, ''))) // length(term) AS n FROM documents) "
             "GROUP BY year ORDER BY year"
         )
         con.execute(
             "CREATE MACRO trend_by_document(term) AS TABLE "
-            "SELECT doc_id, year, title, n AS count, round(n * 10000.0 / n_chars, 3) AS per_10k FROM "
+            "SELECT doc_id, year, title, n AS count, round(n * 10000.0 / n_chars, 3) AS per_10k, n_chars AS chars FROM "
             "(SELECT doc_id, year, title, n_chars, (length(text) - length(replace(text, term, ''))) // length(term) AS n FROM documents) "
             "ORDER BY year, doc_id"
         )
