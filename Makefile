@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 OUT    ?= datasets
 
-.PHONY: run test install bench docs screenshot clean
+.PHONY: run test install bench docs screenshot model clean
 
 # The venv is rebuilt when the dependency pins change.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -46,6 +46,11 @@ screenshot: install
 	chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking \
 		--disable-component-update --disable-sync --user-data-dir=$$(mktemp -d) --window-size=1300,1800 \
 		--screenshot=docs/compare-report.png file://$(abspath benchmarks/out/compare-2023-2024.html)
+
+# Retrain the entity CRF (pipelines/data/models/) from ../shared/ner (research corpora, not in the repository).
+NER ?= ../shared/ner
+model: install
+	$(BIN)/python -m pipelines.extract.entities.crf train --ner $(NER)
 
 docs: install
 	$(BIN)/python -m pipelines.store.docs
