@@ -22,6 +22,8 @@ import pyarrow as pa
 
 import pipelines
 from pipelines.analyse import analyse_document
+from pipelines.extract import entities
+from pipelines.extract.entities import crf
 from pipelines.extract.terms import add_corpus_weights
 from pipelines.ingest import (
     FieldMap,
@@ -64,7 +66,10 @@ def pipeline_version(userdicts: Sequence[str] = ()) -> str:
         h.update(p.read_bytes())
     for p in userdict_paths(userdicts):
         h.update(p.read_bytes())
-    return f"{pipelines.__version__}+{h.hexdigest()[:12]}"
+    version = f"{pipelines.__version__}+{h.hexdigest()[:12]}"
+    if entities.MODEL_MODE == "on":  # the trained recogniser, by its own version (its file is hashed above)
+        version += ".ner" + str(crf.card().get("version", "none")).replace("-", ".")
+    return version
 
 
 @dataclass

@@ -98,10 +98,14 @@ MEASURED = {
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (223, 57, 10, 223)},
     "heldout": {"PERSON": (8, 1, 0, 8), "ORG": (79, 8, 25, 73), "GPE": (51, 8, 14, 50), "LOC": (23, 5, 18, 18),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (78, 28, 52, 77)},
+    # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
+    # before the trained model was run on them (first run of the rules, the default build).
+    "heldout2025": {"PERSON": (31, 5, 21, 31), "ORG": (60, 15, 53, 48), "GPE": (61, 40, 26, 56), "LOC": (15, 7, 67, 14),
+                    "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 
 
-@pytest.mark.parametrize("which", ["gold", "heldout"])
+@pytest.mark.parametrize("which", ["gold", "heldout", "heldout2025"])
 def test_hand_labelled_sets_score_as_measured(corpus, which):
     """Every label of both hand-labelled sets, at least as measured; on the
     gold set that meets the goal P >= 0.90, R >= 0.85 for PERSON, ORG, EVENT, LAW."""

@@ -141,14 +141,20 @@ def evaluate_figures(corpus: Path, which: str = "gold", data: Path = DATA) -> di
 
 
 
+ENTITY_SETS = {"gold": "entities_gold", "heldout": "entities_heldout", "heldout2025": "entities_2025_heldout"}
+EXTERNAL_LABEL = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
+
+
 def load_entity_gold(which: str = "gold", data: Path = DATA):
-    name = {"gold": "entities_gold", "heldout": "entities_heldout"}[which]
+    name = ENTITY_SETS[which]
     return jsonl(data / f"{name}.jsonl"), passages_in(data / f"{name}.md")
 
 
 def evaluate_entities(corpus: Path, which: str = "gold", data: Path = DATA) -> dict:
     """Strict (span and label) and lenient matches of the entities in a hand-labelled set."""
     gold, passages = load_entity_gold(which, data)
+    # A set may label only some kinds (entities_2025_heldout: PERSON, ORG, GPE, LOC).
+    labelled = {g["label"] for g in gold}
     docs, _ = read_documents([ROOT / "seeds", corpus])
     by_source = {relative_source(d.source): d for d in docs}
     nlp = make_nlp()
@@ -161,7 +167,7 @@ def evaluate_entities(corpus: Path, which: str = "gold", data: Path = DATA) -> d
     for p in passages:
         src, text = p["doc"], by_source[p["doc"]].text
         g_items = [g for g in gold if g["doc"] == src and g["passage"] == p["passage"]]
-        p_items = [e for e in preds[src] if p["char_start"] <= e.start < p["char_end"]]
+        p_items = [e for e in preds[src] if p["char_start"] <= e.start < p["char_end"] and e.label in labelled]
         g_keys = {(g["start"], g["end"], g["label"]): g for g in g_items}
         p_keys = {(e.start, e.end, e.label): e for e in p_items}
         for k, e in p_keys.items():
@@ -187,6 +193,52 @@ def evaluate_entities(corpus: Path, which: str = "gold", data: Path = DATA) -> d
                 lenient_tp[g["label"]] += 1
     return {"tp": tp, "fp": fp, "fn": fn, "lenient": lenient_tp, "norm_ok": norm_ok, "methods": methods,
             "errors": errors, "n_gold": len(gold), "n_docs": len({g["doc"] for g in gold}), "n_passages": len(passages)}
+
+
+def evaluate_external(path: Path, system: str = "combined", limit: int | None = None) -> dict:
+    """Strict PER/ORG/LOC scores on an annotated corpus in `../shared/ner`'s format
+    (our GPE and LOC count as its LOC). `system`: `rules` (gazetteers, shapes and POS:
+    the build's default), `combined` (the rules and the trained model, as
+    `POLICYTRACE_NER_MODEL=on` builds) or `model` (the CRF alone, its raw spans)."""
+    from pipelines.extract.entities import crf
+
+    tp, fp, fn = Counter(), Counter(), Counter()
+    nlp = make_nlp()
+    m = crf.model() if system == "model" else None
+    import pipelines.extract.entities as ents_mod
+
+    saved = ents_mod.MODEL_MODE
+    ents_mod.MODEL_MODE = "on" if system == "combined" else "off"
+    n = 0
+    try:
+        for rec in crf.read_corpus(path):
+            text = rec["text"]
+            if limit is not None and n >= limit:
+                break
+            n += 1
+            gold = {(e["start"], e["end"], crf.CORPUS_LABEL.get(e["label"], e["label"])) for e in rec["entities"]}
+            if system == "model":
+                doc = nlp.tokenizer(text)
+                spans = m.tag(text, crf.words_of((t.text, t.tag_) for t in doc))
+                pred = {(s.start, s.end, s.label) for s in spans}
+            else:
+                pred = {(e.start, e.end, EXTERNAL_LABEL[e.label]) for e in extract_entities(nlp(text))
+                        if e.label in EXTERNAL_LABEL}
+            for k in pred:
+                (tp if k in gold else fp)[k[2]] += 1
+            for k in gold - pred:
+                fn[k[2]] += 1
+    finally:
+        ents_mod.MODEL_MODE = saved
+    out = {"sentences": n}
+    for lab in ("PER", "ORG", "LOC", "all"):
+        t = sum(tp.values()) if lab == "all" else tp[lab]
+        f_p = sum(fp.values()) if lab == "all" else fp[lab]
+        f_n = sum(fn.values()) if lab == "all" else fn[lab]
+        p = t / (t + f_p) if t + f_p else 0.0
+        r = t / (t + f_n) if t + f_n else 0.0
+        out[lab] = {"gold": t + f_n, "P": round(p, 4), "R": round(r, 4), "F1": round(2 * p * r / (p + r) if p + r else 0.0, 4)}
+    return out
 
 
 def entity_scores(r: dict, label: str) -> tuple[float, float]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pipelines.extract.gazetteer import LABELS
 
 __all__ = ["LABELS", "METHOD_RANK", "Entity"]
-METHOD_RANK = {"gazetteer": 4, "pattern": 3, "quote": 2, "pos": 1}
+METHOD_RANK = {"gazetteer": 5, "pattern": 4, "model": 3, "quote": 2, "pos": 1}
 
 
 @dataclass(frozen=True)
@@ -18,3 +18,4 @@ class Entity:
     label: str
     normalized: str
     method: str
+    confidence: float | None = None  # the model's, for method 'model'

@@ -20,7 +20,7 @@ ROLES = (
     "press_suffix", "book_suffix", "person_title", "person_title_not", "byline", "event_suffix", "event_cue",
     "org_suffix", "institution_suffix", "institution_generic", "facility_suffix", "town_suffix", "listed_kind",
     "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "generic", "pos_stop", "gpe_end", "loc_end",
-    "org_end", "name_tag", "proper_tag",
+    "org_end", "name_tag", "proper_tag", "model_stop",
 )
 
 
@@ -49,6 +49,7 @@ class EntityWords:
     org_end: re.Pattern
     name_tags: frozenset[str]
     proper_tags: frozenset[str]
+    model_stop: frozenset[str]    # never a span of the trained model
 
 
 def load(path: str | os.PathLike) -> EntityWords:
@@ -79,6 +80,7 @@ def load(path: str | os.PathLike) -> EntityWords:
         org_end=re.compile(f"(?:{alt('org_end')})$"),
         name_tags=frozenset(w["name_tag"]),
         proper_tags=frozenset(w["proper_tag"]),
+        model_stop=frozenset(w["model_stop"]),
     )
 
 
