@@ -272,7 +272,7 @@ def candidates(doc) -> list:
     """The model's spans in a processed spaCy `Doc` as `Entity` candidates
     (`method = 'model'`), sentence by sentence; they may cut inside a token.
     PER -> PERSON, ORG -> ORG; LOC -> GPE unless the gazetteers know it as LOC
-    or it ends like a landscape (`江`, `湖`, `高原`, ...)."""
+    or it ends like a landscape or a facility (`江`, `高原`, `铁路`, `公园`, ...)."""
     from pipelines.extract.entities.model import Entity
     from pipelines.extract.entities.words import words as entity_words
 
@@ -280,7 +280,9 @@ def candidates(doc) -> list:
     if m is None:
         return []
     gaz = _gazetteer_labels()
-    loc_end = entity_words().loc_end
+    W = entity_words()
+    loc_end = W.loc_end
+    facility = re.compile(f"(?:{W.facility.pattern})$")
     text = doc.text
     token_start = {t.idx for t in doc}
     starts = sorted(token_start)
@@ -304,7 +306,8 @@ def candidates(doc) -> list:
             elif sp.label == "ORG":
                 label = "ORG"
             else:
-                label = gaz.get(name) if gaz.get(name) in ("GPE", "LOC") else "LOC" if loc_end.search(name) else "GPE"
+                label = gaz.get(name) if gaz.get(name) in ("GPE", "LOC") else \
+                    "LOC" if loc_end.search(name) or facility.search(name) else "GPE"
             out.append(Entity(s, e, name, label, name, "model", sp.confidence))
     return out
 
