@@ -318,30 +318,31 @@ NAME_TAG = {"PERSON": "nr", "ORG": "nt", "GPE": "ns", "LOC": "ns"}
 
 def split_tokens(doc, ents: list) -> None:
     """Split the tokens of `doc` that a model entity starts or ends inside, so every
-    entity covers whole tokens; a piece that is an entity gets its name tag."""
-    cuts = {edge for e in ents if e.method == "model" for edge in (e.start, e.end)}
-    if not cuts:
+    entity covers whole tokens; a piece inside a model entity gets its name tag."""
+    model_ents = [e for e in ents if e.method == "model"]
+    if not model_ents:
         return
+    cuts = sorted({edge for e in model_ents for edge in (e.start, e.end)})
     plans = []
     for tok in doc:
         a, b = tok.idx, tok.idx + len(tok.text)
-        inner = sorted(c for c in cuts if a < c < b)
+        i = bisect.bisect_right(cuts, a)
+        inner = []
+        while i < len(cuts) and cuts[i] < b:
+            inner.append(cuts[i])
+            i += 1
         if inner:
             edges = [a, *inner, b]
-            pieces = [(edges[i], edges[i + 1]) for i in range(len(edges) - 1)]
-            plans.append((tok, pieces))
+            plans.append((tok, [(edges[k], edges[k + 1]) for k in range(len(edges) - 1)]))
     if not plans:
         return
+    starts = [e.start for e in model_ents]
+    text = doc.text  # a property that joins every token: once
     with doc.retokenize() as retok:
         for tok, pieces in plans:
-            tag = tok.tag_
-            orths = [doc.text[x:y] for x, y in pieces]
-            tags = [_piece_tag(x, y, ents, tag) for x, y in pieces]
-            retok.split(tok, orths, heads=[(tok, 0)] * len(orths), attrs={"TAG": tags})
-
-
-def _piece_tag(x: int, y: int, ents: list, tag: str) -> str:
-    for e in ents:
-        if e.method == "model" and e.start <= x and y <= e.end:
-            return NAME_TAG.get(e.label, tag)
-    return tag
+            tags = []
+            for x, y in pieces:
+                k = bisect.bisect_right(starts, x) - 1
+                inside = k >= 0 and model_ents[k].start <= x and y <= model_ents[k].end
+                tags.append(NAME_TAG.get(model_ents[k].label, tok.tag_) if inside else tok.tag_)
+            retok.split(tok, [text[x:y] for x, y in pieces], heads=[(tok, 0)] * len(pieces), attrs={"TAG": tags})
