@@ -88,15 +88,15 @@ def main() -> None:
         from pipelines.extract.entities import crf
         from pipelines.nlp import make_nlp
 
-        os.environ["POLICYTRACE_NER_MODEL"] = entities.MODEL_MODE = "on"
+        os.environ["POLICYTRACE_NER_MODEL"] = "on"  # for worker processes; this one by `model_mode`
         try:
-            _, t_model1 = timed(lambda: build([str(corpus)], str(tmp / "model1"), workers=1))
-            nlp = make_nlp()
-            sdocs, t_nlp_on = timed(lambda: [nlp(t) for t in texts])
-            _, t_crf = timed(lambda: [crf.candidates(d) for d in sdocs])
+            with entities.model_mode("on"):
+                _, t_model1 = timed(lambda: build([str(corpus)], str(tmp / "model1"), workers=1))
+                nlp = make_nlp()
+                sdocs, t_nlp_on = timed(lambda: [nlp(t) for t in texts])
+                _, t_crf = timed(lambda: [crf.candidates(d) for d in sdocs])
         finally:
             os.environ.pop("POLICYTRACE_NER_MODEL")
-            entities.MODEL_MODE = "off"
         _, t_nlp_off = timed(lambda: [nlp(t) for t in texts])
 
     t_build = t_flow - t_fixed

@@ -16,7 +16,6 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
-import flows  # noqa: F401  (quiet Prefect settings)
 from pipelines import build as steps
 
 # Documents are analysed in-process below this many characters; above it,

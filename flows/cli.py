@@ -116,7 +116,7 @@ def cmd_compare(args) -> int:
     result = compare_flow(a=args.a, b=args.b, out=args.out, report=args.report)
     print(f"Wrote version {result['version']} to {args.out}/ with the comparison of {args.a!r} and {args.b!r}")
     for table, counts in result["summary"].items():
-        print(f"  {table:<16} " + ", ".join(f"{s} {n}" for s, n in sorted(counts.items(), key=lambda kv: -kv[1])))
+        print(f"  {table:<16} " + ", ".join(f"{s} {n}" for s, n in counts.items()))
     if args.report:
         print(f"Report: {args.report}")
     print("Query them: policytrace sql \"SELECT metric, a_text, b_text, status FROM compare_figures\"")
@@ -135,7 +135,8 @@ def cmd_trend(args) -> int:
         return 2
     series: dict[str, list] = {}
     if args.metric:
-        rel = con.sql("SELECT year, value, value_high, qualifier, unit, text FROM target_series(?)", params=[args.metric])
+        rel = con.sql("SELECT year, value, value_high, qualifier, unit, text FROM target_series(?)",
+                      params=[args.metric]).materialize()  # shown, then plotted: run once
         print(f"{args.metric}: the target each national 政府工作报告 sets")
         rel.show(max_rows=200, max_width=10_000)
         series[args.metric] = [(y, v) for y, v, *_ in rel.fetchall()]
@@ -148,7 +149,8 @@ def cmd_trend(args) -> int:
                 max_rows=500, max_width=10_000)
         else:
             print(f"{term}: occurrences by year, and per {per:,} characters")
-            rel = con.sql(f"SELECT year, documents, count, {rate} FROM trend(?) WHERE year IS NOT NULL", params=[term])
+            rel = con.sql(f"SELECT year, documents, count, {rate} FROM trend(?) WHERE year IS NOT NULL",
+                          params=[term]).materialize()
             rel.show(max_rows=200, max_width=10_000)
             series[term] = [(y, r) for y, _, _, r in rel.fetchall()]
     if args.plot and series:

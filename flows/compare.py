@@ -9,7 +9,6 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-import flows  # noqa: F401  (quiet Prefect settings)
 from pipelines import compare as steps
 from pipelines.store.dataset import Dataset
 
@@ -48,7 +47,7 @@ def write_comparison(out: str, tables: dict) -> str:
 def summary_markdown(a: str, b: str, version: str, tables: dict) -> str:
     lines = ["# policytrace compare", "", f"`{a}` → `{b}`, version `{version}`", ""]
     for name, counts in steps.summary(tables).items():
-        lines.append(f"- **{name}**: " + ", ".join(f"{s} {n}" for s, n in sorted(counts.items(), key=lambda kv: -kv[1])))
+        lines.append(f"- **{name}**: " + ", ".join(f"{s} {n}" for s, n in counts.items()))
     changed = [r for r in tables["compare_figures"].to_pylist() if r["status"] != "same"]
     if changed:
         lines += ["", "| metric | A | B | status |", "|---|---|---|---|"]

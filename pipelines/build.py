@@ -37,7 +37,13 @@ from pipelines.nlp import make_nlp
 from pipelines.records import Document, Rejection
 from pipelines.store.cache import DocCache
 from pipelines.store.dataset import Dataset
-from pipelines.store.schemas import DERIVED_TABLES, SCHEMAS, SORT_KEYS, to_table
+from pipelines.store.schemas import (
+    DERIVED_TABLES,
+    SCHEMAS,
+    SORT_KEYS,
+    Manifest,
+    to_table,
+)
 
 PACKAGE_DIR = Path(pipelines.__file__).parent
 # What decides the rows of a version: the readers and cleaning, the language
@@ -67,7 +73,7 @@ def pipeline_version(userdicts: Sequence[str] = ()) -> str:
     for p in userdict_paths(userdicts):
         h.update(p.read_bytes())
     version = f"{pipelines.__version__}+{h.hexdigest()[:12]}"
-    if entities.MODEL_MODE == "on":  # the trained recogniser, by its own version (its file is hashed above)
+    if entities.MODEL_MODE != "off":  # as the recogniser decides; the model is named by its card's version
         version += ".ner" + str(crf.card().get("version", "none")).replace("-", ".")
     return version
 
@@ -174,10 +180,6 @@ def analyse_batch(
     return BatchResult(tables, analysed=len(todo), cached=len(docs) - len(todo), n_docs=len(docs), seconds=time.perf_counter() - t0)
 
 
-def documents_table(docs: Sequence[Document]) -> pa.Table:
-    return to_table("documents", docs)
-
-
 def batches(docs: Sequence[Document], n: int) -> list[list[Document]]:
     """Split `docs` into at most `n` batches of similar character counts."""
     n = max(1, min(n, len(docs)))
@@ -191,10 +193,10 @@ def batches(docs: Sequence[Document], n: int) -> list[list[Document]]:
     return [sorted(b, key=lambda d: order[d.doc_id]) for b in out if b]
 
 
-def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tuple[str, dict]:
+def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tuple[str, Manifest]:
     """Write the version; return its id and manifest."""
     order = {d.doc_id: i for i, d in enumerate(collected.docs)}
-    tables: dict[str, pa.Table] = {"documents": documents_table(collected.docs)}
+    tables: dict[str, pa.Table] = {"documents": to_table("documents", collected.docs)}
     for name in DERIVED_TABLES:
         parts = [r.tables[name] for r in results if r.tables[name].num_rows]
         table = pa.concat_tables(parts) if parts else SCHEMAS[name].empty_table()

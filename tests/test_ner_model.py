@@ -20,10 +20,8 @@ NER = ROOT.parent / "shared" / "ner"
 
 @pytest.fixture
 def model_on():
-    saved = E.MODEL_MODE
-    E.MODEL_MODE = "on"
-    yield
-    E.MODEL_MODE = saved
+    with E.model_mode("on"):
+        yield
 
 
 @pytest.fixture(scope="module")
@@ -54,13 +52,14 @@ def test_model_alone_on_the_peoples_daily_dev_split(pd_dev):
     assert rules["all"]["F1"] < 0.48 < 0.83 <= combined["all"]["F1"]
 
 
-def test_the_seed_entities_do_not_change_with_the_model(model_on):
+def test_the_seed_entities_do_not_change_with_the_model():
     docs, _ = read_documents([ROOT / "seeds"])
     nlp = make_nlp()
     got = {}
     for mode in ("off", "on"):
-        E.MODEL_MODE = mode
-        got[mode] = [(e.start, e.end, e.label, e.normalized) for e in extract_entities(nlp(docs[0].text), docs[0].year)]
+        with E.model_mode(mode):
+            got[mode] = [(e.start, e.end, e.label, e.normalized)
+                         for e in extract_entities(nlp(docs[0].text), docs[0].year)]
     assert len(got["off"]) == 116 and got["on"] == got["off"]
 
 

@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 
 from pipelines.compare.figures import pair_figures
 from pipelines.compare.tasks import (
+    _BODY_CHARS,
     KEPT,
     MATCH,
     Unit,
@@ -30,7 +31,7 @@ from pipelines.compare.tasks import (
 from pipelines.compare.terms import g2, log_ratio, status_of
 from pipelines.lang.zh.segment import DEFAULT_USERDICT, Tagger, read_userdict
 from pipelines.store.dataset import Dataset
-from pipelines.store.schemas import to_table
+from pipelines.store.schemas import SCHEMAS, to_table
 
 TERM_KINDS = ("word", "dictionary", "quoted")
 
@@ -67,11 +68,12 @@ def _rows(table: pa.Table, doc_id: str) -> list[dict]:
 
 
 @lru_cache(maxsize=1)
-def _tagger() -> Tagger:
+def tagger() -> Tagger:
+    """The tokenizer's words (jieba via rjieba, the shipped dictionary), made once."""
     return Tagger(read_userdict(DEFAULT_USERDICT))
 
 
-def units_of(doc_id: str, text: str, tasks: list[dict], tokens: list[dict]) -> list[Unit]:
+def units_of(tasks: list[dict], tokens: list[dict]) -> list[Unit]:
     """The units of one document with their own text (up to their first child) and words."""
     first_child: dict[str, int] = {}
     for t in tasks:
@@ -80,13 +82,13 @@ def units_of(doc_id: str, text: str, tasks: list[dict], tokens: list[dict]) -> l
     starts = [t["start"] for t in tokens]
     out = []
     for t in tasks:
-        end = min(first_child.get(t["task_id"], t["end"]), t["start"] + 400)
+        end = min(first_child.get(t["task_id"], t["end"]), t["start"] + _BODY_CHARS)
         lo, hi = bisect.bisect_left(starts, t["start"]), bisect.bisect_left(starts, end)
         words = tuple(tok["text"] for tok in tokens[lo:hi])
         # A unit is compared by all it says, its children's text included (a 2023 section of one
         # paragraph holds what 2024 splits into lead paragraphs); words are those of its own text.
         out.append(Unit(t["task_id"], t["parent_id"], t["depth"], t["kind"], t["path"], t["title"], t["text"][:3000], words,
-                        tuple(_tagger().tag(t["title"])[0])))
+                        tuple(tagger().tag(t["title"])[0])))
     return out
 
 
@@ -95,9 +97,8 @@ def compare(out: str, a_ref: str, b_ref: str, version: str | None = None) -> dic
     ds = Dataset(out)
     documents = ds.read("documents", version)
     a, b = resolve(documents, a_ref), resolve(documents, b_ref)
-    texts = {r["doc_id"]: r["text"] for r in documents.select(["doc_id", "text"]).to_pylist() if r["doc_id"] in (a.doc_id, b.doc_id)}
     tasks, tokens = ds.read("tasks", version), ds.read("tokens", version)
-    units = {d: units_of(d, texts[d], _rows(tasks, d), _rows(tokens.select(["doc_id", "text", "start"]), d)) for d in (a.doc_id, b.doc_id)}
+    units = {d: units_of(_rows(tasks, d), _rows(tokens.select(["doc_id", "text", "start"]), d)) for d in (a.doc_id, b.doc_id)}
     # IDF over every unit of the dataset, so words common to all reports weigh little.
     vectorizer = fit_vectorizer(tasks.column("title").to_pylist() + [u.text for us in units.values() for u in us])
     pairs = align(units[a.doc_id], units[b.doc_id], vectorizer)
@@ -138,7 +139,7 @@ def compare(out: str, a_ref: str, b_ref: str, version: str | None = None) -> dic
                      "status": status_of(ca, cb, stat, ratio), "first_in_dataset": cb > 0 and term not in seen_before})
     rows.sort(key=lambda r: (-r["g2"], r["term"]))
     compare_terms = pa.Table.from_pylist([{"a_doc_id": a.doc_id, "b_doc_id": b.doc_id, **r} for r in rows],
-                                         schema=to_table("compare_terms", [], a_doc_id="", b_doc_id="").schema)
+                                         schema=SCHEMAS["compare_terms"])
     return {"compare_tasks": compare_tasks, "compare_figures": compare_figures, "compare_terms": compare_terms}
 
 
@@ -157,8 +158,8 @@ def _earlier_documents(documents: pa.Table, b: DocRef) -> set[str]:
 
 
 def summary(tables: dict[str, pa.Table]) -> dict[str, dict[str, int]]:
-    """Counts by status in each comparison table."""
-    return {name: dict(Counter(t["status"].to_pylist())) for name, t in tables.items()}
+    """Counts by status in each comparison table, the most frequent first."""
+    return {name: dict(Counter(t["status"].to_pylist()).most_common()) for name, t in tables.items()}
 
 
 def write(out: str, tables: dict[str, pa.Table]) -> str:

@@ -16,7 +16,9 @@ from pathlib import Path
 import jinja2
 import pyarrow as pa
 
-from pipelines.lang.zh.segment import DEFAULT_USERDICT, Tagger, read_userdict
+from pipelines.compare import tagger
+from pipelines.compare.charts import FONT
+from pipelines.lang.zh.segment import Tagger
 
 _TEMPLATES = Path(__file__).parent / "templates"
 
@@ -53,7 +55,7 @@ def terms_chart(rows: Sequence[dict], n: int = 12) -> str:
     top = max(r["g2"] for r, _ in items) or 1
     bar_h, width, mid = 22, 880, 440
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{bar_h * max(len(rising), len(falling)) + 30}" '
-             f'font-family="Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, PingFang SC, Microsoft YaHei, sans-serif" font-size="13">',
+             f'font-family="{FONT}" font-size="13">',
              f'<line x1="{mid}" y1="0" x2="{mid}" y2="100%" stroke="#999"/>',
              f'<text x="{mid - 8}" y="14" text-anchor="end" fill="#b00">← A 更多 (falling)</text>',
              f'<text x="{mid + 8}" y="14" fill="#070">B 更多 (rising) →</text>']
@@ -75,14 +77,13 @@ def terms_chart(rows: Sequence[dict], n: int = 12) -> str:
 
 def render(tables: dict[str, pa.Table], a: dict, b: dict, summary: dict[str, dict[str, int]]) -> str:
     """The report as one HTML string; `a` and `b` are the documents' rows."""
-    tagger = Tagger(read_userdict(DEFAULT_USERDICT))
     tasks = []
     for r in tables["compare_tasks"].to_pylist():
-        r["a_html"], r["b_html"] = _marked(r["a_title"], r["b_title"], tagger) if r["status"] != "kept" else (
+        r["a_html"], r["b_html"] = _marked(r["a_title"], r["b_title"], tagger()) if r["status"] != "kept" else (
             html.escape(r["a_title"] or ""), html.escape(r["b_title"] or ""))
         tasks.append(r)
-    terms = [r for r in tables["compare_terms"].to_pylist() if r["kind"] in ("dictionary", "quoted", "word")]
+    terms = tables["compare_terms"].to_pylist()  # `compare` keeps only TERM_KINDS
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=jinja2.select_autoescape(["html", "j2"]))
     return env.get_template("report.html.j2").render(
-        a=a, b=b, summary={k: sorted(v.items(), key=lambda kv: -kv[1]) for k, v in summary.items()},
+        a=a, b=b, summary={k: list(v.items()) for k, v in summary.items()},
         figures=tables["compare_figures"].to_pylist(), tasks=tasks, chart=terms_chart(terms))

@@ -150,7 +150,8 @@ def word_diff(a: Sequence[str], b: Sequence[str]) -> tuple[tuple[str, ...], tupl
 def _assign(ua: Sequence[Unit], ub: Sequence[Unit], vectorizer: TfidfVectorizer, floor: float,
             pairs: dict[str, tuple[Unit, float]]) -> None:
     """Pair `ua` with `ub` globally (Hungarian), keeping pairs at or above `floor`."""
-    ua = [u for u in ua if u.task_id not in {x.task_id for x, _ in pairs.values()}]
+    taken = {x.task_id for x, _ in pairs.values()}
+    ua = [u for u in ua if u.task_id not in taken]
     ub = [u for u in ub if u.task_id not in pairs]
     if not ua or not ub:
         return

@@ -25,18 +25,16 @@ depend on every document in it.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 import pyarrow as pa
 
-from pipelines.lang.zh.script import HAN
+from pipelines.lang.zh.script import is_han
 
 CONTENT_POS = frozenset({"n", "nz", "vn", "v", "a", "an", "ad", "nt", "ns", "nr", "nrt", "j", "l", "i", "b", "ng", "vd"})
 EDGE_POS = frozenset({"n", "nz", "vn", "j", "nt", "ns", "an", "b", "l"})
-_CJK = re.compile(f"[{HAN}]+")
 MAX_CANDIDATES = 30
 
 
@@ -63,7 +61,7 @@ def document_terms(
     [Term(term='推动', kind='word', pos='v', count=1), Term(term='高质量', kind='word', pos='n', count=1), Term(term='发展', kind='word', pos='vn', count=1), Term(term='高质量发展', kind='dictionary', pos=None, count=1)]
     """
     rows: list[Term] = []
-    word_counts = Counter((w, t) for w, t in zip(words, tags) if t in CONTENT_POS and len(w) >= 2 and _CJK.fullmatch(w))
+    word_counts = Counter((w, t) for w, t in zip(words, tags) if t in CONTENT_POS and len(w) >= 2 and is_han(w))
     rows += [Term(w, "word", t, n) for (w, t), n in word_counts.most_common()]
     rows += [Term(w, "quoted", None, n) for w, n in Counter(quoted).most_common()]
     dict_terms = sorted(set(dictionary))
@@ -84,14 +82,14 @@ def candidates(words: Sequence[str], tags: Sequence[str], sentence_of: Sequence[
     grams: Counter[str] = Counter()
     n_words = len(words)
     for i in range(n_words):
-        if tags[i] not in EDGE_POS or not _CJK.fullmatch(words[i]):
+        if tags[i] not in EDGE_POS or not is_han(words[i]):
             continue
         for n in (2, 3, 4):
             j = i + n
             if j > n_words or sentence_of[j - 1] != sentence_of[i]:
                 break
             seq_words, seq_tags = words[i:j], tags[i:j]
-            if not all(t in CONTENT_POS and _CJK.fullmatch(w) for w, t in zip(seq_words, seq_tags)):
+            if not all(t in CONTENT_POS and is_han(w) for w, t in zip(seq_words, seq_tags)):
                 break
             if seq_tags[-1] not in EDGE_POS:
                 continue

@@ -137,7 +137,7 @@ def to_document(raw: RawRecord) -> Document:
         issuer, author = issuer or author, None  # a body signs a communique: it is the issuer
     if author and re.fullmatch(r"[\u3400-\u9fff][\u3400-\u9fff \t\u3000]{1,6}", author):
         author = re.sub(r"[ \t\u3000]+", "", author)  # `常  钦`: a print's spaced name
-    doc_type = doc_type or doc_type_of(title, text, issuer, author, given)
+    doc_type = doc_type or doc_type_of(title, text, given)
     if issuer is None and found.paper and doc_type in ("editorial", "explainer"):
         issuer = found.paper  # the paper's own editorials and explainers
     title = plain_title(title)
@@ -184,9 +184,8 @@ def load_files(files: Iterable[Path]) -> tuple[list[tuple[Path, bytes]], list[Re
 def iter_records(loaded: Iterable[tuple[Path, bytes]], fields: FieldMap | None = None) -> Iterator[RawRecord | Rejection]:
     """Raw records (or rejections) from files already read by `load_files`."""
     fields = fields or FieldMap()
-    readers = READERS
     for path, data in loaded:
-        yield from readers[path.suffix.lower()](path, data, fields)
+        yield from READERS[path.suffix.lower()](path, data, fields)
 
 
 def read_documents(

@@ -34,10 +34,7 @@ def rules() -> tuple[NoiseRule, ...]:
     out = []
     for row in lexicon.table(lexicon.path_of("scraper_noise.tsv"), ("kind", "pattern")):
         kind = row.choice(0, KINDS, "kind")
-        try:
-            out.append(NoiseRule(kind, re.compile(row.fields[1])))
-        except re.error as exc:
-            raise row.error(f"pattern is not a regular expression ({exc})") from None
+        out.append(NoiseRule(kind, row.regex(1)))
     return tuple(out)
 
 

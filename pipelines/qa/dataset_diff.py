@@ -37,20 +37,6 @@ def diff_tables(a: pa.Table, b: pa.Table, show: int = 3) -> tuple[int, list[tupl
     return len(bad), first
 
 
-def diff_datasets(a: str, b: str, version_a: str | None = None, version_b: str | None = None) -> dict[str, int]:
-    """Differing rows per table between two versions (the latest by default)."""
-    da, db = Dataset(a), Dataset(b)
-    ma, mb = da.manifest(version_a), db.manifest(version_b)
-    out = {}
-    for table in sorted(set(ma.row_counts) | set(mb.row_counts)):
-        if table not in ma.row_counts or table not in mb.row_counts:
-            out[table] = -1
-            continue
-        n, _ = diff_tables(da.read(table, ma.version), db.read(table, mb.version))
-        out[table] = n
-    return out
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m pipelines.qa.dataset_diff", description=__doc__.splitlines()[0])
     ap.add_argument("a")

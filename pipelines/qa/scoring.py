@@ -45,6 +45,16 @@ def passages_in(md: Path) -> list[dict]:
     return [json.loads(line) for line in md.read_text(encoding="utf-8").splitlines() if line.startswith('{"passage"')]
 
 
+def documents_by_source(corpus: Path) -> dict:
+    docs, _ = read_documents([ROOT / "seeds", corpus])
+    return {relative_source(d.source): d for d in docs}
+
+
+def _doc(docs: dict, src: str):
+    """The document a label names: by its source, or the one whose source starts so."""
+    return docs.get(src) or next(d for s, d in docs.items() if s.startswith(src))
+
+
 def load_figure_gold(which: str = "gold", data: Path = DATA):
     """`gold`: the set the extractor was developed against; `heldout`: a second
     hand-labelled set from other documents, labelled later."""
@@ -66,8 +76,7 @@ def norm_subject(s: str | None) -> str:
 def evaluate_figures(corpus: Path, which: str = "gold", data: Path = DATA) -> dict:
     """Match the figures of the documents named by a hand-labelled set against it (see module doc)."""
     gold, negatives, passages = load_figure_gold(which, data)
-    docs, _ = read_documents([ROOT / "seeds", corpus])
-    by_source = {relative_source(d.source): d for d in docs}
+    by_source = documents_by_source(corpus)
     needed = {g["doc"] for g in gold} | {n["doc"] for n in negatives}
     missing = needed - set(by_source)
     if missing:
@@ -142,7 +151,6 @@ def evaluate_figures(corpus: Path, which: str = "gold", data: Path = DATA) -> di
 
 
 ENTITY_SETS = {"gold": "entities_gold", "heldout": "entities_heldout", "heldout2025": "entities_2025_heldout"}
-EXTERNAL_LABEL = {"PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC"}
 
 
 def load_entity_gold(which: str = "gold", data: Path = DATA):
@@ -155,8 +163,7 @@ def evaluate_entities(corpus: Path, which: str = "gold", data: Path = DATA) -> d
     gold, passages = load_entity_gold(which, data)
     # A set may label only some kinds (entities_2025_heldout: PERSON, ORG, GPE, LOC).
     labelled = {g["label"] for g in gold}
-    docs, _ = read_documents([ROOT / "seeds", corpus])
-    by_source = {relative_source(d.source): d for d in docs}
+    by_source = documents_by_source(corpus)
     nlp = make_nlp()
     preds = {}
     for src in {p["doc"] for p in passages}:
@@ -200,37 +207,32 @@ def evaluate_external(path: Path, system: str = "combined", limit: int | None = 
     (our GPE and LOC count as its LOC). `system`: `rules` (gazetteers, shapes and POS:
     the build's default), `combined` (the rules and the trained model, as
     `POLICYTRACE_NER_MODEL=on` builds) or `model` (the CRF alone, its raw spans)."""
-    from pipelines.extract.entities import crf
+    from pipelines.extract.entities import crf, model_mode
 
     tp, fp, fn = Counter(), Counter(), Counter()
     nlp = make_nlp()
     m = crf.model() if system == "model" else None
-    import pipelines.extract.entities as ents_mod
-
-    saved = ents_mod.MODEL_MODE
-    ents_mod.MODEL_MODE = "on" if system == "combined" else "off"
-    n = 0
-    try:
+    n = chars = 0
+    with model_mode("on" if system == "combined" else "off"):
         for rec in crf.read_corpus(path):
             text = rec["text"]
             if limit is not None and n >= limit:
                 break
             n += 1
+            chars += len(text)
             gold = {(e["start"], e["end"], crf.CORPUS_LABEL.get(e["label"], e["label"])) for e in rec["entities"]}
             if system == "model":
                 doc = nlp.tokenizer(text)
                 spans = m.tag(text, crf.words_of((t.text, t.tag_) for t in doc))
                 pred = {(s.start, s.end, s.label) for s in spans}
             else:
-                pred = {(e.start, e.end, EXTERNAL_LABEL[e.label]) for e in extract_entities(nlp(text))
-                        if e.label in EXTERNAL_LABEL}
+                pred = {(e.start, e.end, crf.CORPUS_LABEL[e.label]) for e in extract_entities(nlp(text))
+                        if e.label in crf.CORPUS_LABEL}
             for k in pred:
                 (tp if k in gold else fp)[k[2]] += 1
             for k in gold - pred:
                 fn[k[2]] += 1
-    finally:
-        ents_mod.MODEL_MODE = saved
-    out = {"sentences": n}
+    out = {"sentences": n, "chars": chars}
     for lab in ("PER", "ORG", "LOC", "all"):
         t = sum(tp.values()) if lab == "all" else tp[lab]
         f_p = sum(fp.values()) if lab == "all" else fp[lab]
@@ -250,7 +252,7 @@ def entity_scores(r: dict, label: str) -> tuple[float, float]:
 
 # ---------------------------------------------------------------- structure and metadata of new documents
 
-def _norm_path(path: str | None, kind_of: dict[str, str] | None = None) -> str | None:
+def _norm_path(path: str | None) -> str | None:
     """A path with unmarked parts in one notation: leads `¶n`, bullets `•n`, questions `?n`."""
     if path is None:
         return None
@@ -265,11 +267,6 @@ def _norm_path(path: str | None, kind_of: dict[str, str] | None = None) -> str |
 def _opening(title: str) -> str:
     """The first four characters of a title, blanks and quotes aside."""
     return re.sub(r"[\s“”\"*]", "", title)[:4]
-
-
-def documents_by_source(corpus: Path) -> dict:
-    docs, _ = read_documents([ROOT / "seeds", corpus])
-    return {relative_source(d.source): d for d in docs}
 
 
 def evaluate_structure(corpus: Path, gold_file: str, docs: dict | None = None) -> dict:
@@ -288,15 +285,15 @@ def evaluate_structure(corpus: Path, gold_file: str, docs: dict | None = None) -
             by_doc[g["doc"]].append(g)
     out = {}
     for src, units in by_doc.items():
-        doc = docs.get(src) or next(d for s, d in docs.items() if s.startswith(src))
+        doc = _doc(docs, src)
         kinds = {u["kind"] for u in units}
         # A unit is the same when path, marker, ordinal and kind agree, and its title opens alike.
         want = [(_norm_path(u["path"]), u["marker"], u["ordinal"], u["kind"], _opening(u["title"])) for u in units]
         got_all = [(_norm_path(t.path), t.marker, t.ordinal, t.kind, _opening(t.title)) for t in extract_tasks(doc.text)]
         got = [g for g in got_all if not gold_file.startswith("provincial") or g[3] in kinds]
-        matched = len(set(want) & set(got))
-        out[src] = {"gold": len(want), "found": len(got), "matched": matched, "exact": want == got,
-                    "missed": [w for w in want if w not in set(got)], "spurious": [g for g in got if g not in set(want)]}
+        want_set, got_set = set(want), set(got)
+        out[src] = {"gold": len(want), "found": len(got), "matched": len(want_set & got_set), "exact": want == got,
+                    "missed": [w for w in want if w not in got_set], "spurious": [g for g in got if g not in want_set]}
     return out
 
 
@@ -310,7 +307,7 @@ def evaluate_metadata(corpus: Path, docs: dict | None = None, only: set[str] | N
     right, wrong = Counter(), []
     labels = [g for g in jsonl(DATA / "metadata_2025.jsonl") if only is None or g["doc"] in only]
     for g in labels:
-        doc = docs.get(g["doc"]) or next(d for s, d in docs.items() if s.startswith(g["doc"]))
+        doc = _doc(docs, g["doc"])
         for field in METADATA_FIELDS:
             value = getattr(doc, field)
             value = value.isoformat() if hasattr(value, "isoformat") else value
@@ -334,8 +331,10 @@ def evaluate_targets(corpus: Path, docs: dict | None = None) -> dict:
     labels = jsonl(DATA / "provincial_targets.jsonl")
     cache: dict[str, list] = {}
     for g in labels:
-        doc = docs.get(g["doc"]) or next(d for s, d in docs.items() if s.startswith(g["doc"]))
-        figs = cache.setdefault(doc.doc_id, extract_figures(doc.text, doc.year))
+        doc = _doc(docs, g["doc"])
+        if doc.doc_id not in cache:
+            cache[doc.doc_id] = extract_figures(doc.text, doc.year)
+        figs = cache[doc.doc_id]
         at = doc.text.find(g["context"] + g["text"])
         start = at + len(g["context"]) if at >= 0 else -1
         hit = next((f for f in figs if f.start == start and f.text == g["text"]), None)

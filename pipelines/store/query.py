@@ -39,9 +39,10 @@ def connect(out: str | os.PathLike = "datasets", version: str | None = None) -> 
     if version not in versions:
         raise DatasetError(f"version {version} is not in {out} (latest versions: {', '.join(versions[-5:])})")
     con = duckdb.connect()
-    for table in ds.tables(version):
+    tables = ds.tables(version)
+    for table in tables:
         con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({_quote(str(ds.table_path(table, version)))})")
-    if "tasks" in ds.tables(version):
+    if "tasks" in tables:
         con.execute(
             "CREATE VIEW task_tree AS SELECT t.doc_id, d.title AS doc_title, t.task_id, t.path, t.depth, t.kind, t.marker, t.title "
             "FROM tasks t JOIN documents d USING (doc_id) ORDER BY t.doc_id, t.start"
@@ -56,7 +57,6 @@ def connect(out: str | os.PathLike = "datasets", version: str | None = None) -> 
             f"CREATE VIEW {table}_all AS SELECT * FROM read_parquet({files}, hive_partitioning = true, "
             f"hive_types = {{'version': VARCHAR}}, union_by_name = true)"
         )
-    tables = ds.tables(version)
     if "documents" in tables:
         # trend('新质生产力'): occurrences per year, and per 10,000 characters, in the documents' text.
         con.execute(

@@ -185,7 +185,6 @@ SCHEMAS.update({
         _col("first_in_dataset", pa.bool_(), "TRUE when no document of the dataset dated before B has the term.", False),
     ]),
 })
-COMPARE_TABLES = ("compare_tasks", "compare_figures", "compare_terms")
 
 # Tables computed per document from its text alone (cacheable by doc_id).
 DERIVED_TABLES = ("sentences", "tokens", "tasks", "figures", "entities", "terms")

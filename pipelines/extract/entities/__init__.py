@@ -45,14 +45,13 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from pipelines.extract.entities import crf
 from pipelines.extract.entities.context import (
     extract_entities,
     place_of,
     resolve_in_context,
 )
-from pipelines.extract.entities import crf
 from pipelines.extract.entities.model import LABELS, METHOD_RANK, Entity
-from pipelines.extract.entities.words import words as entity_words
 from pipelines.extract.entities.shapes import (
     BARE_TITLE,
     TokenView,
@@ -60,12 +59,13 @@ from pipelines.extract.entities.shapes import (
     quoted_terms,
     shape_candidates,
 )
+from pipelines.extract.entities.words import words as entity_words
 from pipelines.extract.gazetteer import names
 
 __all__ = ["Entity", "LABELS", "extract_entities", "place_of", "quoted_terms", "resolve_in_context", "resolve_overlaps", "add_to"]
 
 import os
-import re
+from contextlib import contextmanager
 
 # "on": the trained model's spans join the rules' as `admit_model` says; "off" (default, until it keeps
 # the precision of the hand-labelled sets: see the README): rules only.
@@ -76,6 +76,17 @@ MIN_CONFIDENCE = 0.6
 MIN_CHARS = 2
 
 
+@contextmanager
+def model_mode(mode: str):
+    """`with model_mode("on"):` the recogniser in this process uses (or not) the model."""
+    global MODEL_MODE
+    saved, MODEL_MODE = MODEL_MODE, mode
+    try:
+        yield
+    finally:
+        MODEL_MODE = saved
+
+
 def admit_model(model: list[Entity], rules: list[Entity]) -> list[Entity]:
     """Which model spans join the candidates. Where the rules found nothing the model's
     span is taken (from `MIN_CONFIDENCE`). Where it overlaps a gazetteer, shape or quote
@@ -84,7 +95,6 @@ def admit_model(model: list[Entity], rules: list[Entity]) -> list[Entity]:
     the model cuts `党中央决策部署` and `林彪反党集团`-like overreach only where a
     suffix vouches for it. Measured: see the README's entity section."""
     W = entity_words()
-    org_end = re.compile(f"(?:{W.org_suffix.pattern}|{W.org_end.pattern.rstrip('$')}|队|会|团|社|馆|站|台)$")
     taken = [c for c in rules if c.method != "pos"]
     out = []
     for m in model:
@@ -93,7 +103,7 @@ def admit_model(model: list[Entity], rules: list[Entity]) -> list[Entity]:
         over = [c for c in taken if c.start < m.end and m.start < c.end]
         if not over:
             out.append(m)
-        elif (m.label == "ORG" and org_end.search(m.text) and all(m.start <= c.start and c.end <= m.end for c in over)
+        elif (m.label == "ORG" and W.model_org_end.search(m.text) and all(m.start <= c.start and c.end <= m.end for c in over)
               and not any(c.label == "PERSON" for c in over)  # 林彪反党集团: the person stays
               and any((c.end - c.start) < (m.end - m.start) for c in over)):
             out.append(m)

@@ -42,6 +42,11 @@ from typing import Iterable, Iterator, NamedTuple
 
 import pycrfsuite
 
+from pipelines.extract.entities.model import Entity
+from pipelines.extract.entities.words import words as entity_words
+from pipelines.extract.gazetteer import dictionary_entries, names
+from pipelines.lang.zh.segment import DEFAULT_USERDICT, Tagger, read_userdict
+
 MODEL_DIR = Path(__file__).resolve().parents[2] / "data" / "models"
 MODEL_PATH = MODEL_DIR / "ner_crf.crfsuite"
 CARD_PATH = MODEL_DIR / "ner_crf.json"
@@ -119,8 +124,6 @@ def features(text: str, words: list[Word]) -> list[list[str]]:
 
 @lru_cache(maxsize=1)
 def _gazetteer_labels() -> dict[str, str]:
-    from pipelines.extract.gazetteer import names
-
     return {n.text: n.label for n in names() if n.label in ("PERSON", "ORG", "GPE", "LOC")}
 
 
@@ -204,9 +207,6 @@ def read_corpus(path: Path) -> Iterator[dict]:
 
 def train(ner_dir: Path, out_dir: Path, files: tuple[str, ...] = TRAIN_FILES) -> dict:
     """Train on `files` of `ner_dir`; write the model and its card into `out_dir`."""
-    from pipelines.extract.gazetteer import dictionary_entries
-    from pipelines.lang.zh.segment import DEFAULT_USERDICT, Tagger, read_userdict
-
     # the words and tags of the pipeline's tokenizer (`pipelines.nlp`) with the shipped dictionary only
     tagger = Tagger(dictionary_entries() + read_userdict(DEFAULT_USERDICT))
     trainer = pycrfsuite.Trainer(verbose=False)
@@ -268,14 +268,11 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-def candidates(doc) -> list:
+def candidates(doc) -> list[Entity]:
     """The model's spans in a processed spaCy `Doc` as `Entity` candidates
     (`method = 'model'`), sentence by sentence; they may cut inside a token.
     PER -> PERSON, ORG -> ORG; LOC -> GPE unless the gazetteers know it as LOC
     or it ends like a landscape or a facility (`江`, `高原`, `铁路`, `公园`, ...)."""
-    from pipelines.extract.entities.model import Entity
-    from pipelines.extract.entities.words import words as entity_words
-
     m = model()
     if m is None:
         return []

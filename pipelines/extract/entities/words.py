@@ -20,7 +20,7 @@ ROLES = (
     "press_suffix", "book_suffix", "person_title", "person_title_not", "byline", "event_suffix", "event_cue",
     "org_suffix", "institution_suffix", "institution_generic", "facility_suffix", "town_suffix", "listed_kind",
     "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "generic", "pos_stop", "gpe_end", "loc_end",
-    "org_end", "name_tag", "proper_tag", "model_stop",
+    "org_end", "name_tag", "proper_tag", "model_stop", "model_org_end",
 )
 
 
@@ -50,6 +50,7 @@ class EntityWords:
     name_tags: frozenset[str]
     proper_tags: frozenset[str]
     model_stop: frozenset[str]    # never a span of the trained model
+    model_org_end: re.Pattern     # a model ORG ending so may contain the rules' matches
 
 
 def load(path: str | os.PathLike) -> EntityWords:
@@ -81,6 +82,7 @@ def load(path: str | os.PathLike) -> EntityWords:
         name_tags=frozenset(w["name_tag"]),
         proper_tags=frozenset(w["proper_tag"]),
         model_stop=frozenset(w["model_stop"]),
+        model_org_end=re.compile(f"(?:{alt('org_suffix')}|{alt('org_end')}|{alt('model_org_end')})$"),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 
 from pipelines.extract.figures.metrics import metric_of
 from pipelines.extract.figures.model import Figure
@@ -44,9 +45,10 @@ def _previous_line(text: str, pstart: int) -> str:
     return ""
 
 
-def _clause_start(text: str, pos: int, floor: int) -> int:
+def _clause_start(text: str, pos: int, floor: int, end: re.Pattern = _CLAUSE_END) -> int:
+    """Where the clause (or, with `end=_SENT_END`, the sentence) holding `pos` begins, not before `floor`."""
     i = pos
-    while i > floor and not _CLAUSE_END.match(text, i - 1):
+    while i > floor and not end.match(text, i - 1):
         i -= 1
     return i
 
@@ -100,7 +102,7 @@ def annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
     out: list[Figure] = []
     prev_subject: dict[int, str] = {}
     for f in figs:
-        sstart = _clause_start_sentence(text, f.start)
+        sstart = _clause_start(text, f.start, 0, _SENT_END)
         cstart = _clause_start(text, f.start, sstart)
         send = _SENT_END.search(text, f.end)
         sentence = text[sstart:send.start() if send else len(text)]
@@ -152,7 +154,7 @@ def annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
             kw["metric"] = metric_of(subj, f.kind)
             if f.kind == "quantity" and f.unit is None:
                 kw["unit"] = "人" if subj and words().person_subject.search(subj) else None
-        out.append(_replace(f, **kw))
+        out.append(replace(f, **kw) if kw else f)
     return out
 
 
@@ -170,17 +172,4 @@ def _fallback_subject(text: str, f: Figure, figs: list[Figure], sstart: int, cst
     return simplified(after.group()) if after else None
 
 
-def _clause_start_sentence(text: str, pos: int) -> int:
-    i = pos
-    while i > 0 and not _SENT_END.match(text, i - 1):
-        i -= 1
-    return i
-
-
-def _replace(f: Figure, **kw) -> Figure:
-    if not kw:
-        return f
-    d = {k: getattr(f, k) for k in f.__dataclass_fields__}
-    d.update(kw)
-    return Figure(**d)
 

@@ -25,10 +25,7 @@ def vocabulary() -> tuple[tuple[str, re.Pattern, frozenset[str]], ...]:
     for row in lexicon.table(lexicon.path_of("figure_metrics.tsv"), ("metric", "pattern", "kinds")):
         if not re.fullmatch(r"[a-z][a-z0-9_]*", row.fields[0]):
             raise row.error(f"metric {row.fields[0]!r} is not a snake_case id")
-        try:
-            pattern = re.compile(row.fields[1])
-        except re.error as exc:
-            raise row.error(f"pattern is not a regular expression ({exc})") from None
+        pattern = row.regex(1)
         kinds = frozenset(KINDS) if row.fields[2] == "*" else frozenset(k.strip() for k in row.fields[2].split(","))
         if not kinds <= set(KINDS):
             raise row.error(f"kinds {row.fields[2]!r}: each must be one of {', '.join(KINDS)} (or *)")

@@ -57,7 +57,8 @@ _DATE = re.compile(rf"(?<![{DIG}])(?P<y>[{DIG}]{{4}}|[{YEAR_DIGITS}]{{4}})年(?!
 _YEAR_RANGE = re.compile(rf"(?<![{DIG}])(?P<a>[{DIG}]{{4}}|[{YEAR_DIGITS}]{{4}})年?(?:到|至|－|—|–|-|~|～)(?P<b>[{DIG}]{{4}}|[{YEAR_DIGITS}]{{4}})年(?![{DIG}度])")
 _REL_DATE = re.compile(rf"(?P<rel>去年|今年|明年|上年)(?P<m>[{DIG}]{{1,2}}|十[一二]?|[一二三四五六七八九])月"
                        rf"(?:(?P<d>[{DIG}]{{1,2}})日)?")
-_CENTURY = re.compile(rf"(?P<pre>上个?世纪|本世纪|新世纪)?(?:(?P<c>[{DIG}]{{1,2}}|[一二三四五六七八九十]{{1,3}})世纪)?"
+# Every group is optional: the lookahead keeps `finditer` from stopping at every character.
+_CENTURY = re.compile(rf"(?=[上本新{DIG}一二三四五六七八九十])(?P<pre>上个?世纪|本世纪|新世纪)?(?:(?P<c>[{DIG}]{{1,2}}|[一二三四五六七八九十]{{1,3}})世纪)?"
                       rf"(?:(?P<dec>[{DIG}]0|[一二三四五六七八九]十)年代|(?P<part>中叶|中期|初期|初|末期|末|上半叶|下半叶|前期|后期))?")
 _FIRST_YEARS = re.compile(r"(?<![学提])前(?P<n>[二三四])年|(?P<all>五年)合计")
 _RANK = re.compile(rf"(?:(?<=[居列])|(?<=世界)|(?<=全球)|(?<=全国))第(?P<n>{ORD}|[{DIG}]+)(?![个次届代产动资线机])(?:位|名)?|第(?P<n2>{ORD}|[{DIG}]+)(?:位|名)")
@@ -192,8 +193,6 @@ def pass_periods(text: str, mask: bytearray, out: list, year: int | None) -> Non
     for m in _CENTURY.finditer(text):
         if not (m["c"] or m["dec"]) or (m["c"] is None and m["part"]):
             continue
-        if m["dec"] is None and m["c"] is None:
-            continue
         if m["c"]:
             c = ordinal(m["c"])
             if not c or not 1 <= c <= 22:
@@ -202,7 +201,8 @@ def pass_periods(text: str, mask: bytearray, out: list, year: int | None) -> Non
         else:
             base = 2000 if m["pre"] in ("本世纪", "新世纪") else 1900
         if m["dec"]:
-            lo, hi = base + int(number_value(m["dec"])), base + int(number_value(m["dec"])) + 9
+            lo = base + int(number_value(m["dec"]))
+            hi = lo + 9
         elif m["part"]:
             lo, hi = base + words().parts[m["part"]][0], base + words().parts[m["part"]][1]
         else:

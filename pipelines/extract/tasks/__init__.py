@@ -81,7 +81,7 @@ without trailing whitespace, markdown rules or footer.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.extract.tasks.markers import RULE_RE, SENTENCE_END_RE, Mark, marker_style
 from pipelines.extract.tasks.scan import Lines, candidates, scan_lines
@@ -208,9 +208,5 @@ def extract_tasks(text: str) -> list[Task]:
         while open_ and tasks[open_[-1]].depth >= t.depth:
             ends[open_.pop()] = nodes[i].mark.anchor
         open_.append(i)
-    return [
-        Task(t.index, t.parent, t.depth, t.marker, t.ordinal, t.kind, t.title, t.start,
-             _trim_end(text, t.start, ends[i]), t.path)
-        for i, t in enumerate(tasks)
-    ]
+    return [replace(t, end=_trim_end(text, t.start, ends[i])) for i, t in enumerate(tasks)]
 

@@ -45,6 +45,11 @@ def _can_contain(parent: Mark, child: Mark) -> bool:
     return True
 
 
+def _continues(node, style: str, ordinal: int) -> bool:
+    """Whether a unit of `style` numbered `ordinal` continues `node`'s list (`首先` … `二是` too)."""
+    return node.ordinal == ordinal - 1 and (node.style == style or node.style == "首先" and style in _ORDINAL_WORDS)
+
+
 def build_tree(marks: list[Mark], rejected: set[int], top_leads: bool = False) -> list[Node]:
     """Nest accepted marks into a tree (see module docstring for the rules).
 
@@ -71,7 +76,7 @@ def build_tree(marks: list[Mark], rejected: set[int], top_leads: bool = False) -
         """The open unit this one continues: same style, ordinal one less."""
         for k in range(len(stack) - 1, -1, -1):
             node = nodes[stack[k]]
-            if node.ordinal == ordinal - 1 and (node.style == style or node.style == "首先" and style in _ORDINAL_WORDS):
+            if _continues(node, style, ordinal):
                 node.style = style
                 return k
         return None
@@ -85,7 +90,7 @@ def build_tree(marks: list[Mark], rejected: set[int], top_leads: bool = False) -
         """
         for j in range(len(nodes) - 1, -1, -1):
             node = nodes[j]
-            if node.ordinal == ordinal - 1 and (node.style == style or node.style == "首先" and style in _ORDINAL_WORDS):
+            if _continues(node, style, ordinal):
                 break
         else:
             return None

@@ -22,10 +22,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import lxml.html
-import trafilatura
 
 from pipelines.ingest.readers.base import FieldMap, RawRecord, decode
-from pipelines.lang.zh.script import HAN
+from pipelines.lang.zh.script import HAN_RE
 from pipelines.records import Rejection
 
 MIN_HAN = 100  # Han characters of main text below which a page is no document
@@ -37,7 +36,6 @@ _INFO = {"发文机关": "issuer", "发文字号": "doc_number", "成文日期":
          "索引号": "index_number", "主题分类": "topic", "标题": "title"}
 _INFO_RE = re.compile(r"(" + "|".join(_INFO) + r")\s*[：:]\s*")
 _SITE_SUFFIX = re.compile(r"\s*(?:[-_|—–]{1,2}\s*[^-_|—–]{1,20})+$")
-_HAN_RE = re.compile(f"[{HAN}]")
 
 
 def page_metadata(tree) -> dict:
@@ -67,6 +65,8 @@ def page_metadata(tree) -> dict:
 def main_text(html: str, title: str | None = None) -> str:
     """The article's paragraphs, separated by blank lines; a line repeating the
     title is left out (it is metadata)."""
+    import trafilatura  # loaded for HTML input only (about half of `pipelines.ingest`'s import time)
+
     text = trafilatura.extract(html, favor_precision=True, include_tables=True, include_comments=False) or ""
     paragraphs = [p.strip() for p in text.split("\n") if p.strip()]
     if title:
@@ -88,11 +88,13 @@ def read(path: Path, data: bytes, fields: FieldMap) -> Iterator[RawRecord | Reje
         return
     meta = page_metadata(tree)
     if "published" not in meta:
+        import trafilatura
+
         found = trafilatura.extract_metadata(html)
         if found is not None and found.date:
             meta["published"] = found.date
     text = main_text(html, meta.get("title"))
-    n_han = len(_HAN_RE.findall(text))
+    n_han = len(HAN_RE.findall(text))
     if n_han < MIN_HAN:
         yield Rejection(name, f"no article found: the page's main text has {n_han} Chinese characters "
                               f"(fewer than {MIN_HAN}), so it is an index or navigation page, not a document")

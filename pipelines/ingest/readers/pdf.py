@@ -33,6 +33,14 @@ _OPENS_UNIT = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一�
 _MIN_TEXT = 20  # non-blank characters in the whole PDF below which it has no text layer
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def _shape(line: str) -> str:
+    """A line with its numbers masked, as running headers repeat it (`第3页` ~ `第4页`)."""
+    return _DIGITS.sub("#", line)
+
+
 def _furniture(pages: list[list[str]]) -> set[str]:
     """Lines that open or close most pages (digits masked): running headers and footers."""
     if len(pages) < 3:
@@ -40,7 +48,7 @@ def _furniture(pages: list[list[str]]) -> set[str]:
     edges: Counter[str] = Counter()
     for lines in pages:
         for line in {*lines[:2], *lines[-2:]}:
-            edges[re.sub(r"\d+", "#", line)] += 1
+            edges[_shape(line)] += 1
     return {line for line, n in edges.items() if n >= max(3, len(pages) // 2 + 1)}
 
 
@@ -55,7 +63,7 @@ def paragraphs(pages: list[str]) -> list[str]:
     open_line = False  # the last paragraph goes on (its last line ended mid-sentence)
     for lines, raw_lines in zip(split, raw):
         for line, raw_line in zip(lines, raw_lines):
-            if _PAGE_NUMBER.match(line) or re.sub(r"\d+", "#", line) in furniture:
+            if _PAGE_NUMBER.match(line) or _shape(line) in furniture:
                 continue
             indented = raw_line[:1] in (" ", "\u3000", "\t")
             if open_line and out and not indented and not _OPENS_UNIT.match(line):

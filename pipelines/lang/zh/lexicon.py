@@ -49,6 +49,13 @@ class Row:
             raise self.error(f"{column} is {value!r}; it must be one of {', '.join(allowed)}")
         return value
 
+    def regex(self, i: int, column: str = "pattern") -> re.Pattern:
+        """Field `i` compiled as a regular expression."""
+        try:
+            return re.compile(self.get(i))
+        except re.error as exc:
+            raise self.error(f"{column} is not a regular expression ({exc})") from None
+
     def decimal(self, i: int, column: str) -> Decimal:
         """Field `i` as an exact number (`1e12`, `0.5`)."""
         try:
