@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import dataclasses
 import json
 import re
 import sys
@@ -306,7 +307,64 @@ def candidates(doc) -> list[Entity]:
                 label = gaz.get(name) if gaz.get(name) in ("GPE", "LOC") else \
                     "LOC" if loc_end.search(name) or facility.search(name) else "GPE"
             out.append(Entity(s, e, name, label, name, "model", sp.confidence))
-    return out
+    return join_abbreviations(out, doc)
+
+
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, tuple[str, str]]:
+    """One-character abbreviations -> (country or region, province): `gazetteer/abbreviations.tsv`."""
+    from pipelines.extract.gazetteer import GAZ_DIR
+    from pipelines.lang.zh import lexicon
+
+    rows = lexicon.table(GAZ_DIR / "abbreviations.tsv", ("char", "country", "province"), required=1)
+    return {r.fields[0]: (r.get(1) or "", r.get(2) or "") for r in rows}
+
+
+def expand(run: str) -> str | None:
+    """The normalized form of a run of abbreviations (`中美` -> `中国、美国`, `京津冀` ->
+    `北京市、天津市、河北省`), or None if a character is not one."""
+    table = abbreviations()
+    if not all(c in table for c in run):
+        return None
+    provinces = any(not table[c][0] for c in run)  # 京, 沪: the run is of provinces
+    parts = [table[c][1] if provinces else (table[c][0] or table[c][1]) for c in run]
+    return None if not all(parts) else "、".join(dict.fromkeys(parts))
+
+
+def join_abbreviations(spans: list[Entity], doc) -> list[Entity]:
+    """One-character place spans of the model: a run of them (`中` `美` of 中美) becomes
+    one GPE naming each (our convention: `中美` is one mention); a lone one is kept
+    only where it is a whole jieba word and an abbreviation we know (`对俄` keeps 俄,
+    `京剧` and `抗日战争` keep none). Other spans pass unchanged."""
+    whole = {(t.idx, t.idx + len(t.text)) for t in doc if len(t.text) == 1}
+    out: list[Entity] = []
+    run: list[Entity] = []
+
+    def flush() -> None:
+        if len(run) > 1:
+            text = "".join(e.text for e in run)
+            norm = expand(text)
+            if norm:
+                out.append(Entity(run[0].start, run[-1].end, text, "GPE", norm, "model",
+                                  min(e.confidence for e in run)))
+        elif run and (run[0].start, run[0].end) in whole and expand(run[0].text):
+            e = run[0]
+            out.append(Entity(e.start, e.end, e.text, "GPE", expand(e.text), "model", e.confidence))
+        run.clear()
+
+    for e in spans:
+        if e.label in ("GPE", "LOC") and e.end - e.start == 1:
+            if run and run[-1].end != e.start:
+                flush()
+            run.append(e)
+        else:
+            flush()
+            norm = expand(e.text) if e.label == "GPE" else None
+            if norm and norm.count("、") == len(e.text) - 1:  # `俄蒙` tagged as one span
+                e = dataclasses.replace(e, normalized=norm)
+            out.append(e)
+    flush()
+    return sorted(out, key=lambda e: e.start)
 
 
 _BREAK = re.compile(r"[\n，。；：、！？“”《》]")
