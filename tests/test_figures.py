@@ -83,6 +83,13 @@ def test_url_and_percent_encoding_are_not_figures():
     assert not extract_figures("https://example.org/a/%E4%BD%95/2024/5%")
 
 
+def test_a_url_ends_where_its_ascii_ends():
+    """A Chinese sentence straight after an address keeps its figures; so does `5%20…`."""
+    figs = extract_figures("详见https://www.gov.cn/zhengce/a.html。今年经济增长5%左右，www.stats.gov.cn发布2024年数据。")
+    assert [(f.text, f.kind) for f in figs] == [("5%左右", "percent"), ("2024年", "year")]
+    assert [f.text for f in extract_figures("同比增长5%20个百分点")] == ["5%", "20个百分点"]
+
+
 @pytest.mark.parametrize("para", [74, 80])
 def test_2024_targets_and_fiscal_paragraphs(corpus_docs, para):
     """Every figure of the 2024 report's targets paragraph (74) and fiscal

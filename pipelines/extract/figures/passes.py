@@ -33,12 +33,11 @@ from pipelines.lang.zh.numerals import (
     plan_of_year,
     plan_years,
 )
-from pipelines.lang.zh.script import HAN
+from pipelines.lang.zh.script import HAN, URL_RE
 
 # ---------------------------------------------------------------- patterns
 
 BOUNDARY = "，,；;：:。！？!?、（）()\n“”"
-URL_RE = re.compile(r"https?://\S+|www\.\S+|%[0-9A-Fa-f]{2}(?:%[0-9A-Fa-f]{2})*")
 _QUOTED = re.compile(r"“([^“”\n]{1,10})”|\"([^\"\n]{1,10})\"")
 _CONGRESS_N = re.compile(rf"(?P<cpc>中国共产党|中共)?第(?P<n>{ORD})次全国代表大会")
 _CC_PLENUM = re.compile(rf"第(?P<n>{ORD})届中央委员会第(?P<m>{ORD})次全体会议")

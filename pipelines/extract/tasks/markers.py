@@ -15,7 +15,7 @@ from functools import lru_cache
 from pipelines.lang.zh import lexicon
 from pipelines.lang.zh.lexicon import alternation
 from pipelines.lang.zh.numerals import CN_SMALL, ascii_digits, ordinal
-from pipelines.lang.zh.script import HAN
+from pipelines.lang.zh.script import HAN, URL_RE
 
 _CN = CN_SMALL
 
@@ -59,7 +59,6 @@ INLINE_RE = re.compile(rf"(?<=[。；;：:！!？?，,])(?:{_ITEM}|{_SECTION}|{_
 
 RULE_RE = re.compile(r"[ \t]*(?:[-*_][ \t]*){3,}$")
 # URLs and percent-encoded paths (ASCII only, so no scan runs over Chinese text).
-URL_RE = re.compile(r"(?:https?://|www\.)[!-~]+|[A-Za-z0-9./_-]*(?:%[0-9A-Fa-f]{2}){2,}[!-~]*")
 SENTENCE_END_RE = re.compile(r"[。；;！!？?]")
 
 

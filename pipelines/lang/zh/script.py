@@ -18,6 +18,9 @@ from functools import lru_cache
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 HAN_RE = re.compile(f"[{HAN}]")
 HAN_RUN_RE = re.compile(f"[{HAN}]+")
+# A web address or a percent-encoded stretch: ASCII only, so `详见https://www.gov.cn/a.html。今年增长5%`
+# ends at the `。` and the figure after it stays a figure.
+URL_RE = re.compile(r"(?:https?://|www\.)[!-~]+|[A-Za-z0-9./_-]*(?:%[0-9A-Fa-f]{2}){2,}[!-~]*")
 
 
 def is_han(s: str) -> bool:
