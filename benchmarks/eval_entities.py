@@ -1,6 +1,7 @@
 """Score the entity recogniser against the hand-labelled gold set.
 
     .venv/bin/python benchmarks/eval_entities.py [--corpus ../shared/corpus] [--errors] [--label ORG]
+    .venv/bin/python benchmarks/eval_entities.py --external [FILE.jsonl ...]
 
 Two hand-labelled sets (`--set`, default both), labelled by reading the text:
 `tests/data/entities_gold.jsonl`, 596 mentions in 6 passages of 5 documents of
@@ -65,22 +66,25 @@ def report(r: dict, show_errors: bool, only: str | None) -> None:
                 print("  ", " | ".join(map(str, e)))
 
 
-def external(ner: Path) -> int:
-    """Strict PER/ORG/LOC scores on the People's Daily dev split (GPE counts as LOC)."""
+def external(paths: list[Path]) -> int:
+    """Strict PER/ORG/LOC scores on annotated corpora in `../shared/ner`'s JSONL format
+    (default: its People's Daily dev split), our conventions mapped to theirs."""
     import time
 
-    path = ner / "peoples_daily_ner_dev.jsonl"
-    if not path.exists():
-        print(f"eval_entities: {path} is missing (the annotated corpora of ../shared/ner)", file=sys.stderr)
-        return 2
-    print(f"{path.name}: strict spans; P / R / F1 per label (gold count)\n")
-    print(f"{'system':<10}" + "".join(f"{lab + ' P R F1 (gold)':>26}" for lab in ("PER", "ORG", "LOC", "all")) + f"{'chars/s':>10}")
-    for system in ("rules", "combined", "model"):
-        t0 = time.perf_counter()
-        r = evaluate_external(path, system)
-        rate = r["chars"] / (time.perf_counter() - t0)
-        cells = "".join(f"  {r[lab]['P']:.3f} {r[lab]['R']:.3f} {r[lab]['F1']:.3f} ({r[lab]['gold']:>4})" for lab in ("PER", "ORG", "LOC", "all"))
-        print(f"{system:<10}{cells}{rate:>10,.0f}")
+    for path in paths:
+        if not path.exists():
+            print(f"eval_entities: {path} is missing (an annotated corpus in ../shared/ner's JSONL format)", file=sys.stderr)
+            return 2
+    for path in paths:
+        print(f"{path.name}: strict spans; P / R / F1 per label (gold count)\n")
+        print(f"{'system':<10}" + "".join(f"{lab + ' P R F1 (gold)':>26}" for lab in ("PER", "ORG", "LOC", "all")) + f"{'chars/s':>10}")
+        for system in ("rules", "combined", "model"):
+            t0 = time.perf_counter()
+            r = evaluate_external(path, system)
+            rate = r["chars"] / (time.perf_counter() - t0)
+            cells = "".join(f"  {r[lab]['P']:.3f} {r[lab]['R']:.3f} {r[lab]['F1']:.3f} ({r[lab]['gold']:>4})" for lab in ("PER", "ORG", "LOC", "all"))
+            print(f"{system:<10}{cells}{rate:>10,.0f}")
+        print()
     return 0
 
 
@@ -94,13 +98,14 @@ def main(argv: list[str] | None = None) -> int:
                          "heldout: entities_heldout.jsonl (labelled later, from other documents); "
                          "heldout2025: entities_2025_heldout.jsonl (PERSON/ORG/GPE/LOC in 2025 prints and 2026 "
                          "provincial reports, labelled before the trained model was run on them)")
-    ap.add_argument("--external", action="store_true",
-                    help="instead: strict PER/ORG/LOC on ../shared/ner/peoples_daily_ner_dev.jsonl (not trained on), "
-                         "for the rules (the default build), rules + model (POLICYTRACE_NER_MODEL=on) and the model alone")
+    ap.add_argument("--external", nargs="*", type=Path, metavar="JSONL",
+                    help="instead: strict PER/ORG/LOC on annotated corpora in ../shared/ner's JSONL format (records "
+                         "with text and entities start/end/label; default: NER/peoples_daily_ner_dev.jsonl, not trained "
+                         "on), for the rules (the default build), rules + model (POLICYTRACE_NER_MODEL=on) and the model alone")
     ap.add_argument("--ner", type=Path, default=ROOT.parent / "shared" / "ner")
     args = ap.parse_args(argv)
-    if args.external:
-        return external(args.ner)
+    if args.external is not None:
+        return external(args.external or [args.ner / "peoples_daily_ner_dev.jsonl"])
     for which in (ENTITY_SETS if args.set == "all" else (args.set,)):
         if not (DATA / f"{ENTITY_SETS[which]}.jsonl").exists():
             continue

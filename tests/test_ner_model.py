@@ -157,3 +157,13 @@ def test_training_names_missing_data(tmp_path, capsys):
     assert crf.main(["train", "--ner", str(tmp_path / "nowhere"), "--out", str(tmp_path / "m")]) == 2
     assert f"{tmp_path / 'nowhere' / 'msra_train_pool.jsonl'}: training data missing" in capsys.readouterr().err
     assert not (tmp_path / "m").exists()
+
+
+def test_external_scoring_names_a_missing_file(tmp_path, capsys):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("eval_entities", ROOT / "benchmarks" / "eval_entities.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["--external", str(tmp_path / "test.jsonl")]) == 2
+    assert f"{tmp_path / 'test.jsonl'} is missing" in capsys.readouterr().err
