@@ -3,6 +3,7 @@
     policytrace build [PATH ...] [--out DIR] [--field NAME=KEY ...] [--userdict FILE ...]
     policytrace sql "SELECT ..." [--out DIR] [--version V] [--format table|csv|json|markdown]
     policytrace serve --cron "0 6 * * *" [PATH ...] [--out DIR]
+    policytrace verify [--out DIR] [--version V]
 """
 
 from __future__ import annotations
@@ -199,6 +200,30 @@ def _png(html: str, path: str) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    from pipelines.store.dataset import Dataset, DatasetError
+
+    ds = Dataset(args.out)
+    try:
+        versions = ds.versions() if args.all else [args.version or ds.latest()]
+        if versions == [None]:
+            raise DatasetError(f"{args.out} holds no dataset yet: run `policytrace build` first")
+        bad = 0
+        for v in versions:
+            problems = ds.verify(v)
+            m = ds.manifest(v)
+            fatal = [p for p in problems if "records no checksums" not in p]
+            bad += bool(fatal)
+            state = "FAILED" if fatal else "ok"
+            print(f"version {v}: {state} ({len(m.row_counts)} tables, {sum(m.row_counts.values())} rows)")
+            for p in problems:
+                print(f"  {p}")
+    except DatasetError as exc:
+        print(f"policytrace verify: {exc}", file=sys.stderr)
+        return 2
+    return 1 if bad else 0
+
+
 def cmd_serve(args) -> int:
     from flows.serve import serve
 
@@ -243,6 +268,12 @@ def make_parser() -> argparse.ArgumentParser:
     t.add_argument("--plot", metavar="FILE", help="draw the series (per --per characters, or the target) into FILE.svg, FILE.html or FILE.png (PNG: headless Chromium)")
     t.add_argument("--out", default="datasets", metavar="DIR")
     t.set_defaults(func=cmd_trend)
+
+    v = sub.add_parser("verify", help="check every file of a version against its manifest (sha256, bytes, rows, schema)")
+    v.add_argument("--out", default="datasets", metavar="DIR")
+    v.add_argument("--version", default=None, metavar="V", help="this version (default: LATEST)")
+    v.add_argument("--all", action="store_true", help="every committed version")
+    v.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("serve", help="serve the build flow as a Prefect deployment on a cron schedule")
     s.add_argument("--cron", required=True, help='cron schedule, e.g. "0 6 * * *"')

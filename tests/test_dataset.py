@@ -112,7 +112,8 @@ def test_manifest_lists_inputs_rejections_counts_and_versions(tmp_path):
     assert (m.analysed, m.from_cache, m.skipped) == (1, 0, [])
     raw = json.loads((out / "manifests" / f"{m.version}.json").read_text(encoding="utf-8"))
     assert set(raw) == {"version", "parent_version", "created_at", "pipeline_version", "options", "inputs", "documents",
-                        "rejected", "row_counts", "analysed", "from_cache", "skipped"}
+                        "rejected", "row_counts", "analysed", "from_cache", "skipped", "files"}
+    assert set(m.files) == set(m.row_counts) and all(m.files[t]["rows"] == n for t, n in m.row_counts.items())
 
 
 def test_parquet_files_carry_column_descriptions(full_build):
@@ -247,3 +248,57 @@ def test_the_writer_fsyncs_parts_and_manifest_before_latest(tmp_path, monkeypatc
     for table in result.row_counts:
         assert any(p.endswith(f"{table}/version={result.version}/part-0.parquet") for p in before_latest), table
     assert str(out / "manifests" / f"{result.version}.json.tmp") in before_latest
+
+
+def test_verify_names_a_flipped_byte_a_truncated_and_a_missing_file(tmp_path, capsys):
+    """`policytrace verify` checks every file of a version against the sha256, bytes, rows
+    and schema its manifest recorded at write time, names each bad file and exits 1."""
+    from flows.cli import main
+
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEED, tmp_path / "in" / "seed.txt")
+    out = tmp_path / "datasets"
+    first = build([str(tmp_path / "in")], str(out))
+    (tmp_path / "in" / "note.md").write_text("# 关于推进新型工业化的意见\n\n推进新型工业化，全年增长5%左右。\n", encoding="utf-8")
+    second = build([str(tmp_path / "in")], str(out))
+    ds = Dataset(out)
+    assert ds.verify() == [] and ds.verify(first.version) == []
+    assert main(["verify", "--out", str(out), "--all"]) == 0
+    assert f"version {second.version}: ok (7 tables" in capsys.readouterr().out
+
+    figures = ds.table_path("figures", second.version)
+    data = bytearray(figures.read_bytes())
+    data[len(data) // 2] ^= 0x01  # one bit, inside the column data
+    figures.write_bytes(bytes(data))
+    tasks = ds.table_path("tasks", second.version)
+    tasks.write_bytes(tasks.read_bytes()[:-100])
+    ds.table_path("terms", second.version).unlink()
+    problems = ds.verify()
+    assert problems == [
+        f"tasks/version={second.version}/part-0.parquet: {tasks.stat().st_size} bytes, the manifest records "
+        f"{tasks.stat().st_size + 100} (truncated or rewritten)",
+        f"figures/version={second.version}/part-0.parquet: sha256 differs from the manifest's (corrupted)",
+        f"terms/version={second.version}/part-0.parquet: missing",
+    ]
+    assert main(["verify", "--out", str(out)]) == 1
+    printed = capsys.readouterr().out
+    assert f"version {second.version}: FAILED" in printed and "figures/version=" in printed
+    assert ds.verify(first.version) == []  # the earlier version shares no file with it
+    assert main(["verify", "--out", str(tmp_path / "empty")]) == 2
+    assert "holds no dataset yet" in capsys.readouterr().err
+
+
+def test_verify_checks_rows_and_schema_of_versions_written_before_checksums(tmp_path):
+    (tmp_path / "in").mkdir()
+    shutil.copy(SEED, tmp_path / "in" / "seed.txt")
+    out = tmp_path / "datasets"
+    result = build([str(tmp_path / "in")], str(out))
+    path = out / "manifests" / f"{result.version}.json"
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    del raw["files"]
+    raw["row_counts"]["tasks"] += 1
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    problems = Dataset(out).verify()
+    assert "records no checksums" in problems[0]
+    assert problems[1:] == [f"tasks/version={result.version}/part-0.parquet: {result.row_counts['tasks']} rows, "
+                            f"the manifest records {result.row_counts['tasks'] + 1} (row_counts: {result.row_counts['tasks'] + 1})"]

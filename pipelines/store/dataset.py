@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -124,6 +125,49 @@ class Dataset:
             raise DatasetError(f"table {table} is not in version {version} of {self.root}")
         return pq.read_table(path)
 
+    # -- checking ---------------------------------------------------------
+    def _file_record(self, table: str, version: str, rows: int) -> dict:
+        path = self.table_path(table, version)
+        return {"path": path.relative_to(self.root).as_posix(), "sha256": _sha256(path), "bytes": path.stat().st_size,
+                "rows": rows, "schema": schema_digest(pq.read_schema(path))}
+
+    def verify(self, version: str | None = None) -> list[str]:
+        """Every file of `version` (default LATEST) against its manifest: present, the
+        recorded bytes and sha256, readable as Parquet, the recorded rows and the table's
+        schema. Returns the problems, one line each naming the file; [] when whole."""
+        m = self.manifest(version)
+        problems = []
+        if not m.files:
+            problems.append(f"manifests/{m.version}.json records no checksums (written before `verify` existed); "
+                            "rows and schemas checked only")
+        for table, rows in m.row_counts.items():
+            rec = m.files.get(table)
+            path = self.root / rec["path"] if rec else self.table_path(table, m.version)
+            name = path.relative_to(self.root).as_posix()
+            if not path.exists():
+                problems.append(f"{name}: missing")
+                continue
+            if rec:
+                size = path.stat().st_size
+                if size != rec["bytes"]:
+                    problems.append(f"{name}: {size} bytes, the manifest records {rec['bytes']} (truncated or rewritten)")
+                    continue
+                if _sha256(path) != rec["sha256"]:
+                    problems.append(f"{name}: sha256 differs from the manifest's (corrupted)")
+                    continue
+            try:
+                meta = pq.read_metadata(path)
+                schema = pq.read_schema(path)
+            except (pa.ArrowException, OSError) as exc:
+                problems.append(f"{name}: not readable as Parquet ({exc})")
+                continue
+            want_rows = rec["rows"] if rec else rows
+            if meta.num_rows != want_rows or want_rows != rows:
+                problems.append(f"{name}: {meta.num_rows} rows, the manifest records {want_rows} (row_counts: {rows})")
+            if (schema_digest(schema) != rec["schema"]) if rec else (schema.names != SCHEMAS[table].names):
+                problems.append(f"{name}: its schema is not the one table {table} was written with")
+        return problems
+
     # -- writing ----------------------------------------------------------
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
@@ -190,6 +234,7 @@ class Dataset:
                 parent_version=parent,
                 created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 row_counts={name: data.num_rows for name, data in checked.items()},
+                files={name: self._file_record(name, version, data.num_rows) for name, data in checked.items()},
             )
             self.manifests_dir.mkdir(parents=True, exist_ok=True)
             tmp = self.manifests_dir / f"{version}.json.tmp"
@@ -212,6 +257,20 @@ class Dataset:
             raise
         shutil.rmtree(staging, ignore_errors=True)
         return version
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def schema_digest(schema: pa.Schema) -> str:
+    """The sha256 of a table's column names, types and nullability (metadata aside)."""
+    text = "\n".join(f"{f.name}\t{f.type}\t{f.nullable}" for f in schema)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _fsync(path: Path) -> None:

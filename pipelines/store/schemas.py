@@ -244,6 +244,9 @@ class Manifest:
     analysed: int = 0
     from_cache: int = 0
     skipped: list[dict] = dataclasses.field(default_factory=list)  # {"source", "reason"}: files no reader takes
+    # table -> {"path" (under DIR), "sha256", "bytes", "rows", "schema" (sha256 of the Arrow schema)},
+    # recorded at write time for `policytrace verify`; empty in versions written before it.
+    files: dict[str, dict] = dataclasses.field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
