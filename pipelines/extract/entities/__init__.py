@@ -97,6 +97,11 @@ def _list_start(text: str, start: int) -> int:
     return m.start() if m else start
 
 
+def _in_place_list(text: str, end: int) -> bool:
+    """The name ends a list that closes as places do (`…、谢尔塔拉等三处文化遗址`, `…、B等地`)."""
+    return entity_words().place_list.match(text, end) is not None
+
+
 def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Entity]:
     """Which model spans join the candidates. Where the rules found nothing the model's
     span is taken (from `MIN_CONFIDENCE` of its label). Where it overlaps a gazetteer, shape or quote
@@ -110,8 +115,10 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
     for m in model:
         short = len(m.text) < MIN_CHARS and not (m.label == "GPE" and m.normalized != m.text)
         if (m.confidence is not None and m.confidence < MIN_CONFIDENCE[m.label]) or short or m.text in W.model_stop \
-                or (m.label == "ORG" and W.generic_body.fullmatch(text[_list_start(text, m.start):m.end])):
-            continue  # unsure, one character, a word of policy prose, or a body named by its level alone
+                or (m.label == "ORG" and (W.generic_body.fullmatch(text[_list_start(text, m.start):m.end])
+                                          or W.project_end.search(m.text))) \
+                or (m.label == "PERSON" and _in_place_list(text, m.end)):
+            continue  # unsure, one character, a word of policy prose, several levels' bodies, a project, a place listed
         over = [c for c in taken if c.start < m.end and m.start < c.end]
         if not over:
             out.append(m)

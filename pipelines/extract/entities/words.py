@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from pipelines.lang.zh import lexicon
 from pipelines.lang.zh.lexicon import alternation
+from pipelines.lang.zh.numerals import CN_SMALL
 from pipelines.lang.zh.script import HAN
 
 ROLES = (
@@ -21,7 +22,7 @@ ROLES = (
     "org_suffix", "institution_suffix", "institution_generic", "facility_suffix", "town_suffix", "listed_kind",
     "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "generic", "pos_stop", "gpe_end", "loc_end",
     "org_end", "name_tag", "proper_tag", "model_stop", "model_org_end",
-    "level_word", "generic_body",
+    "level_word", "generic_body", "project_end", "place_list_head",
 )
 
 
@@ -54,6 +55,8 @@ class EntityWords:
     model_org_end: re.Pattern     # a model ORG ending so may contain the rules' matches
     generic_body: re.Pattern      # bodies of several levels at once: 市县党委, 省、市、县监察委员会
     level_list: re.Pattern        # the levels listed before such a body: `国家、省、市、` of 国家、省、市、县监察委员会
+    project_end: re.Pattern       # a model ORG ending so is a project: 红星美凯龙城市商贸综合体
+    place_list: re.Pattern        # what follows a list of places: 等三处文化遗址, 等地
 
 
 def load(path: str | os.PathLike) -> EntityWords:
@@ -88,6 +91,8 @@ def load(path: str | os.PathLike) -> EntityWords:
         model_org_end=re.compile(f"(?:{alt('org_suffix')}|{alt('org_end')}|{alt('model_org_end')})$"),
         generic_body=re.compile(f"(?:{alt('level_word')})(?:、?(?:{alt('level_word')}))+(?:{alt('generic_body')})"),
         level_list=re.compile(f"(?:(?:{alt('level_word')})、)+$"),
+        project_end=re.compile(f"(?:{alt('project_end')})$"),
+        place_list=re.compile(f"等(?:[{CN_SMALL}0-9]+[处个座][{HAN}]{{0,4}}?(?:{alt('place_list_head')})|地(?!方|区|位|级))"),
     )
 
 
