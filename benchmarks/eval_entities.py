@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--external", nargs="*", type=Path, metavar="JSONL",
                     help="instead: strict PER/ORG/LOC on annotated corpora in ../shared/ner's JSONL format (records "
                          "with text and entities start/end/label; default: NER/peoples_daily_ner_dev.jsonl, not trained "
-                         "on), for the rules (the default build), rules + model (POLICYTRACE_NER_MODEL=on) and the model alone")
+                         "on), for the rules (POLICYTRACE_NER_MODEL=off), rules + model (the default build) and the model alone")
     ap.add_argument("--ner", type=Path, default=ROOT.parent / "shared" / "ner")
     args = ap.parse_args(argv)
     if args.external is not None:

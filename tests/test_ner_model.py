@@ -97,8 +97,11 @@ def test_the_seed_entities_do_not_change_with_the_model():
     assert len(got["off"]) == 116 and got["on"] == got["off"]
 
 
-def test_model_spans_split_words_and_carry_a_confidence(model_on):
-    """`高云江说` is one jieba word after 高云: the model's name ends inside it, the word is split."""
+def test_model_spans_split_words_and_carry_a_confidence(model_on, monkeypatch):
+    """`江说` is one jieba word after 高云: the model's name ends inside it, the word is split.
+    (高云江 has confidence 0.96, under the build's 0.97 for people: lowered here, since
+    what is tested is the split.)"""
+    monkeypatch.setitem(E.MIN_CONFIDENCE, "PERSON", 0.9)
     text = "高云江说，北京九十中学李铁辰老师在工业和信息化部见到了梁文锋。"
     doc = make_nlp()(text)
     ents = extract_entities(doc)
@@ -117,7 +120,7 @@ def test_model_spans_split_words_and_carry_a_confidence(model_on):
 MEASURED_ON = {
     "gold": {"PERSON": (56, 0, 0), "ORG": (114, 6, 11), "GPE": (81, 5, 6), "LOC": (15, 1, 7)},
     "heldout": {"PERSON": (8, 1, 0), "ORG": (79, 8, 25), "GPE": (53, 10, 12), "LOC": (27, 5, 14)},
-    "heldout2025": {"PERSON": (50, 8, 2), "ORG": (78, 17, 35), "GPE": (64, 49, 23), "LOC": (16, 7, 66)},
+    "heldout2025": {"PERSON": (50, 6, 2), "ORG": (78, 17, 35), "GPE": (64, 49, 23), "LOC": (16, 7, 66)},
 }
 
 

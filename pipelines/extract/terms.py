@@ -61,8 +61,15 @@ def document_terms(
     [Term(term='推动', kind='word', pos='v', count=1), Term(term='高质量', kind='word', pos='n', count=1), Term(term='发展', kind='word', pos='vn', count=1), Term(term='高质量发展', kind='dictionary', pos=None, count=1)]
     """
     rows: list[Term] = []
-    word_counts = Counter((w, t) for w, t in zip(words, tags) if t in CONTENT_POS and len(w) >= 2 and is_han(w))
-    rows += [Term(w, "word", t, n) for (w, t), n in word_counts.most_common()]
+    tagged = Counter((w, t) for w, t in zip(words, tags) if t in CONTENT_POS and len(w) >= 2 and is_han(w))
+    # One row a word: a word the entity model split out of a longer one (`政府` of 市政府X) may carry
+    # a name tag there; the row counts every occurrence and gives the word's most frequent tag.
+    word_counts: Counter[str] = Counter()
+    word_tag: dict[str, str] = {}
+    for (w, t), n in tagged.most_common():
+        word_counts[w] += n
+        word_tag.setdefault(w, t)
+    rows += [Term(w, "word", word_tag[w], n) for w, n in word_counts.most_common()]
     rows += [Term(w, "quoted", None, n) for w, n in Counter(quoted).most_common()]
     dict_terms = sorted(set(dictionary))
     counts = {t: text.count(t) for t in dict_terms}

@@ -204,9 +204,9 @@ def evaluate_entities(corpus: Path, which: str = "gold", data: Path = DATA) -> d
 
 def evaluate_external(path: Path, system: str = "combined", limit: int | None = None) -> dict:
     """Strict PER/ORG/LOC scores on an annotated corpus in `../shared/ner`'s format
-    (our GPE and LOC count as its LOC). `system`: `rules` (gazetteers, shapes and POS:
-    the build's default), `combined` (the rules and the trained model, as
-    `POLICYTRACE_NER_MODEL=on` builds) or `model` (the CRF alone, its raw spans)."""
+    (our GPE and LOC count as its LOC). `system`: `rules` (gazetteers, shapes and POS,
+    as `POLICYTRACE_NER_MODEL=off` builds), `combined` (the rules and the trained model:
+    the build's default) or `model` (the CRF alone, its raw spans)."""
     from pipelines.extract.entities import crf, model_mode
 
     tp, fp, fn = Counter(), Counter(), Counter()

@@ -229,7 +229,7 @@ class Dataset:
                 os.rename(staging / name / f"version={version}", dest / f"version={version}")
                 _fsync(dest)
             full = Manifest(
-                **manifest,
+                **{k: v for k, v in manifest.items() if k != "files"},  # a parent's files are not this version's
                 version=version,
                 parent_version=parent,
                 created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -316,7 +316,10 @@ def abbreviations() -> dict[str, tuple[str, str]]:
     from pipelines.extract.gazetteer import GAZ_DIR
     from pipelines.lang.zh import lexicon
 
-    rows = lexicon.table(GAZ_DIR / "abbreviations.tsv", ("char", "country", "province"), required=1)
+    rows = lexicon.table(GAZ_DIR / "abbreviations.tsv", ("char", "country", "province"), required=2)
+    for r in rows:
+        if len(r.fields[0]) != 1 or not (r.get(1) or r.get(2)):
+            raise r.error(f"{r.fields[0]!r} is not one character with a country or a province it stands for")
     return {r.fields[0]: (r.get(1) or "", r.get(2) or "") for r in rows}
 
 
