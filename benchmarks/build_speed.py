@@ -11,7 +11,8 @@ In the same process it times, on the same cleaned texts:
     the flow's fixed start-up cost (measured as the same flow on one short
     document, after a warm-up run that starts Prefect's temporary server),
   - the same build without Prefect (`pipelines.build.build`), with 1 and 2
-    worker processes, and with the trained entity model (`POLICYTRACE_NER_MODEL=on`),
+    worker processes, with the trained entity model (the default) and without it
+    (the fast pass, `POLICYTRACE_NER_MODEL=off`),
   - the spaCy pipeline with and without the entity model, and the model alone,
 and reports chars/s, ratios to jieba.posseg, POS agreement with jieba.posseg
 where the segmentations coincide, and peak memory (RSS) of the process.
@@ -83,21 +84,23 @@ def main() -> None:
         _, t_plain1 = timed(lambda: build([str(corpus)], str(tmp / "plain1"), workers=1))
         _, t_plain2 = timed(lambda: build([str(corpus)], str(tmp / "plain2"), workers=2))
 
-        # The trained entity model (POLICYTRACE_NER_MODEL=on): the same build, and its part of the spaCy pipeline.
+        # The fast pass (POLICYTRACE_NER_MODEL=off, the rules alone), and the model's part of the spaCy pipeline.
         import pipelines.extract.entities as entities
         from pipelines.extract.entities import crf
         from pipelines.nlp import make_nlp
 
-        os.environ["POLICYTRACE_NER_MODEL"] = "on"  # for worker processes; this one by `model_mode`
+        os.environ["POLICYTRACE_NER_MODEL"] = "off"  # for worker processes; this one by `model_mode`
         try:
-            with entities.model_mode("on"):
-                _, t_model1 = timed(lambda: build([str(corpus)], str(tmp / "model1"), workers=1))
+            with entities.model_mode("off"):
+                _, t_fast1 = timed(lambda: build([str(corpus)], str(tmp / "fast1"), workers=1))
+                _, t_fast2 = timed(lambda: build([str(corpus)], str(tmp / "fast2"), workers=2))
                 nlp = make_nlp()
-                sdocs, t_nlp_on = timed(lambda: [nlp(t) for t in texts])
-                _, t_crf = timed(lambda: [crf.candidates(d) for d in sdocs])
+                _, t_nlp_off = timed(lambda: [nlp(t) for t in texts])
         finally:
             os.environ.pop("POLICYTRACE_NER_MODEL")
-        _, t_nlp_off = timed(lambda: [nlp(t) for t in texts])
+        with entities.model_mode("on"):
+            sdocs, t_nlp_on = timed(lambda: [nlp(t) for t in texts])
+            _, t_crf = timed(lambda: [crf.candidates(d) for d in sdocs])
 
     t_build = t_flow - t_fixed
     rows = [
@@ -107,7 +110,8 @@ def main() -> None:
         ("build flow, 2 processes, minus start-up", t_flow2 - t_fixed),
         ("build without Prefect, 1 process", t_plain1),
         ("build without Prefect, 2 processes", t_plain2),
-        ("build without Prefect, 1 process, NER model", t_model1),
+        ("fast pass (no NER model), 1 process", t_fast1),
+        ("fast pass (no NER model), 2 processes", t_fast2),
         ("spaCy pipeline (rules)", t_nlp_off),
         ("spaCy pipeline with the NER model", t_nlp_on),
         ("NER model alone (features and CRF)", t_crf),
@@ -120,14 +124,15 @@ def main() -> None:
     print(f"rows: {summary['row_counts']}")
     print(f"POS agreement with jieba.posseg where words coincide: {same / aligned:.4%} of {aligned:,} tokens "
           f"(words coincide for {aligned / ref_tokens:.2%} of posseg's tokens)")
-    print(f"the NER model's share of a build with it (1 process): {(t_model1 - t_plain1) / t_model1:.0%}")
+    print(f"the NER model's share of a build (1 process): {(t_plain1 - t_fast1) / t_plain1:.0%}")
     print(f"peak memory (RSS) of this process: {peak_rss_mb():.0f} MB")
     result = {
         "corpus": str(corpus), "documents": len(docs), "chars": n_chars,
         "seconds": dict(rows), "flow_fixed_seconds": t_fixed, "flow_whole_seconds": t_flow, "flow_unchanged_seconds": t_cached,
         "build_vs_posseg": t_posseg / t_build, "build_2proc_vs_posseg": t_posseg / (t_flow2 - t_fixed), "rjieba_vs_posseg": t_posseg / t_rjieba,
         "pos_agreement": same / aligned, "aligned_tokens": aligned, "segmentation_overlap": aligned / ref_tokens,
-        "ner_model_share_of_build": (t_model1 - t_plain1) / t_model1,
+        "ner_model_share_of_build": (t_plain1 - t_fast1) / t_plain1,
+        "fast_2proc_vs_posseg": t_posseg / t_fast2,
         "peak_rss_mb": peak_rss_mb(), "cpu_count": os.cpu_count(),
     }
     out = ROOT / "benchmarks" / "out"
