@@ -165,3 +165,26 @@ def test_trend_per_sets_the_normalisation(full_build, capsys):
     with pytest.raises(SystemExit):
         main(["trend", "新质生产力", "--per", "ten", "--out", str(full_build[0])])
     assert "--per 'ten'" in capsys.readouterr().err
+
+
+def test_quotes_and_semicolons_in_titles_and_arguments_are_data(prefect_harness, tmp_path, capsys):
+    """A title, a compare argument or a trend term with `'`, `"` and `;` is matched as text,
+    never run as SQL: every table is still there afterwards."""
+    from flows.cli import main
+    from pipelines.build import build
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    evil = "关于'; DROP TABLE documents; --\"发展\"的意见"
+    (inputs / "a.md").write_text(f"---\ntitle: {evil}\ndate: 2025-01-02\n---\n\n一、发展新质生产力。全年增长5%左右。\n", encoding="utf-8")
+    (inputs / "b.md").write_text("---\ntitle: 关于推进新型工业化的意见\ndate: 2026-01-02\n---\n\n一、推进新型工业化。全年增长5%左右。\n", encoding="utf-8")
+    out = tmp_path / "datasets"
+    build([str(inputs)], str(out))
+    assert main(["compare", "'; DROP TABLE documents; --", "新型工业化", "--out", str(out)]) == 0
+    assert "新型工业化" in capsys.readouterr().out
+    assert main(["trend", "x'); DROP TABLE terms; --", "--out", str(out)]) == 0
+    assert main(["sql", "SELECT title FROM documents ORDER BY title", "--out", str(out), "--format", "csv"]) == 0
+    assert evil.replace('"', '""') in capsys.readouterr().out
+    con = connect(out)
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
+    assert con.execute("SELECT count(*) FROM terms").fetchone()[0] > 0

@@ -231,3 +231,15 @@ def test_front_matter_in_the_formats_crawlers_write(tmp_path, corpus):
     assert tax.url.endswith("content_6901206.htm")
     # Tab-indented YAML (as some blog generators write it) is not valid YAML.
     assert [(r.source.rsplit("/", 1)[-1], r.reason.split(" (")[0]) for r in rejected] == [("hexo_post.md", "front matter is not valid YAML")]
+
+
+def test_a_folder_that_links_back_to_itself_is_read_once(tmp_path):
+    """A symlink loop (`a/back -> ..`) does not hang discovery, and no file is read twice."""
+    import shutil
+
+    (tmp_path / "a").mkdir()
+    shutil.copy(SEED, tmp_path / "a" / SEED.name)
+    (tmp_path / "a" / "back").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "a" / "self").symlink_to(tmp_path / "a", target_is_directory=True)
+    docs, rejected = read_documents([tmp_path])
+    assert [d.source for d in docs] == [str(tmp_path / "a" / SEED.name)] and rejected == []
