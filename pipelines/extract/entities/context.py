@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
 from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.shapes import ORDINAL_PREFIX
-from pipelines.extract.gazetteer import gpe_names, parents, title_holder
+from pipelines.extract.gazetteer import gpe_names, names, parents, title_holder
 from pipelines.lang.zh.script import HAN, simplified
 
 
@@ -39,6 +40,29 @@ def place_of(*fields: str | None) -> dict[str, str]:
 
 
 _TEMPLATE = re.compile(r"\{(\w+)\}")
+_LEVEL_WORDS = ("自治区", "省", "市", "区", "县", "旗")
+
+
+@lru_cache(maxsize=1)
+def _local_bodies() -> list[tuple[str, str]]:
+    """(name, template) of the bodies named by their level, longest first: `市人大常委会`, `市委`."""
+    rows = [(n.text, n.normalized) for n in names() if n.label == "ORG" and "{" in n.normalized]
+    return sorted(rows, key=lambda r: -len(r[0]))
+
+
+def place_body(text: str) -> str | None:
+    """The normal form of a local body that names its place: `浙江省委` -> `中共浙江省委员会`,
+    `中共上海市委` -> `中共上海市委员会`, `内蒙古自治区党委` -> `中共内蒙古自治区委员会`
+    (the templates of `local_bodies.tsv`, filled from the name itself); None otherwise."""
+    name = text.removeprefix("中共")
+    for body, template in _local_bodies():
+        if name.endswith(body) and len(name) - len(body) >= 2:
+            place = name[:-len(body)]
+            level = next((w for w in _LEVEL_WORDS if body.startswith(w)), "")
+            if not re.fullmatch(f"[{HAN}]+", place) or place.endswith(_LEVEL_WORDS):
+                return None
+            return _TEMPLATE.sub(place + level, template)
+    return None
 
 
 def _extend_events(ents: list[Entity], text: str) -> list[Entity]:

@@ -43,6 +43,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 import pycrfsuite
 
+from pipelines.extract.entities.context import place_body
 from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.words import words as entity_words
 from pipelines.extract.gazetteer import dictionary_entries, names
@@ -306,7 +307,8 @@ def candidates(doc) -> list[Entity]:
             else:
                 label = gaz.get(name) if gaz.get(name) in ("GPE", "LOC") else \
                     "LOC" if loc_end.search(name) or facility.search(name) else "GPE"
-            out.append(Entity(s, e, name, label, name, "model", sp.confidence))
+            norm = (place_body(name) or name) if label == "ORG" else name
+            out.append(Entity(s, e, name, label, norm, "model", sp.confidence))
     return join_abbreviations(out, doc)
 
 
