@@ -4,13 +4,16 @@
   (`pipelines.lang.zh.segment`), with the gazetteer names and the user
   dictionaries in force as dictionary entries;
 - `policy_sentences`: sentence starts;
-- `policy_gazetteer` (an `EntityRuler`) and `policy_entities`
-  (`pipelines.extract.entities`).
+- `policy_gazetteer` (an `EntityRuler`), `policy_ner_model` (the trained CRF's
+  spans; none with `POLICYTRACE_NER_MODEL=off`) and `policy_entities`, which joins
+  them (`pipelines.extract.entities`).
 
 `make_nlp` is cached by the contents of the user dictionaries in force, so
 setting `$POLICYTRACE_USERDICT` or editing a dictionary gives a new pipeline.
 
 >>> nlp = make_nlp()
+>>> nlp.pipe_names
+['policy_sentences', 'policy_gazetteer', 'policy_ner_model', 'policy_entities']
 >>> doc = nlp("我国“新三样”发展表明。要发展新质生产力！")
 >>> [(t.text, t.tag_) for t in doc][:4]
 [('我国', 'r'), ('“', 'x'), ('新三样', 'j'), ('”', 'x')]

@@ -133,6 +133,16 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
 
 if not Doc.has_extension("policy_entities"):
     Doc.set_extension("policy_entities", default=None)
+if not Doc.has_extension("model_entities"):
+    Doc.set_extension("model_entities", default=None)
+
+
+@Language.component("policy_ner_model")
+def policy_ner_model(doc: Doc) -> Doc:
+    """The trained CRF's spans (`crf.candidates`) into `doc._.model_entities`, for
+    `policy_entities` to admit; nothing when `POLICYTRACE_NER_MODEL=off`."""
+    doc._.model_entities = crf.candidates(doc) if MODEL_MODE != "off" else []
+    return doc
 
 
 def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:
@@ -161,8 +171,8 @@ def policy_entities(doc: Doc) -> Doc:
             continue  # “篡改毛主席的既定方针”: a quotation naming someone, not a term
         cands.append(c)
     cands += pos_candidates(view)
-    if MODEL_MODE != "off":
-        cands += admit_model(crf.candidates(doc), cands, doc.text)
+    if doc._.model_entities:
+        cands += admit_model(doc._.model_entities, cands, doc.text)
     ents = resolve_overlaps(cands)
     # A bare title standing for a person (`学习了总书记重要讲话`), not one after a
     # name (`习近平总书记`); kept only if `resolve_in_context` can name the person.
@@ -180,10 +190,11 @@ def policy_entities(doc: Doc) -> Doc:
 
 
 def add_to(nlp: Language) -> Language:
-    """Add the gazetteer ruler and `policy_entities` to a pipeline from `make_nlp`."""
+    """Add the gazetteer ruler, the trained model and `policy_entities` to a pipeline from `make_nlp`."""
     ruler = nlp.add_pipe("entity_ruler", name="policy_gazetteer", config={"phrase_matcher_attr": "ORTH", "overwrite_ents": True})
     with nlp.select_pipes(enable=[]):
         ruler.add_patterns(_patterns())
+    nlp.add_pipe("policy_ner_model")
     nlp.add_pipe("policy_entities")
     return nlp
 
