@@ -37,6 +37,7 @@ from pipelines.nlp import make_nlp
 from pipelines.records import Document, Rejection
 from pipelines.store.cache import DocCache
 from pipelines.store.dataset import Dataset
+from pipelines.store.faults import checkpoint
 from pipelines.store.schemas import (
     DERIVED_TABLES,
     SCHEMAS,
@@ -119,6 +120,9 @@ def collect(
             and prev.options == options
             and [(i["path"], i["sha256"]) for i in prev.inputs] == [(i["path"], i["sha256"]) for i in inputs]
         )
+        if collected.unchanged:  # nothing to write, but what a killed build left is removed all the same
+            with dataset.lock():
+                dataset.recover()
     return collected
 
 
@@ -133,7 +137,11 @@ class BatchResult:
 
 def _analyse_uncached(docs: Sequence[Document], userdicts: tuple[str, ...]) -> list[dict[str, pa.Table]]:
     nlp = make_nlp(tuple(userdicts))
-    return [analyse_document(d, nlp, tuple(userdicts)) for d in docs]
+    out = []
+    for d in docs:
+        out.append(analyse_document(d, nlp, tuple(userdicts)))
+        checkpoint("analysed")
+    return out
 
 
 def analyse_batch(
@@ -172,6 +180,7 @@ def analyse_batch(
             done = list(zip(todo, _analyse_uncached(todo, tuple(userdicts))))
         for d, tables in done:
             cache.put(d.doc_id, tables)
+            checkpoint("cached")
             per_doc[d.doc_id] = tables
     tables = {
         name: pa.concat_tables([per_doc[d.doc_id][name] for d in docs]) if docs else SCHEMAS[name].empty_table()
@@ -221,6 +230,7 @@ def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tu
         dataset.recover()
         version = dataset.commit(tables, manifest)
     DocCache(out, collected.pipeline_version).prune()
+    checkpoint("pruned")
     return version, dataset.manifest(version)
 
 
@@ -245,6 +255,7 @@ def build(
 ) -> BuildResult:
     """Build a version without Prefect (the flow runs the same steps)."""
     collected = collect(paths, out, fields, userdicts)
+    checkpoint("collected")
     if collected.unchanged:
         m = Dataset(out).manifest(collected.latest)
         return BuildResult(collected.latest, True, len(collected.docs), collected.rejected, m.row_counts, skipped=collected.skipped)

@@ -77,15 +77,15 @@ def test_interrupted_build_leaves_the_previous_version_intact(tmp_path, monkeypa
     first = build([str(SEEDS)], str(out))
     (tmp_path / "more.txt").write_text("发展新质生产力。\n", encoding="utf-8")
     calls = {"n": 0}
-    real_write = pq.write_table
+    real_write = pq.ParquetWriter.write_table
 
-    def crash_on_second_table(*args, **kwargs):
+    def crash_on_second_table(self, *args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
-            raise KeyboardInterrupt("power cut")
-        return real_write(*args, **kwargs)
+            raise KeyboardInterrupt("Ctrl-C")
+        return real_write(self, *args, **kwargs)
 
-    monkeypatch.setattr(pq, "write_table", crash_on_second_table)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", crash_on_second_table)
     with pytest.raises(KeyboardInterrupt):
         build([str(SEEDS), str(tmp_path / "more.txt")], str(out))
     monkeypatch.undo()

@@ -26,8 +26,11 @@ class DocCache:
             path = self.root / f"{doc_id}.{name}.arrow"
             if not path.exists():
                 return None
-            with ipc.open_file(path) as reader:
-                tables[name] = reader.read_all()
+            try:
+                with ipc.open_file(path) as reader:
+                    tables[name] = reader.read_all()
+            except (pa.ArrowInvalid, OSError):
+                return None  # unreadable (a disk that filled up, a copy cut short): analyse again
         return tables
 
     def put(self, doc_id: str, tables: dict[str, pa.Table]) -> None:

@@ -22,12 +22,14 @@ import hashlib
 import json
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from pipelines.store.faults import checkpoint
 from pipelines.store.schemas import SCHEMAS, TABLE_DESCRIPTIONS, Manifest
 
 PART_NAME = "part-0.parquet"
@@ -171,10 +173,25 @@ class Dataset:
     # -- writing ----------------------------------------------------------
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """One writer at a time; a second build waits for the first."""
+        """One writer at a time: a second build waits for the first, and says so on
+        stderr (naming the process that holds `DIR/.lock`), then writes its own version
+        on top of the first's. The lock is the kernel's (`flock`): it dies with its
+        holder, so a killed build never leaves the folder locked."""
         self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / ".lock", "w") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
+        with open(self.root / ".lock", "a+") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                fh.seek(0)
+                holder = fh.read().strip() or "?"
+                print(f"policytrace: {self.root} is being written by another build (pid {holder}); "
+                      "waiting for it to finish, then this build writes the next version", file=sys.stderr, flush=True)
+                fcntl.flock(fh, fcntl.LOCK_EX)
+                print(f"policytrace: the other build finished; writing to {self.root}", file=sys.stderr, flush=True)
+            fh.seek(0)
+            fh.truncate()
+            fh.write(str(os.getpid()))
+            fh.flush()
             try:
                 yield
             finally:
@@ -220,14 +237,18 @@ class Dataset:
                     b"policytrace.pipeline_version": str(manifest.get("pipeline_version", "")).encode(),
                 }
                 data = data.replace_schema_metadata({**(data.schema.metadata or {}), **schema_meta})
-                pq.write_table(data, target / PART_NAME, compression="zstd")
+                with pq.ParquetWriter(target / PART_NAME, data.schema, compression="zstd") as writer:
+                    writer.write_table(data)
+                    checkpoint(f"writing:{name}")
                 _fsync(target / PART_NAME)
                 _fsync(target)
+                checkpoint(f"staged:{name}")
             for name in checked:
                 dest = self.root / name
                 dest.mkdir(parents=True, exist_ok=True)
                 os.rename(staging / name / f"version={version}", dest / f"version={version}")
                 _fsync(dest)
+                checkpoint(f"moved:{name}")
             full = Manifest(
                 **{k: v for k, v in manifest.items() if k != "files"},  # a parent's files are not this version's
                 version=version,
@@ -240,13 +261,17 @@ class Dataset:
             tmp = self.manifests_dir / f"{version}.json.tmp"
             tmp.write_text(json.dumps(full.to_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
             _fsync(tmp)
+            checkpoint("manifest-tmp")
             os.replace(tmp, self.manifests_dir / f"{version}.json")
             _fsync(self.manifests_dir)
+            checkpoint("manifest")
             latest_tmp = self.root / "LATEST.tmp"
             latest_tmp.write_text(version + "\n", encoding="utf-8")
             _fsync(latest_tmp)
+            checkpoint("latest-tmp")
             os.replace(latest_tmp, self.root / "LATEST")
             _fsync(self.root)
+            checkpoint("committed")
         except BaseException:
             # LATEST still names the parent; remove this version's pieces.
             shutil.rmtree(staging, ignore_errors=True)

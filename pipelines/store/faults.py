@@ -1,0 +1,30 @@
+"""Fault injection for the kill tests: `checkpoint(name)` sends this process SIGKILL
+when `$POLICYTRACE_FAULT` names that point.
+
+`POLICYTRACE_FAULT=moved:tokens` kills the build right after the tokens table of the
+new version is moved into place; `analysed#2` at the second time the point is
+reached. Unset (always, outside tests), a checkpoint costs one dictionary lookup.
+
+The points, in the order a build reaches them: `collected`; per analysed document
+`analysed`, then `cached`; per table `writing:<table>` (the Parquet file written but
+its footer not yet), `staged:<table>` (written and fsynced in `.staging-<VERSION>/`),
+then per table `moved:<table>` (in `<table>/version=<VERSION>/`); `manifest-tmp`,
+`manifest`, `latest-tmp`, `committed` (LATEST names the new version), `pruned`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections import Counter
+
+_reached: Counter[str] = Counter()
+
+
+def checkpoint(name: str) -> None:
+    point = os.environ.get("POLICYTRACE_FAULT")
+    if not point:
+        return
+    _reached[name] += 1
+    if point == name or point == f"{name}#{_reached[name]}":
+        os.kill(os.getpid(), signal.SIGKILL)

@@ -1,0 +1,137 @@
+"""Kill tests: a build is sent SIGKILL at every point of its run (`pipelines.store.faults`),
+and each time the previous version still reads whole, no half-written version is
+visible, and the next build completes with the rows a clean build gives."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pyarrow.parquet as pq
+import pytest
+from conftest import ROOT, SEED
+
+from pipelines.build import build
+from pipelines.store.dataset import Dataset
+from pipelines.store.query import connect
+from pipelines.store.schemas import DERIVED_TABLES
+
+TABLES = ["documents", *DERIVED_TABLES]  # what a build writes
+POINTS = (
+    ["collected", "analysed", "cached"]
+    + [f"writing:{t}" for t in TABLES]
+    + [f"staged:{t}" for t in TABLES]
+    + [f"moved:{t}" for t in TABLES]
+    + ["manifest-tmp", "manifest", "latest-tmp", "committed", "pruned"]
+)
+NOTE = "---\ntitle: 关于推进新型工业化的意见\ndate: 2025-01-02\n---\n\n一、推进新型工业化。全年增长5%左右。\n\n二、发展新质生产力，国家发展改革委牵头。\n"
+
+
+def _tables(out) -> dict[str, list[dict]]:
+    ds = Dataset(out)
+    return {t: ds.read(t).to_pylist() for t in ds.tables()}
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    """v1 (the seed) in `base`; `inputs` adds a note; `clean` is v2 built without a fault."""
+    root = tmp_path_factory.mktemp("faults")
+    inputs = root / "in"
+    inputs.mkdir()
+    shutil.copy(SEED, inputs / SEED.name)
+    base = root / "base"
+    v1 = build([str(inputs)], str(base)).version
+    (inputs / "note.md").write_text(NOTE, encoding="utf-8")
+    clean = root / "clean"
+    shutil.copytree(base, clean)
+    build([str(inputs)], str(clean))
+    return root, inputs, base, v1, _tables(clean)
+
+
+def _killed_build(inputs, out, point: str) -> int:
+    """Run the build in a forked child with `POLICYTRACE_FAULT=point`; its exit signal."""
+    pid = os.fork()
+    if pid == 0:  # the child: the parent's pipeline is already loaded, so this is quick
+        try:
+            os.environ["POLICYTRACE_FAULT"] = point
+            sys.stderr = open(os.devnull, "w")  # noqa: SIM115
+            build([str(inputs)], str(out))
+        finally:
+            os._exit(0)  # reached only if the point was not
+    _, status = os.waitpid(pid, 0)
+    return os.WTERMSIG(status) if os.WIFSIGNALED(status) else -os.WEXITSTATUS(status)
+
+
+def test_there_are_twenty_or_more_kill_points():
+    assert len(POINTS) >= 20 and len(set(POINTS)) == len(POINTS)
+
+
+@pytest.mark.parametrize("point", POINTS)
+def test_a_build_killed_at_any_point_loses_nothing(setup, tmp_path, point):
+    root, inputs, base, v1, expected = setup
+    out = tmp_path / "datasets"
+    shutil.copytree(base, out)
+    before = _tables(out)
+    assert _killed_build(inputs, out, point) == signal.SIGKILL, f"{point} was not reached"
+
+    ds = Dataset(out)
+    latest = ds.latest()
+    after_latest = point in ("committed", "pruned")
+    assert (latest != v1) == after_latest
+    for v in ds.versions():  # every committed version reads whole, as its manifest says
+        assert ds.verify(v) == [], (point, v)
+        for t in ds.tables(v):  # a Parquet glob of a committed version
+            assert pq.read_table(out / t / f"version={v}").num_rows == ds.manifest(v).row_counts[t]
+    if not after_latest:
+        assert _tables(out) == before and ds.versions() == [v1]
+    con = connect(out)  # `policytrace sql` sees the latest committed version only
+    assert con.execute("SELECT count(*) FROM documents").fetchone()[0] == (2 if after_latest else 1)
+
+    again = build([str(inputs)], str(out))  # the next build completes and is right
+    assert again.version is not None and Dataset(out).verify() == []
+    assert _tables(out) == expected
+    leftovers = [p.name for p in out.glob(".staging-*")] + [
+        str(p.relative_to(out)) for t in TABLES for p in (out / t).glob("version=*")
+        if p.name.removeprefix("version=") not in Dataset(out).versions()]
+    assert leftovers == []
+
+
+def test_two_builds_at_once_take_turns_and_say_so(tmp_path):
+    """A second build into a folder another build is writing waits for it, says so, and
+    then writes the next version; both versions are whole."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED, inputs / SEED.name)
+    out = tmp_path / "datasets"
+    first = build([str(inputs)], str(out))
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pipelines.store.dataset import Dataset\n"
+         "with Dataset(sys.argv[1]).lock():\n    print('locked', flush=True); time.sleep(3)", str(out)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    (inputs / "note.md").write_text(NOTE, encoding="utf-8")
+    t0 = time.monotonic()
+    proc = subprocess.run([sys.executable, "-c", "import sys; from pipelines.build import build; build([sys.argv[1]], sys.argv[2])",
+                           str(inputs), str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    holder.wait()
+    assert proc.returncode == 0, proc.stderr
+    assert f"is being written by another build (pid {holder.pid}); waiting for it to finish" in proc.stderr
+    assert "the other build finished" in proc.stderr and time.monotonic() - t0 >= 1
+    ds = Dataset(out)
+    assert len(ds.versions()) == 2 and ds.manifest().parent_version == first.version
+    assert all(ds.verify(v) == [] for v in ds.versions())
+
+
+def test_a_cut_short_cache_file_is_analysed_again(setup, tmp_path):
+    root, inputs, base, v1, expected = setup
+    out = tmp_path / "datasets"
+    shutil.copytree(base, out)
+    cached = sorted((out / ".cache").rglob("*.tokens.arrow"))
+    assert len(cached) == 1
+    cached[0].write_bytes(cached[0].read_bytes()[:100])
+    result = build([str(inputs)], str(out))
+    assert (result.analysed, result.from_cache) == (2, 0) and _tables(out) == expected
