@@ -302,3 +302,22 @@ def test_verify_checks_rows_and_schema_of_versions_written_before_checksums(tmp_
     assert "records no checksums" in problems[0]
     assert problems[1:] == [f"tasks/version={result.version}/part-0.parquet: {result.row_counts['tasks']} rows, "
                             f"the manifest records {result.row_counts['tasks'] + 1} (row_counts: {result.row_counts['tasks'] + 1})"]
+
+
+def test_paths_in_fields_and_titles_never_leave_the_dataset_folder(tmp_path):
+    """Fields that look like paths (`../../`, absolute, a doc_id-like id) stay data: the build
+    writes under DIR only, and what the files hold is the text as given."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    rec = {"title": "../../escaped/标题", "content": "第一条 发展新质生产力。", "id": "/tmp/owned", "url": "file:///etc/passwd",
+           "doc_id": "../../../x", "source": "../../../y"}
+    (inputs / "docs.jsonl").write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "work" / "datasets"
+    out.parent.mkdir()
+    before = {p for p in tmp_path.rglob("*")}
+    build([str(inputs)], str(out))
+    created = {p for p in tmp_path.rglob("*")} - before
+    assert created and all(p.is_relative_to(out) for p in created), sorted(map(str, created - {p for p in created if p.is_relative_to(out)}))
+    assert not (tmp_path / "escaped").exists() and not list((tmp_path / "work").glob("y*"))
+    title, source = connect(out).execute("SELECT title, source FROM documents").fetchone()
+    assert title == "../../escaped/标题" and source == f"{inputs / 'docs.jsonl'}:1"

@@ -243,3 +243,19 @@ def test_a_folder_that_links_back_to_itself_is_read_once(tmp_path):
     (tmp_path / "a" / "self").symlink_to(tmp_path / "a", target_is_directory=True)
     docs, rejected = read_documents([tmp_path])
     assert [d.source for d in docs] == [str(tmp_path / "a" / SEED.name)] and rejected == []
+
+
+def test_a_200_mb_input_is_refused_by_name_before_it_is_read(tmp_path, monkeypatch):
+    """A file over `$POLICYTRACE_MAX_FILE_MB` (default 100) is rejected with its size and the
+    limit, without reading it (a sparse file here); the rest of the folder is read."""
+    import shutil
+
+    shutil.copy(SEED, tmp_path / SEED.name)
+    with open(tmp_path / "huge.jsonl", "wb") as fh:
+        fh.truncate(200 * 2**20)
+    docs, rejected = read_documents([tmp_path])
+    assert [d.source for d in docs] == [str(tmp_path / SEED.name)]
+    assert [(r.source, r.reason) for r in rejected] == [(str(tmp_path / "huge.jsonl"),
+        "200 MB, over the 100 MB limit for one input file (POLICYTRACE_MAX_FILE_MB): split it, JSONL and CSV into several files")]
+    monkeypatch.setenv("POLICYTRACE_MAX_FILE_MB", "0.01")
+    assert read_documents([tmp_path / SEED.name])[1][0].reason.startswith("0.015 MB, over the 0.01 MB limit")

@@ -170,11 +170,29 @@ def to_document(raw: RawRecord) -> Document:
     )
 
 
+def max_file_bytes() -> int:
+    """The largest input file a build reads: `$POLICYTRACE_MAX_FILE_MB` (default 100) MB.
+    A file is read whole, and its documents are held until the version is written, so
+    a bigger one is refused by name rather than exhausting memory."""
+    return int(float(os.environ.get("POLICYTRACE_MAX_FILE_MB", "100")) * 2**20)
+
+
+def _mb(n: int) -> str:
+    x = n / 2**20
+    return f"{x:,.0f}" if x >= 10 else f"{x:.2g}"
+
+
 def load_files(files: Iterable[Path]) -> tuple[list[tuple[Path, bytes]], list[Rejection]]:
-    """Read each file's bytes once; unreadable files become rejections."""
+    """Read each file's bytes once; unreadable and oversized files become rejections."""
     loaded, rejected = [], []
+    limit = max_file_bytes()
     for path in files:
         try:
+            size = path.stat().st_size
+            if size > limit:
+                rejected.append(Rejection(str(path), f"{_mb(size)} MB, over the {_mb(limit)} MB limit for one "
+                                          "input file (POLICYTRACE_MAX_FILE_MB): split it, JSONL and CSV into several files"))
+                continue
             loaded.append((path, path.read_bytes()))
         except OSError as exc:
             rejected.append(Rejection(str(path), f"cannot be read ({exc.strerror})"))
