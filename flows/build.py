@@ -60,6 +60,28 @@ def summary_markdown(summary: dict) -> str:
     return "\n".join(lines)
 
 
+def dask_runner(spec: str):
+    """prefect-dask's `DaskTaskRunner` for `--dask`: `local:N` starts a `LocalCluster` of N
+    worker processes (one thread each) for this run; `tcp://HOST:PORT` (or `tls://`) uses
+    a running scheduler, whose workers must reach the inputs, `--out` and its cache."""
+    from prefect_dask import DaskTaskRunner
+
+    if spec.startswith("local:") and spec.removeprefix("local:").isdigit() and int(spec.removeprefix("local:")) > 0:
+        return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
+            "n_workers": int(spec.removeprefix("local:")), "threads_per_worker": 1, "processes": True, "dashboard_address": None})
+    if spec.startswith(("tcp://", "tls://")):
+        return DaskTaskRunner(address=spec)
+    raise ValueError(f"--dask wants local:N (N worker processes on this machine) or tcp://HOST:PORT (a running "
+                     f"Dask scheduler), got {spec!r}")
+
+
+def run_build(dask: str | None = None, **params) -> dict:
+    """`build_flow(**params)`, its tasks on Dask when `dask` names a cluster (see `dask_runner`)."""
+    if not dask:
+        return build_flow(**params)
+    return build_flow.with_options(task_runner=dask_runner(dask))(dask=dask, **params)
+
+
 @flow(name="policytrace-build", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 2), validate_parameters=True)
 def build_flow(
     paths: list[str] = ["seeds"],  # noqa: B006 (Prefect parameters are JSON defaults)
@@ -67,8 +89,11 @@ def build_flow(
     fields: dict[str, str] | None = None,
     userdicts: list[str] = [],  # noqa: B006
     workers: int | None = None,
+    dask: str | None = None,
 ) -> dict:
-    """Build a new version of the dataset in `out` from the inputs under `paths`."""
+    """Build a new version of the dataset in `out` from the inputs under `paths`.
+    With `dask` (set by `run_build`, which gives the flow a `DaskTaskRunner`), each batch
+    is analysed on a Dask worker instead of in this machine's process pool."""
     logger = get_run_logger()
     collected = collect_inputs(paths, out, fields, userdicts)
     for r in collected.rejected:
@@ -89,14 +114,17 @@ def build_flow(
         cores = os.cpu_count() or 1
         if workers is None:
             workers = cores if collected.n_chars >= PARALLEL_MIN_CHARS else 1
+        if dask:  # the Dask workers analyse; no local pool
+            workers = int(dask.removeprefix("local:")) if dask.startswith("local:") else 4 * cores
         # Batches are mapped over threads; with workers > 1 each thread hands
         # its batch to a shared process pool, so the cores work in parallel.
         parts = steps.batches(collected.docs, max(2 * max(workers, cores), 1))
         logger.info(
-            "analysing %d documents (%d characters) in %d batches, %d worker process(es)",
-            len(collected.docs), collected.n_chars, len(parts), workers if workers > 1 else 0,
+            "analysing %d documents (%d characters) in %d batches, %s",
+            len(collected.docs), collected.n_chars, len(parts),
+            f"on Dask ({dask})" if dask else f"{workers if workers > 1 else 0} worker process(es)",
         )
-        pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 else None
+        pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and not dask else None
         try:
             futures = analyse.map(
                 parts, unmapped(out), unmapped(collected.pipeline_version), unmapped(userdicts), unmapped(pool),

@@ -1,6 +1,6 @@
 """`policytrace` command line: build, sql, serve.
 
-    policytrace build [PATH ...] [--out DIR] [--field NAME=KEY ...] [--userdict FILE ...]
+    policytrace build [PATH ...] [--out DIR] [--field NAME=KEY ...] [--userdict FILE ...] [--dask local:N|tcp://HOST:PORT]
     policytrace sql "SELECT ..." [--out DIR] [--version V] [--format table|csv|json|markdown]
     policytrace serve --cron "0 6 * * *" [PATH ...] [--out DIR]
     policytrace verify [--out DIR] [--version V]
@@ -47,10 +47,15 @@ def print_summary(summary: dict, out: str) -> None:
 
 
 def cmd_build(args) -> int:
-    from flows.build import build_flow
+    from flows.build import dask_runner, run_build
 
-    summary = build_flow(
-        paths=args.paths or ["seeds"], out=args.out, fields=_parse_fields(args.field) or None,
+    if args.dask:
+        try:
+            dask_runner(args.dask)
+        except ValueError as exc:
+            raise SystemExit(f"policytrace build: {exc}") from None
+    summary = run_build(
+        dask=args.dask, paths=args.paths or ["seeds"], out=args.out, fields=_parse_fields(args.field) or None,
         userdicts=args.userdict, workers=args.workers,
     )
     print_summary(summary, args.out)
@@ -242,6 +247,8 @@ def make_parser() -> argparse.ArgumentParser:
                         "from the JSONL key or CSV column KEY")
     b.add_argument("--userdict", action="append", default=[], metavar="FILE", help="extra jieba user dictionary")
     b.add_argument("--workers", type=int, default=None, help="worker processes for analysis (default: by input size)")
+    b.add_argument("--dask", metavar="CLUSTER", help="analyse on Dask through prefect-dask: local:N (a LocalCluster of N "
+                   "processes) or tcp://HOST:8786 (a running scheduler; its workers must reach the inputs and --out)")
     b.set_defaults(func=cmd_build)
 
     q = sub.add_parser("sql", help="run DuckDB SQL over the dataset's tables")

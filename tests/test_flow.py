@@ -88,3 +88,46 @@ def test_compare_flow_takes_a_file_and_builds_it_on_the_way(prefect_harness, tmp
     result = compare_flow(a=old, b=str(corpus / "hailaer" / "2017.txt"), out=str(out))
     assert Dataset(out).manifest(result["version"]).row_counts["documents"] == 2  # 2017 was built into the dataset
     assert result["summary"]["compare_figures"]
+
+
+def test_a_build_on_a_dask_local_cluster_equals_the_local_build(prefect_harness, tmp_path, corpus):
+    """`--dask local:2`: the batches run on a `LocalCluster` of two worker processes through
+    prefect-dask; every table equals the build without Dask, row for row, and the flow's
+    task runs still reach Prefect."""
+    import asyncio
+
+    from prefect import get_client
+
+    from flows.build import run_build
+    from pipelines.build import build
+
+    async def analyse_runs() -> int:
+        async with get_client() as client:
+            runs = await client.read_task_runs()
+            return len([r for r in runs if r.name.startswith("analyse-") and r.state_name == "Completed"])
+
+    paths = [str(SEEDS), str(corpus / "provincial"), str(corpus / "hailaer")]
+    local = tmp_path / "local"
+    build(paths, str(local))
+    on_dask = tmp_path / "dask"
+    before = asyncio.run(analyse_runs())
+    summary = run_build(dask="local:2", paths=paths, out=str(on_dask))
+    assert summary["documents"] == 12 and summary["analysed"] == 12
+    a, b = Dataset(local), Dataset(on_dask)
+    assert a.tables() == b.tables()
+    for t in a.tables():
+        assert a.read(t).to_pylist() == b.read(t).to_pylist(), t
+    assert a.manifest().pipeline_version == b.manifest().pipeline_version and b.verify() == []
+    assert asyncio.run(analyse_runs()) - before == 4  # 2 batches a worker: each a task run in Prefect
+
+
+def test_a_bad_dask_address_is_refused_by_name(capsys):
+    from flows.cli import main
+
+    for bad in ("local:0", "local:two", "http://example.org:8786"):
+        try:
+            main(["build", "--dask", bad, "--out", "/nonexistent"])
+        except SystemExit as exc:
+            assert "--dask wants local:N" in str(exc) and repr(bad) in str(exc)
+        else:
+            raise AssertionError(f"{bad} accepted")
