@@ -4,6 +4,7 @@
     policytrace sql "SELECT ..." [--out DIR] [--version V] [--format table|csv|json|markdown]
     policytrace serve --cron "0 6 * * *" [PATH ...] [--out DIR]
     policytrace verify [--out DIR] [--version V]
+    policytrace server start|stop|status [--port 4200]
 """
 
 from __future__ import annotations
@@ -46,14 +47,27 @@ def print_summary(summary: dict, out: str) -> None:
             print(f"  {r['source']}: {r['reason']}")
 
 
-def cmd_build(args) -> int:
-    from flows.build import dask_runner, run_build
+def _check_dask(spec: str) -> None:
+    n = spec.removeprefix("local:")
+    if not ((spec.startswith("local:") and n.isdigit() and int(n) > 0) or spec.startswith(("tcp://", "tls://"))):
+        raise SystemExit(f"policytrace build: --dask wants local:N (N worker processes on this machine) or "
+                         f"tcp://HOST:PORT (a running Dask scheduler), got {spec!r}")
 
+
+def cmd_build(args) -> int:
     if args.dask:
-        try:
-            dask_runner(args.dask)
-        except ValueError as exc:
-            raise SystemExit(f"policytrace build: {exc}") from None
+        _check_dask(args.dask)
+    from flows.serve import start_temporary_server_early, wait_for
+
+    server = start_temporary_server_early()  # boots while the pipeline loads below
+    from flows.build import run_build
+    from pipelines.build import load_pipeline
+
+    load_pipeline(args.userdict)
+    try:
+        wait_for(server)
+    except RuntimeError as exc:
+        raise SystemExit(f"policytrace build: {exc}") from None
     summary = run_build(
         dask=args.dask, paths=args.paths or ["seeds"], out=args.out, fields=_parse_fields(args.field) or None,
         userdicts=args.userdict, workers=args.workers,
@@ -229,6 +243,12 @@ def cmd_verify(args) -> int:
     return 1 if bad else 0
 
 
+def cmd_server(args) -> int:
+    from flows.serve import server_command
+
+    return server_command(args.action, args.port)
+
+
 def cmd_serve(args) -> int:
     from flows.serve import serve
 
@@ -282,6 +302,11 @@ def make_parser() -> argparse.ArgumentParser:
     v.add_argument("--all", action="store_true", help="every committed version")
     v.set_defaults(func=cmd_verify)
 
+    sv = sub.add_parser("server", help="start, stop or check a long-lived local Prefect server that later commands use")
+    sv.add_argument("action", choices=["start", "stop", "status"])
+    sv.add_argument("--port", type=int, default=4200)
+    sv.set_defaults(func=cmd_server)
+
     s = sub.add_parser("serve", help="serve the build flow as a Prefect deployment on a cron schedule")
     s.add_argument("--cron", required=True, help='cron schedule, e.g. "0 6 * * *"')
     s.add_argument("paths", nargs="*", metavar="PATH")
@@ -293,4 +318,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    if args.command in ("build", "compare"):  # flows: use `policytrace server` if it is up
+        from flows.serve import use_running_server
+
+        use_running_server()
     return args.func(args)

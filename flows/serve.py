@@ -7,11 +7,17 @@ PREFECT_API_URL is not set, we start one (`prefect server start`) on
 
 from __future__ import annotations
 
+import atexit
+import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import flows  # noqa: F401
 
@@ -50,6 +56,136 @@ def start_server(api: str = DEFAULT_API, timeout: float = 90) -> subprocess.Pope
         time.sleep(1)
     proc.terminate()
     raise RuntimeError(f"Prefect server did not answer at {api} within {timeout:.0f} s")
+
+
+def _record() -> Path:
+    return Path(os.environ["PREFECT_HOME"]).expanduser() / "policytrace-server.json"
+
+
+def running_server() -> str | None:
+    """The API URL of the server `policytrace server start` left running, if it answers."""
+    path = _record()
+    if not path.exists():
+        return None
+    try:
+        api = json.loads(path.read_text(encoding="utf-8"))["api"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return api if _healthy(api) else None
+
+
+def use_running_server() -> str | None:
+    """Point this process at the long-lived server, unless PREFECT_API_URL says otherwise."""
+    if os.environ.get("PREFECT_API_URL"):
+        return os.environ["PREFECT_API_URL"]
+    api = running_server()
+    if api:
+        os.environ["PREFECT_API_URL"] = api
+    return api
+
+
+def start_temporary_server_early() -> threading.Thread | None:
+    """With no server to talk to, Prefect starts a temporary one at the flow's first API
+    call and waits ~3.5 s for it, after this process has imported everything. Here the
+    same server (uvicorn serving Prefect's app factory, as `SubprocessASGIServer` runs it)
+    is started first, in its own process, so it boots on the other core while this one
+    imports spaCy and loads the pipeline. The returned thread waits for it to answer;
+    join it (`wait_for`) before the flow. It is stopped when this process exits."""
+    if os.environ.get("PREFECT_API_URL"):
+        return None
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    api = f"http://127.0.0.1:{port}/api"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "error", "--lifespan", "on"],
+        env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop() -> None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+    atexit.register(stop)
+    os.environ["PREFECT_API_URL"] = api  # before Prefect is imported: its settings are read then
+
+    def wait() -> None:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            if _healthy(api):
+                return
+            time.sleep(0.05)
+        stop()
+        raise RuntimeError(f"the temporary Prefect server did not answer at {api} (exit code {proc.poll()}); "
+                           "start one with `policytrace server start` or set PREFECT_API_URL")
+
+    def run() -> None:
+        try:
+            wait()
+        except RuntimeError as exc:
+            thread.error = exc
+
+    thread = threading.Thread(target=run, name="prefect-temporary-server", daemon=True)
+    thread.start()
+    return thread
+
+
+def wait_for(thread: threading.Thread | None) -> None:
+    """Join the thread of `start_temporary_server_early`, raising its error if it had one."""
+    if thread is None:
+        return
+    thread.join()
+    if getattr(thread, "error", None):
+        raise thread.error
+
+
+def server_command(action: str, port: int = 4200) -> int:
+    """`policytrace server start|stop|status`: a long-lived local Prefect server that
+    every later command uses (one-document builds then skip the temporary server)."""
+    api = f"http://127.0.0.1:{port}/api"
+    path = _record()
+    if action == "status":
+        found = running_server()
+        print(f"Prefect server: {found} (policytrace commands use it)" if found else "no policytrace Prefect server is running")
+        return 0 if found else 1
+    if action == "stop":
+        if not path.exists():
+            print("no policytrace Prefect server is running")
+            return 0
+        info = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            os.kill(info["pid"], signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+        path.unlink()
+        print(f"stopped the Prefect server at {info['api']} (pid {info['pid']})")
+        return 0
+    if running_server():
+        print(f"a Prefect server already answers at {running_server()}")
+        return 0
+    if _healthy(api):
+        print(f"a Prefect server already answers at {api}; set PREFECT_API_URL={api} to use it")
+        return 0
+    log = path.with_suffix(".log")
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + 90
+    while not _healthy(api):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            print(f"policytrace server: `prefect server start` did not come up; see {log}", file=sys.stderr)
+            proc.terminate()
+            return 2
+        time.sleep(0.25)
+    path.write_text(json.dumps({"pid": proc.pid, "api": api}), encoding="utf-8")
+    print(f"Prefect server running at {api} (pid {proc.pid}, log {log}); policytrace commands use it "
+          "until `policytrace server stop`")
+    return 0
 
 
 def serve(cron: str, paths: list[str], out: str, name: str = "policytrace-scheduled-build") -> int:

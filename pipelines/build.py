@@ -135,6 +135,12 @@ class BatchResult:
     seconds: float = 0.0
 
 
+def load_pipeline(userdicts: Sequence[str] = ()) -> None:
+    """Load the spaCy pipeline (dictionary, gazetteers, entity model) now, so the first
+    batch does not wait for it: the CLI does this while a Prefect server boots."""
+    make_nlp(tuple(userdicts))
+
+
 def _analyse_uncached(docs: Sequence[Document], userdicts: tuple[str, ...]) -> list[dict[str, pa.Table]]:
     nlp = make_nlp(tuple(userdicts))
     out = []

@@ -55,6 +55,9 @@ def test_cli_build_and_sql_from_a_fresh_process(tmp_path):
     assert built.returncode == 0, built.stderr[-2000:]
     assert re.search(r"^  documents: 1  \(analysed 1, from cache 0\)$", built.stdout, re.M), built.stdout
     assert "No input was rejected." in built.stdout
+    # the temporary server was started early by policytrace (flows.serve), not late by Prefect
+    assert "Starting temporary server" not in built.stdout + built.stderr
+    assert "Finished in state Completed()" in built.stdout + built.stderr
     q = subprocess.run(
         [sys.executable, "-m", "flows", "sql", "SELECT author FROM documents", "--out", str(out), "--format", "csv"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
@@ -131,3 +134,36 @@ def test_a_bad_dask_address_is_refused_by_name(capsys):
             assert "--dask wants local:N" in str(exc) and repr(bad) in str(exc)
         else:
             raise AssertionError(f"{bad} accepted")
+
+
+def test_a_long_lived_server_is_used_by_later_builds(tmp_path):
+    """`policytrace server start` leaves a Prefect server running; a later `policytrace build`
+    finds it (no temporary server), its flow run is kept there, and `stop` ends it."""
+    import json
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {"PREFECT_HOME": str(tmp_path / "prefect"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+
+    def cli(*args, timeout=180):
+        return subprocess.run([sys.executable, "-m", "flows", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+
+    started = cli("server", "start", "--port", str(port))
+    try:
+        assert started.returncode == 0 and f"Prefect server running at http://127.0.0.1:{port}/api" in started.stdout, started.stderr
+        assert cli("server", "status").returncode == 0
+        built = cli("build", str(SEEDS), "--out", str(tmp_path / "datasets"))
+        assert built.returncode == 0, built.stderr[-2000:]
+        assert "temporary server" not in built.stdout + built.stderr
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/flow_runs/filter", data=b"{}", method="POST",
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as r:
+            runs = json.load(r)
+        assert [(run["state_type"]) for run in runs] == ["COMPLETED"]
+    finally:
+        stopped = cli("server", "stop")
+    assert stopped.returncode == 0 and "stopped the Prefect server" in stopped.stdout
+    assert cli("server", "status").returncode == 1
