@@ -131,8 +131,16 @@ def cmd_compare(args) -> int:
     except (CompareError, DatasetError) as exc:
         print(f"policytrace compare: {exc}", file=sys.stderr)
         return 2
+    from flows.serve import start_temporary_server_early, wait_for
+
+    server = start_temporary_server_early()  # boots while Prefect and the compare code import
     from flows.compare import compare_flow
 
+    try:
+        wait_for(server)
+    except RuntimeError as exc:
+        print(f"policytrace compare: {exc}", file=sys.stderr)
+        return 2
     result = compare_flow(a=args.a, b=args.b, out=args.out, report=args.report)
     print(f"Wrote version {result['version']} to {args.out}/ with the comparison of {args.a!r} and {args.b!r}")
     for table, counts in result["summary"].items():

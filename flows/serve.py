@@ -91,8 +91,8 @@ def start_temporary_server_early() -> threading.Thread | None:
     is started first, in its own process, so it boots on the other core while this one
     imports spaCy and loads the pipeline. The returned thread waits for it to answer;
     join it (`wait_for`) before the flow. It is stopped when this process exits."""
-    if os.environ.get("PREFECT_API_URL"):
-        return None
+    if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
+        return None  # a server is configured, or Prefect has read its settings already (a test, a notebook)
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
