@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,7 +24,7 @@ import pipelines
 from pipelines.analyse import analyse_document
 from pipelines.extract import entities
 from pipelines.extract.entities import crf
-from pipelines.extract.terms import add_corpus_weights
+from pipelines.extract.terms import add_corpus_weights, corpus_df
 from pipelines.ingest import (
     FieldMap,
     discover,
@@ -128,11 +128,17 @@ def collect(
 
 @dataclass
 class BatchResult:
-    tables: dict[str, pa.Table]
+    """What analysing a batch did; its rows are in the per-document cache, which the
+    writer streams from, so no batch's tables stay in memory."""
     analysed: int
     cached: int
     n_docs: int
     seconds: float = 0.0
+
+
+# Documents are analysed in chunks of about this many characters: a chunk's tables are
+# what a worker holds (and sends back) at once, whatever the size of the corpus.
+CHUNK_CHARS = 300_000
 
 
 def load_pipeline(userdicts: Sequence[str] = ()) -> None:
@@ -150,6 +156,19 @@ def _analyse_uncached(docs: Sequence[Document], userdicts: tuple[str, ...]) -> l
     return out
 
 
+def chunks(docs: Sequence[Document], max_chars: int = CHUNK_CHARS) -> list[list[Document]]:
+    """`docs` in order, cut into runs of at most `max_chars` characters (a longer document alone)."""
+    out: list[list[Document]] = []
+    size = max_chars
+    for d in docs:
+        if size + d.n_chars > max_chars and (not out or out[-1]):
+            out.append([])
+            size = 0
+        out[-1].append(d)
+        size += d.n_chars
+    return [c for c in out if c]
+
+
 def analyse_batch(
     docs: Sequence[Document],
     out: str,
@@ -158,41 +177,37 @@ def analyse_batch(
     workers: int = 1,
     pool: ProcessPoolExecutor | None = None,
 ) -> BatchResult:
-    """Derived tables for `docs`, concatenated; cached documents are not re-analysed.
+    """Analyse the documents of `docs` not in the per-document cache, and cache them.
 
-    Uncached documents are analysed in `pool` if given, else over `workers`
-    processes when `workers > 1` (worth it only for large inputs: each process
-    loads spaCy and the dictionary), else in this process.
+    Uncached documents go in chunks of `CHUNK_CHARS` to `pool` if given, else over
+    `workers` processes when `workers > 1` (worth it only for large inputs: each process
+    loads spaCy and the dictionary), else to this process. Each chunk's tables are
+    cached as it comes back and then dropped.
     """
     t0 = time.perf_counter()
     cache = DocCache(out, version)
-    per_doc: dict[str, dict[str, pa.Table]] = {}
-    todo = []
-    for d in docs:
-        hit = cache.get(d.doc_id)
-        if hit is None:
-            todo.append(d)
-        else:
-            per_doc[d.doc_id] = hit
-    if todo:
+    todo = [d for d in docs if not cache.readable(d.doc_id)]
+    parts = chunks(todo)
+    if parts:
+        args = (tuple(userdicts),)
         if pool is not None:
-            done = list(zip(todo, pool.submit(_analyse_uncached, todo, tuple(userdicts)).result()))
-        elif workers > 1 and len(todo) > 1:
-            chunks = [todo[i::workers] for i in range(workers)]
-            with ProcessPoolExecutor(max_workers=workers) as own:
-                results = list(own.map(_analyse_uncached, chunks, [tuple(userdicts)] * len(chunks)))
-            done = [(d, t) for chunk, res in zip(chunks, results) for d, t in zip(chunk, res)]
+            done = (f.result() for f in [pool.submit(_analyse_uncached, c, *args) for c in parts])
+            own = None
+        elif workers > 1 and len(parts) > 1:
+            own = ProcessPoolExecutor(max_workers=workers)
+            done = own.map(_analyse_uncached, parts, [args[0]] * len(parts))
         else:
-            done = list(zip(todo, _analyse_uncached(todo, tuple(userdicts))))
-        for d, tables in done:
-            cache.put(d.doc_id, tables)
-            checkpoint("cached")
-            per_doc[d.doc_id] = tables
-    tables = {
-        name: pa.concat_tables([per_doc[d.doc_id][name] for d in docs]) if docs else SCHEMAS[name].empty_table()
-        for name in DERIVED_TABLES
-    }
-    return BatchResult(tables, analysed=len(todo), cached=len(docs) - len(todo), n_docs=len(docs), seconds=time.perf_counter() - t0)
+            own = None
+            done = (_analyse_uncached(c, *args) for c in parts)
+        try:
+            for chunk, results in zip(parts, done):
+                for d, tables in zip(chunk, results):
+                    cache.put(d.doc_id, tables)
+                    checkpoint("cached")
+        finally:
+            if own is not None:
+                own.shutdown()
+    return BatchResult(analysed=len(todo), cached=len(docs) - len(todo), n_docs=len(docs), seconds=time.perf_counter() - t0)
 
 
 def batches(docs: Sequence[Document], n: int) -> list[list[Document]]:
@@ -209,18 +224,23 @@ def batches(docs: Sequence[Document], n: int) -> list[list[Document]]:
 
 
 def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tuple[str, Manifest]:
-    """Write the version; return its id and manifest."""
-    order = {d.doc_id: i for i, d in enumerate(collected.docs)}
-    tables: dict[str, pa.Table] = {"documents": to_table("documents", collected.docs)}
+    """Write the version, streaming each table from the per-document cache a document
+    at a time; return its id and manifest."""
+    cache = DocCache(out, collected.pipeline_version)
+    docs = collected.docs
+
+    def rows_of(name: str) -> Iterator[pa.Table]:
+        for d in docs:
+            t = cache.table(d.doc_id, name)
+            yield t.sort_by(list(SORT_KEYS[name])) if SORT_KEYS[name] and t.num_rows > 1 else t
+
+    # TF-IDF depends on every document of the version: document frequencies first (a pass
+    # over two columns), then each document's terms weighted as they are written.
+    df = corpus_df(cache.table(d.doc_id, "terms", columns=["term", "kind"]) for d in docs)
+    tables: dict[str, pa.Table | Iterable[pa.Table]] = {"documents": to_table("documents", docs)}
     for name in DERIVED_TABLES:
-        parts = [r.tables[name] for r in results if r.tables[name].num_rows]
-        table = pa.concat_tables(parts) if parts else SCHEMAS[name].empty_table()
-        # Batches finish in any order: sort rows back into document order.
-        keys = pa.array([order[x] for x in table.column("doc_id").to_pylist()], pa.int32())
-        table = table.append_column("__doc_order", keys).sort_by([("__doc_order", "ascending"), *SORT_KEYS[name]]).drop_columns(["__doc_order"])
-        tables[name] = table
-    # TF-IDF depends on every document of the version, so it is computed here, not cached per document.
-    tables["terms"] = add_corpus_weights(tables["terms"], len(collected.docs))
+        tables[name] = rows_of(name)
+    tables["terms"] = (add_corpus_weights(t, len(docs), df) for t in rows_of("terms"))
     manifest = {
         "pipeline_version": collected.pipeline_version,
         "options": collected.options,

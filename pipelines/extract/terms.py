@@ -110,12 +110,22 @@ def candidates(words: Sequence[str], tags: Sequence[str], sentence_of: Sequence[
     return [(g, frequent[g]) for g in kept[:MAX_CANDIDATES]]
 
 
-def add_corpus_weights(table: pa.Table, n_docs: int) -> pa.Table:
-    """Fill `df` and `tfidf` over the documents of one version."""
+def corpus_df(tables: Iterable[pa.Table]) -> Counter[tuple[str, str]]:
+    """Documents per (term, kind), from each document's terms (one row a term and kind)."""
+    df: Counter[tuple[str, str]] = Counter()
+    for t in tables:
+        df.update(zip(t.column("term").to_pylist(), t.column("kind").to_pylist()))
+    return df
+
+
+def add_corpus_weights(table: pa.Table, n_docs: int, df: Counter[tuple[str, str]] | None = None) -> pa.Table:
+    """Fill `df` and `tfidf` of `table` (the terms of one or more documents) over the
+    `n_docs` documents of one version; `df` from `corpus_df`, else from `table` itself."""
     if table.num_rows == 0:
         return table
     rows = table.to_pylist()
-    df: Counter[tuple[str, str]] = Counter((r["term"], r["kind"]) for r in rows)
+    if df is None:
+        df = corpus_df([table])
     words_in_doc: Counter[str] = Counter()
     for r in rows:
         if r["kind"] == "word":
@@ -128,4 +138,3 @@ def add_corpus_weights(table: pa.Table, n_docs: int) -> pa.Table:
         weights.append(r["count"] / total * (math.log((1 + n_docs) / (1 + d)) + 1))
     table = table.set_column(table.schema.get_field_index("df"), table.schema.field("df"), pa.array(dfs, pa.int32()))
     return table.set_column(table.schema.get_field_index("tfidf"), table.schema.field("tfidf"), pa.array(weights, pa.float64()))
-

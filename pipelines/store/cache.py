@@ -33,6 +33,16 @@ class DocCache:
                 return None  # unreadable (a disk that filled up, a copy cut short): analyse again
         return tables
 
+    def readable(self, doc_id: str) -> bool:
+        """Every table of `doc_id` is cached and reads (a cut-short file does not)."""
+        return self.get(doc_id) is not None
+
+    def table(self, doc_id: str, name: str, columns: list[str] | None = None) -> pa.Table:
+        """One cached table of `doc_id` (it must be there: see `readable`)."""
+        with ipc.open_file(self.root / f"{doc_id}.{name}.arrow") as reader:
+            t = reader.read_all()
+        return t.select(columns) if columns else t
+
     def put(self, doc_id: str, tables: dict[str, pa.Table]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         for name, table in tables.items():

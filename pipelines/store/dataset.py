@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -215,9 +215,12 @@ class Dataset:
             manifest.unlink()
         return removed
 
-    def commit(self, tables: dict[str, pa.Table], manifest: dict) -> str:
+    def commit(self, tables: dict[str, pa.Table | Iterable[pa.Table]], manifest: dict) -> str:
         """Write `tables` as a new version and make it LATEST; return its id.
 
+        A table is given whole or as an iterable of pieces in row order (a document's
+        rows at a time), which is written as it comes, in row groups of up to
+        `ROW_GROUP_ROWS`: memory then holds one row group, not the table.
         Call inside `lock()`. `manifest` holds the fields of `Manifest` that the
         build knows; the version, parent, creation time and row counts are added.
         Parquet parts and the manifest are fsynced before LATEST names them.
@@ -225,9 +228,9 @@ class Dataset:
         parent = self.latest()
         version = new_version_id(parent)
         staging = self.root / f".staging-{version}"
-        checked = {name: validate(name, data) for name, data in tables.items()}
+        rows: dict[str, int] = {}
         try:
-            for name, data in checked.items():
+            for name, data in tables.items():
                 target = staging / name / f"version={version}"
                 target.mkdir(parents=True)
                 schema_meta = {
@@ -236,14 +239,17 @@ class Dataset:
                     b"policytrace.description": TABLE_DESCRIPTIONS[name].encode(),
                     b"policytrace.pipeline_version": str(manifest.get("pipeline_version", "")).encode(),
                 }
-                data = data.replace_schema_metadata({**(data.schema.metadata or {}), **schema_meta})
-                with pq.ParquetWriter(target / PART_NAME, data.schema, compression="zstd") as writer:
-                    writer.write_table(data)
+                schema = SCHEMAS[name].with_metadata({**(SCHEMAS[name].metadata or {}), **schema_meta})
+                rows[name] = 0
+                with pq.ParquetWriter(target / PART_NAME, schema, compression="zstd") as writer:
+                    for group in _row_groups(validate(name, piece) for piece in ([data] if isinstance(data, pa.Table) else data)):
+                        writer.write_table(group.replace_schema_metadata(schema.metadata))
+                        rows[name] += group.num_rows
                     checkpoint(f"writing:{name}")
                 _fsync(target / PART_NAME)
                 _fsync(target)
                 checkpoint(f"staged:{name}")
-            for name in checked:
+            for name in rows:
                 dest = self.root / name
                 dest.mkdir(parents=True, exist_ok=True)
                 os.rename(staging / name / f"version={version}", dest / f"version={version}")
@@ -254,8 +260,8 @@ class Dataset:
                 version=version,
                 parent_version=parent,
                 created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                row_counts={name: data.num_rows for name, data in checked.items()},
-                files={name: self._file_record(name, version, data.num_rows) for name, data in checked.items()},
+                row_counts=dict(rows),
+                files={name: self._file_record(name, version, n) for name, n in rows.items()},
             )
             self.manifests_dir.mkdir(parents=True, exist_ok=True)
             tmp = self.manifests_dir / f"{version}.json.tmp"
@@ -275,13 +281,33 @@ class Dataset:
         except BaseException:
             # LATEST still names the parent; remove this version's pieces.
             shutil.rmtree(staging, ignore_errors=True)
-            for name in checked:
+            for name in tables:
                 shutil.rmtree(self.root / name / f"version={version}", ignore_errors=True)
             with contextlib.suppress(FileNotFoundError):
                 (self.manifests_dir / f"{version}.json").unlink()
             raise
         shutil.rmtree(staging, ignore_errors=True)
         return version
+
+
+ROW_GROUP_ROWS = 128 * 1024
+
+
+def _row_groups(pieces: Iterable[pa.Table], size: int = ROW_GROUP_ROWS) -> Iterator[pa.Table]:
+    """Pieces regrouped into tables of about `size` rows, the last one smaller; none when
+    there are no rows (the file then holds the schema and no row group)."""
+    held: list[pa.Table] = []
+    n = 0
+    for piece in pieces:
+        if piece.num_rows == 0:
+            continue
+        held.append(piece)
+        n += piece.num_rows
+        if n >= size:
+            yield pa.concat_tables(held)
+            held, n = [], 0
+    if held:
+        yield pa.concat_tables(held)
 
 
 def _sha256(path: Path) -> str:
