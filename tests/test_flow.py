@@ -167,3 +167,43 @@ def test_a_long_lived_server_is_used_by_later_builds(tmp_path):
         stopped = cli("server", "stop")
     assert stopped.returncode == 0 and "stopped the Prefect server" in stopped.stdout
     assert cli("server", "status").returncode == 1
+
+
+def test_the_early_temporary_server_ends_with_a_killed_build(tmp_path):
+    """`policytrace build` starts Prefect's temporary server itself (flows.serve); if the
+    build is killed, the server goes with it instead of lingering."""
+    import os
+    import signal
+    import time
+
+    env = {"PREFECT_HOME": str(tmp_path / "prefect"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    proc = None
+
+    def servers() -> list[int]:
+        found = []
+        for pid in os.listdir("/proc"):
+            try:
+                with open(f"/proc/{pid}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                    cmd = fh.read()
+            except (OSError, ValueError, IndexError):
+                continue
+            if b"prefect.server.api.server:create_app" in cmd and (proc is None or ppid in (proc.pid, 1)):
+                found.append(int(pid))
+        return [p for p in found if p not in earlier]
+
+    earlier: list[int] = []
+    earlier = servers()  # servers of other processes on this machine are not this test's
+    proc = subprocess.Popen([sys.executable, "-m", "flows", "build", str(SEEDS), "--out", str(tmp_path / "d")],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not servers() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert servers(), "no temporary server was started"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while servers() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert servers() == []
