@@ -5,6 +5,7 @@
     policytrace serve --cron "0 6 * * *" [PATH ...] [--out DIR]
     policytrace verify [--out DIR] [--version V]
     policytrace server start|stop|status [--port 4200]
+    policytrace gc --keep N [--out DIR]
 """
 
 from __future__ import annotations
@@ -251,6 +252,21 @@ def cmd_verify(args) -> int:
     return 1 if bad else 0
 
 
+def cmd_gc(args) -> int:
+    from pipelines.store.dataset import Dataset, DatasetError
+
+    ds = Dataset(args.out)
+    try:
+        with ds.lock():
+            removed, freed = ds.gc(args.keep)
+    except DatasetError as exc:
+        print(f"policytrace gc: {exc}", file=sys.stderr)
+        return 2
+    kept = ds.versions()
+    print(f"Removed {len(removed)} version(s), {freed / 2**20:.1f} MB; kept {len(kept)}: {', '.join(kept) or 'none'}")
+    return 0
+
+
 def cmd_server(args) -> int:
     from flows.serve import server_command
 
@@ -309,6 +325,11 @@ def make_parser() -> argparse.ArgumentParser:
     v.add_argument("--version", default=None, metavar="V", help="this version (default: LATEST)")
     v.add_argument("--all", action="store_true", help="every committed version")
     v.set_defaults(func=cmd_verify)
+
+    g = sub.add_parser("gc", help="remove all but the newest N versions (their Parquet files and manifests)")
+    g.add_argument("--keep", type=int, required=True, metavar="N")
+    g.add_argument("--out", default="datasets", metavar="DIR")
+    g.set_defaults(func=cmd_gc)
 
     sv = sub.add_parser("server", help="start, stop or check a long-lived local Prefect server that later commands use")
     sv.add_argument("action", choices=["start", "stop", "status"])

@@ -321,3 +321,25 @@ def test_paths_in_fields_and_titles_never_leave_the_dataset_folder(tmp_path):
     assert not (tmp_path / "escaped").exists() and not list((tmp_path / "work").glob("y*"))
     title, source = connect(out).execute("SELECT title, source FROM documents").fetchone()
     assert title == "../../escaped/标题" and source == f"{inputs / 'docs.jsonl'}:1"
+
+
+def test_gc_keeps_the_newest_versions_whole(tmp_path, capsys):
+    from flows.cli import main
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED, inputs / SEED.name)
+    out = tmp_path / "datasets"
+    versions = [build([str(inputs)], str(out)).version]
+    for i in range(2):
+        (inputs / f"note{i}.md").write_text(f"# 通知{i}\n\n推进新型工业化，第{i + 1}批。\n", encoding="utf-8")
+        versions.append(build([str(inputs)], str(out)).version)
+    assert main(["gc", "--keep", "0", "--out", str(out)]) == 2
+    assert "at least 1" in capsys.readouterr().err
+    assert main(["gc", "--keep", "2", "--out", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("Removed 1 version(s)")
+    ds = Dataset(out)
+    assert ds.versions() == versions[1:] and all(ds.verify(v) == [] for v in ds.versions())
+    assert not list(out.glob(f"*/version={versions[0]}"))
+    assert connect(out).execute("SELECT count(*) FROM documents").fetchone()[0] == 3
+    assert connect(out).execute("SELECT count(*) FROM versions").fetchone()[0] == 2

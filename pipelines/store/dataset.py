@@ -170,6 +170,25 @@ class Dataset:
                 problems.append(f"{name}: its schema is not the one table {table} was written with")
         return problems
 
+    def gc(self, keep: int) -> tuple[list[str], int]:
+        """Remove every committed version but the newest `keep` (LATEST always stays):
+        their manifests, then their table folders. Returns the versions removed and the
+        bytes freed. Call inside `lock()`."""
+        if keep < 1:
+            raise DatasetError(f"gc --keep must be at least 1 (the latest version stays), got {keep}")
+        old = self.versions()[:-keep]
+        freed = 0
+        for v in old:
+            # the manifest first: a gc killed half-way leaves folders of no version, which
+            # `recover` removes, never a listed version with files missing
+            manifest = self.manifests_dir / f"{v}.json"
+            freed += manifest.stat().st_size
+            manifest.unlink()
+            for folder in self.root.glob(f"*/version={v}"):
+                freed += sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+                shutil.rmtree(folder)
+        return old, freed
+
     # -- writing ----------------------------------------------------------
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
