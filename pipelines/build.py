@@ -40,7 +40,6 @@ from pipelines.store.dataset import Dataset
 from pipelines.store.faults import checkpoint
 from pipelines.store.schemas import (
     DERIVED_TABLES,
-    SCHEMAS,
     SORT_KEYS,
     Manifest,
     to_table,

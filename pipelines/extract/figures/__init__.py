@@ -43,7 +43,6 @@ from __future__ import annotations
 from pipelines.extract.figures.context import annotate
 from pipelines.extract.figures.model import KINDS, Figure
 from pipelines.extract.figures.passes import (
-    URL_RE,
     mask_idioms,
     mask_quoted,
     pass_congress,
@@ -54,6 +53,7 @@ from pipelines.extract.figures.passes import (
     pass_plans,
     pass_ranks,
 )
+from pipelines.lang.zh.script import URL_RE
 
 __all__ = ["Figure", "KINDS", "extract_figures", "congresses"]
 

@@ -33,7 +33,7 @@ from pipelines.lang.zh.numerals import (
     plan_of_year,
     plan_years,
 )
-from pipelines.lang.zh.script import HAN, URL_RE
+from pipelines.lang.zh.script import HAN
 
 # ---------------------------------------------------------------- patterns
 

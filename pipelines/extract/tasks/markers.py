@@ -15,7 +15,7 @@ from functools import lru_cache
 from pipelines.lang.zh import lexicon
 from pipelines.lang.zh.lexicon import alternation
 from pipelines.lang.zh.numerals import CN_SMALL, ascii_digits, ordinal
-from pipelines.lang.zh.script import HAN, URL_RE
+from pipelines.lang.zh.script import HAN
 
 _CN = CN_SMALL
 

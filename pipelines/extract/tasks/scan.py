@@ -11,13 +11,13 @@ from pipelines.extract.tasks.markers import (
     BLOCK_RE,
     INLINE_RE,
     RULE_RE,
-    URL_RE,
     Mark,
     is_lead,
     salutation_re,
     statement_lead,
     style_of,
 )
+from pipelines.lang.zh.script import URL_RE
 
 _LINE_RE = re.compile(r"[^\n]+")
 _INDENT_RE = re.compile(r"[ \t\u3000\u2003\u00a0]*")
