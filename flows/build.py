@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 
+from flows import dask_workers
 from pipelines import build as steps
 
 # Documents are analysed in-process below this many characters; above it,
@@ -66,13 +67,11 @@ def dask_runner(spec: str):
     a running scheduler, whose workers must reach the inputs, `--out` and its cache."""
     from prefect_dask import DaskTaskRunner
 
-    if spec.startswith("local:") and spec.removeprefix("local:").isdigit() and int(spec.removeprefix("local:")) > 0:
-        return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
-            "n_workers": int(spec.removeprefix("local:")), "threads_per_worker": 1, "processes": True, "dashboard_address": None})
-    if spec.startswith(("tcp://", "tls://")):
+    n = dask_workers(spec)
+    if n is None:
         return DaskTaskRunner(address=spec)
-    raise ValueError(f"--dask wants local:N (N worker processes on this machine) or tcp://HOST:PORT (a running "
-                     f"Dask scheduler), got {spec!r}")
+    return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs={
+        "n_workers": n, "threads_per_worker": 1, "processes": True, "dashboard_address": None})
 
 
 def run_build(dask: str | None = None, **params) -> dict:
@@ -115,7 +114,7 @@ def build_flow(
         if workers is None:
             workers = cores if collected.n_chars >= PARALLEL_MIN_CHARS else 1
         if dask:  # the Dask workers analyse; no local pool
-            workers = int(dask.removeprefix("local:")) if dask.startswith("local:") else 4 * cores
+            workers = dask_workers(dask) or 4 * cores
         # Batches are mapped over threads; with workers > 1 each thread hands
         # its batch to a shared process pool, so the cores work in parallel.
         parts = steps.batches(collected.docs, max(2 * max(workers, cores), 1))

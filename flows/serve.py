@@ -14,10 +14,11 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import flows  # noqa: F401
 
@@ -39,13 +40,14 @@ def _healthy(api: str) -> bool:
         return False
 
 
-def start_server(api: str = DEFAULT_API, timeout: float = 90) -> subprocess.Popen | None:
-    """Start `prefect server start` unless one already answers at `api`."""
+def start_server(api: str = DEFAULT_API, timeout: float = 90, log=None, detach: bool = False) -> subprocess.Popen | None:
+    """Start `prefect server start` on `api`'s port unless one already answers there, and
+    wait until it does. `log`: a file for its output; `detach`: it outlives this process."""
     if _healthy(api):
         return None
     proc = subprocess.Popen(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", "4200"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(urlsplit(api).port)],
+        stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=detach,
     )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -53,7 +55,7 @@ def start_server(api: str = DEFAULT_API, timeout: float = 90) -> subprocess.Pope
             return proc
         if proc.poll() is not None:
             raise RuntimeError("`prefect server start` exited early; run it yourself to see why")
-        time.sleep(1)
+        time.sleep(0.25)
     proc.terminate()
     raise RuntimeError(f"Prefect server did not answer at {api} within {timeout:.0f} s")
 
@@ -93,13 +95,13 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-def start_temporary_server_early() -> threading.Thread | None:
+def start_temporary_server_early() -> Callable[[], None] | None:
     """With no server to talk to, Prefect starts a temporary one at the flow's first API
     call and waits ~3.5 s for it, after this process has imported everything. Here the
     same server (uvicorn serving Prefect's app factory, as `SubprocessASGIServer` runs it)
     is started first, in its own process, so it boots on the other core while this one
-    imports spaCy and loads the pipeline. The returned thread waits for it to answer;
-    join it (`wait_for`) before the flow. It is stopped when this process exits."""
+    imports spaCy and loads the pipeline. Call the returned function before the flow: it
+    waits until the server answers. The server is stopped when this process exits."""
     if os.environ.get("PREFECT_API_URL") or "prefect" in sys.modules:
         return None  # a server is configured, or Prefect has read its settings already (a test, a notebook)
     with socket.socket() as sock:
@@ -122,7 +124,7 @@ def start_temporary_server_early() -> threading.Thread | None:
     atexit.register(stop)
     os.environ["PREFECT_API_URL"] = api  # before Prefect is imported: its settings are read then
 
-    def wait() -> None:
+    def ready() -> None:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and proc.poll() is None:
             if _healthy(api):
@@ -132,24 +134,7 @@ def start_temporary_server_early() -> threading.Thread | None:
         raise RuntimeError(f"the temporary Prefect server did not answer at {api} (exit code {proc.poll()}); "
                            "start one with `policytrace server start` or set PREFECT_API_URL")
 
-    def run() -> None:
-        try:
-            wait()
-        except RuntimeError as exc:
-            thread.error = exc
-
-    thread = threading.Thread(target=run, name="prefect-temporary-server", daemon=True)
-    thread.start()
-    return thread
-
-
-def wait_for(thread: threading.Thread | None) -> None:
-    """Join the thread of `start_temporary_server_early`, raising its error if it had one."""
-    if thread is None:
-        return
-    thread.join()
-    if getattr(thread, "error", None):
-        raise thread.error
+    return ready
 
 
 def server_command(action: str, port: int = 4200) -> int:
@@ -180,17 +165,12 @@ def server_command(action: str, port: int = 4200) -> int:
         print(f"a Prefect server already answers at {api}; set PREFECT_API_URL={api} to use it")
         return 0
     log = path.with_suffix(".log")
-    with open(log, "ab") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 90
-    while not _healthy(api):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            print(f"policytrace server: `prefect server start` did not come up; see {log}", file=sys.stderr)
-            proc.terminate()
-            return 2
-        time.sleep(0.25)
+    try:
+        with open(log, "ab") as out:
+            proc = start_server(api, log=out, detach=True)
+    except RuntimeError as exc:
+        print(f"policytrace server: {exc}; see {log}", file=sys.stderr)
+        return 2
     path.write_text(json.dumps({"pid": proc.pid, "api": api}), encoding="utf-8")
     print(f"Prefect server running at {api} (pid {proc.pid}, log {log}); policytrace commands use it "
           "until `policytrace server stop`")

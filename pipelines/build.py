@@ -157,10 +157,10 @@ def _analyse_uncached(docs: Sequence[Document], userdicts: tuple[str, ...]) -> l
 
 def chunks(docs: Sequence[Document], max_chars: int = CHUNK_CHARS) -> list[list[Document]]:
     """`docs` in order, cut into runs of at most `max_chars` characters (a longer document alone)."""
-    out: list[list[Document]] = []
-    size = max_chars
+    out: list[list[Document]] = [[]]
+    size = 0
     for d in docs:
-        if size + d.n_chars > max_chars and (not out or out[-1]):
+        if out[-1] and size + d.n_chars > max_chars:
             out.append([])
             size = 0
         out[-1].append(d)
@@ -188,16 +188,13 @@ def analyse_batch(
     todo = [d for d in docs if not cache.readable(d.doc_id)]
     parts = chunks(todo)
     if parts:
-        args = (tuple(userdicts),)
-        if pool is not None:
-            done = (f.result() for f in [pool.submit(_analyse_uncached, c, *args) for c in parts])
-            own = None
-        elif workers > 1 and len(parts) > 1:
-            own = ProcessPoolExecutor(max_workers=workers)
-            done = own.map(_analyse_uncached, parts, [args[0]] * len(parts))
+        ud = tuple(userdicts)
+        own = ProcessPoolExecutor(max_workers=workers) if pool is None and workers > 1 and len(parts) > 1 else None
+        runner = pool or own
+        if runner is not None:
+            done = (f.result() for f in [runner.submit(_analyse_uncached, c, ud) for c in parts])
         else:
-            own = None
-            done = (_analyse_uncached(c, *args) for c in parts)
+            done = (_analyse_uncached(c, ud) for c in parts)
         try:
             for chunk, results in zip(parts, done):
                 for d, tables in zip(chunk, results):

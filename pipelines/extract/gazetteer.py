@@ -127,6 +127,16 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(w for w in words if len(w) == 1), frozenset(w for w in words if len(w) == 2)
 
 
+@lru_cache(maxsize=1)
+def abbreviations() -> dict[str, tuple[str, str]]:
+    """One-character abbreviations -> (country or region, province): `abbreviations.tsv`."""
+    rows = lexicon.table(GAZ_DIR / "abbreviations.tsv", ("char", "country", "province"), required=2)
+    for r in rows:
+        if len(r.fields[0]) != 1 or not (r.get(1) or r.get(2)):
+            raise r.error(f"{r.fields[0]!r} is not one character with a country or a province it stands for")
+    return {r.fields[0]: (r.get(1) or "", r.get(2) or "") for r in rows}
+
+
 def title_holder(title: str, year: int | None) -> str | None:
     """Who held `title` (`总书记`, `总理`) in `year`; None if unknown or several.
 

@@ -34,8 +34,15 @@ class DocCache:
         return tables
 
     def readable(self, doc_id: str) -> bool:
-        """Every table of `doc_id` is cached and reads (a cut-short file does not)."""
-        return self.get(doc_id) is not None
+        """Every table of `doc_id` is cached and opens: the footer of an Arrow IPC file is
+        written last, so a cut-short file does not. Nothing is read into memory."""
+        for name in DERIVED_TABLES:
+            try:
+                with ipc.open_file(self.root / f"{doc_id}.{name}.arrow"):
+                    pass
+            except (pa.ArrowInvalid, OSError):
+                return False
+        return True
 
     def table(self, doc_id: str, name: str, columns: list[str] | None = None) -> pa.Table:
         """One cached table of `doc_id` (it must be there: see `readable`)."""

@@ -330,11 +330,8 @@ def _row_groups(pieces: Iterable[pa.Table], size: int = ROW_GROUP_ROWS) -> Itera
 
 
 def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def schema_digest(schema: pa.Schema) -> str:

@@ -46,7 +46,7 @@ import pycrfsuite
 from pipelines.extract.entities.context import place_body
 from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.words import words as entity_words
-from pipelines.extract.gazetteer import dictionary_entries, names
+from pipelines.extract.gazetteer import abbreviations, dictionary_entries, names
 from pipelines.lang.zh.segment import DEFAULT_USERDICT, Tagger, read_userdict
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "data" / "models"
@@ -312,19 +312,6 @@ def candidates(doc) -> list[Entity]:
     return join_abbreviations(out, doc)
 
 
-@lru_cache(maxsize=1)
-def abbreviations() -> dict[str, tuple[str, str]]:
-    """One-character abbreviations -> (country or region, province): `gazetteer/abbreviations.tsv`."""
-    from pipelines.extract.gazetteer import GAZ_DIR
-    from pipelines.lang.zh import lexicon
-
-    rows = lexicon.table(GAZ_DIR / "abbreviations.tsv", ("char", "country", "province"), required=2)
-    for r in rows:
-        if len(r.fields[0]) != 1 or not (r.get(1) or r.get(2)):
-            raise r.error(f"{r.fields[0]!r} is not one character with a country or a province it stands for")
-    return {r.fields[0]: (r.get(1) or "", r.get(2) or "") for r in rows}
-
-
 def expand(run: str) -> str | None:
     """The normalized form of a run of abbreviations (`中美` -> `中国、美国`, `京津冀` ->
     `北京市、天津市、河北省`), or None if a character is not one."""
@@ -336,25 +323,25 @@ def expand(run: str) -> str | None:
     return None if not all(parts) else "、".join(dict.fromkeys(parts))
 
 
+def _is_word(doc, start: int) -> bool:
+    """The one character at `start` is a jieba word of its own."""
+    span = doc.char_span(start, start + 1)
+    return span is not None and len(span) == 1
+
+
 def join_abbreviations(spans: list[Entity], doc) -> list[Entity]:
     """One-character place spans of the model: a run of them (`中` `美` of 中美) becomes
     one GPE naming each (our convention: `中美` is one mention); a lone one is kept
     only where it is a whole jieba word and an abbreviation we know (`对俄` keeps 俄,
     `京剧` and `抗日战争` keep none). Other spans pass unchanged."""
-    whole = {(t.idx, t.idx + len(t.text)) for t in doc if len(t.text) == 1}
     out: list[Entity] = []
     run: list[Entity] = []
 
     def flush() -> None:
-        if len(run) > 1:
-            text = "".join(e.text for e in run)
-            norm = expand(text)
-            if norm:
-                out.append(Entity(run[0].start, run[-1].end, text, "GPE", norm, "model",
-                                  min(e.confidence for e in run)))
-        elif run and (run[0].start, run[0].end) in whole and expand(run[0].text):
-            e = run[0]
-            out.append(Entity(e.start, e.end, e.text, "GPE", expand(e.text), "model", e.confidence))
+        text = "".join(e.text for e in run)
+        norm = expand(text) if run else None
+        if norm and (len(run) > 1 or _is_word(doc, run[0].start)):
+            out.append(Entity(run[0].start, run[-1].end, text, "GPE", norm, "model", min(e.confidence for e in run)))
         run.clear()
 
     for e in spans:
