@@ -9,7 +9,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 
 import pyarrow.parquet as pq
 import pytest
@@ -108,19 +107,28 @@ def test_two_builds_at_once_take_turns_and_say_so(tmp_path):
     shutil.copy(SEED, inputs / SEED.name)
     out = tmp_path / "datasets"
     first = build([str(inputs)], str(out))
+    # The holder keeps the lock until the test has seen the second build say it waits (no
+    # sleep to race against: a slow start of the second build under load cannot miss it).
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from pipelines.store.dataset import Dataset\n"
-         "with Dataset(sys.argv[1]).lock():\n    print('locked', flush=True); time.sleep(3)", str(out)],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        [sys.executable, "-c", "import sys; from pipelines.store.dataset import Dataset\n"
+         "with Dataset(sys.argv[1]).lock():\n    print('locked', flush=True); sys.stdin.readline()", str(out)],
+        cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "locked"
     (inputs / "note.md").write_text(NOTE, encoding="utf-8")
-    t0 = time.monotonic()
-    proc = subprocess.run([sys.executable, "-c", "import sys; from pipelines.build import build; build([sys.argv[1]], sys.argv[2])",
-                           str(inputs), str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.Popen([sys.executable, "-c", "import sys; from pipelines.build import build; build([sys.argv[1]], sys.argv[2])",
+                             str(inputs), str(out)], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    said = []
+    for line in proc.stderr:
+        said.append(line)
+        if "waiting for it to finish" in line:
+            break
+    holder.stdin.write("go\n")
+    holder.stdin.close()
     holder.wait()
-    assert proc.returncode == 0, proc.stderr
-    assert f"is being written by another build (pid {holder.pid}); waiting for it to finish" in proc.stderr
-    assert "the other build finished" in proc.stderr and time.monotonic() - t0 >= 1
+    rest = proc.stderr.read()
+    assert proc.wait(timeout=300) == 0, "".join(said) + rest
+    assert f"is being written by another build (pid {holder.pid}); waiting for it to finish" in "".join(said)
+    assert "the other build finished" in rest
     ds = Dataset(out)
     assert len(ds.versions()) == 2 and ds.manifest().parent_version == first.version
     assert all(ds.verify(v) == [] for v in ds.versions())
