@@ -48,6 +48,7 @@ from spacy.tokens import Doc
 from pipelines.extract.entities import crf
 from pipelines.extract.entities.context import (
     extract_entities,
+    fused_bodies,
     place_of,
     resolve_in_context,
 )
@@ -171,6 +172,7 @@ def policy_entities(doc: Doc) -> Doc:
             continue  # “篡改毛主席的既定方针”: a quotation naming someone, not a term
         cands.append(c)
     cands += pos_candidates(view)
+    cands += fused_bodies(doc)
     if doc._.model_entities:
         cands += admit_model(doc._.model_entities, cands, doc.text)
     ents = resolve_overlaps(cands)

@@ -329,18 +329,37 @@ def _is_word(doc, start: int) -> bool:
     return span is not None and len(span) == 1
 
 
+def _bound(doc, start: int) -> bool:
+    """The character at `start` is an abbreviation bound in a two-character word as a place
+    (`访华`, `中方`; `abbr_bound_before` / `abbr_bound_after` of entity_words.txt)."""
+    span = doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is None or len(span) != 1 or len(span.text) != 2:
+        return False
+    W = entity_words()
+    word, k = span.text, start - span.start_char
+    return word[0] in W.abbr_bound_before if k == 1 else word[1] in W.abbr_bound_after
+
+
+# A lone one-character place bound in a two-character jieba word (`访[华]`, `[中]方`, `在[浙]`: see
+# `abbr_bound_*` in entity_words.txt) is kept from this confidence; one that is a word of its own
+# (`对 俄`) from the label's `MIN_CONFIDENCE`; one in any other word (`京剧`, `抗日`) never.
+LONE_IN_WORD_MIN = 0.9
+
+
 def join_abbreviations(spans: list[Entity], doc) -> list[Entity]:
     """One-character place spans of the model: a run of them (`中` `美` of 中美) becomes
     one GPE naming each (our convention: `中美` is one mention); a lone one is kept
-    only where it is a whole jieba word and an abbreviation we know (`对俄` keeps 俄,
-    `京剧` and `抗日战争` keep none). Other spans pass unchanged."""
+    if it is an abbreviation we know and a word of its own (`对 俄`) or bound in a
+    two-character word as a place (`访华`, `浙企`, from `LONE_IN_WORD_MIN`); `京剧` and
+    `抗日战争` keep none. Other spans pass unchanged."""
     out: list[Entity] = []
     run: list[Entity] = []
 
     def flush() -> None:
         text = "".join(e.text for e in run)
         norm = expand(text) if run else None
-        if norm and (len(run) > 1 or _is_word(doc, run[0].start)):
+        if norm and (len(run) > 1 or _is_word(doc, run[0].start)
+                     or (run[0].confidence >= LONE_IN_WORD_MIN and _bound(doc, run[0].start))):
             out.append(Entity(run[0].start, run[-1].end, text, "GPE", norm, "model", min(e.confidence for e in run)))
         run.clear()
 

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 from spacy.attrs import IDX, TAG
@@ -14,7 +15,7 @@ from spacy.tokens import Doc
 from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.words import words
 from pipelines.extract.figures import Figure, congresses
-from pipelines.extract.gazetteer import gpe_names, surnames
+from pipelines.extract.gazetteer import abbreviations, gpe_names, names, surnames
 from pipelines.lang.zh.numerals import (
     PLAN_NUMBER,
     PLAN_SHORT,
@@ -24,6 +25,7 @@ from pipelines.lang.zh.numerals import (
     plan_number,
 )
 from pipelines.lang.zh.script import HAN, is_han
+from pipelines.lang.zh.segment import DEFAULT_USERDICT, dictionary_words, read_userdict
 
 _TITLE = re.compile(r"《([^《》\n]{1,80})》")
 _PLAN_LAW = re.compile(rf"“?{PLAN_SHORT}”?(?:{PLAN_WORDS})|第{PLAN_NUMBER}个五年(?:{PLAN_WORDS})")
@@ -183,6 +185,7 @@ def shape_candidates(doc: Doc) -> list[Entity]:
     out += _suffix_names(doc, W.institution, "ORG", starts, ends, index, loose=True)
     out += _suffix_names(doc, W.town, "GPE", starts, ends, index, loose=True, max_tokens=1)
     out += _suffix_names(doc, W.facility, "LOC", starts, ends, index, loose=True, max_tokens=3)
+    out += _routes(doc, ends, index)
     out += _listed_orgs(doc, index)
     out += _gpe_prefixes(doc)
     out += quoted_terms(text)
@@ -240,6 +243,66 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
         if len(span) >= 3:
             out.append(Entity(a, m.end(), span, label, span, "pattern"))
             last_end = m.end()
+    return out
+
+
+_RING = re.compile(r"(?<![\u4e00-\u9fff])(?:[东南西北]{1,2})?[二三四五六七]环(?:路)?(?![\u4e00-\u9fff])|"
+                   r"(?:[东南西北]{1,2})?[二三四五六七]环(?:路)?(?=[、，及和；。]|以[内外])")
+_CODE = re.compile(r"[A-Z]\d{1,4}")  # a road or corridor code: G60 of G60科创走廊
+_VERB_AFTER = frozenset("在起出稳住到")
+_NOUN_TAGS = frozenset({"n", "nr", "ns", "nz", "nt", "ng", "j"})  # what jieba tags a word its HMM made up as a name
+
+
+@lru_cache(maxsize=1)
+def _policy_terms() -> frozenset[str]:
+    """Policy terms of the shipped dictionary (tagged nz, l, j) and the gazetteers' TERMs."""
+    return frozenset({e.word for e in read_userdict(DEFAULT_USERDICT) if e.tag in ("nz", "l", "j")}
+                     | {n.text for n in names() if n.label == "TERM"})
+
+
+def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
+    """Named lines, ports and zones (LOC): `温福高铁`, `京雄城际`, `宁波舟山港`, `北京通州站`,
+    `衢州综保区`, `临港新片区`, `中亚班列`, `G60科创走廊`, and ring roads (`东六环`, `五环路`).
+    The name before the suffix is 1-3 tokens, each a place (tagged `ns`, or a
+    gazetteer place, or abbreviations such as `沪`), a transliteration (`nrt`), a road
+    code, or a noun jieba's dictionary does not know (`杭衢`, `温福`: words its HMM
+    made up). Common words (`城际铁路`, `智慧航道`, jieba's `智慧/nr` included) and
+    policy terms (`共同富裕示范区`) name no line or zone; before a one-character
+    suffix (`站`, `港`) only places do (`党要站在`)."""
+    W = words()
+    known = dictionary_words()
+    terms = _policy_terms()
+    places = gpe_names()
+    abbr = abbreviations()
+    text = doc.text
+    out = []
+    for m in W.route.finditer(text):
+        i = index.get(m.start())
+        if i is None or m.end() not in ends:
+            continue
+        one_char = m.end() - m.start() == 1
+        if one_char and text[m.end():m.end() + 1] in _VERB_AFTER:
+            continue  # 站在, 站稳: the verb
+        j = i - 1
+        while j >= 0 and i - j <= 3:
+            t = doc[j]
+            w, tag = t.text, t.tag_
+            place = (tag == "ns" or w in places or (tag == "j" and all(c in abbr for c in w))) and w[0] not in "我本该"
+            if not is_han(w) or w in W.generic or w in W.pos_stop or w in terms:
+                ok = not one_char and _CODE.fullmatch(w) is not None
+            elif one_char:
+                ok = place
+            else:
+                ok = place or tag == "nrt" or (w not in known and len(w) > 1 and tag in _NOUN_TAGS)
+            if not ok:
+                break
+            j -= 1
+        if j + 1 < i:
+            a = doc[j + 1].idx
+            out.append(Entity(a, m.end(), text[a:m.end()], "LOC", text[a:m.end()], "pattern"))
+    for m in _RING.finditer(text):
+        if m.start() in index and m.end() in ends:
+            out.append(Entity(m.start(), m.end(), m.group(), "LOC", m.group(), "pattern"))
     return out
 
 

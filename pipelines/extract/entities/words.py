@@ -22,7 +22,8 @@ ROLES = (
     "org_suffix", "institution_suffix", "institution_generic", "facility_suffix", "town_suffix", "listed_kind",
     "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "generic", "pos_stop", "gpe_end", "loc_end",
     "org_end", "name_tag", "proper_tag", "model_stop", "model_org_end",
-    "level_word", "generic_body", "project_end", "place_list_head",
+    "level_word", "generic_body", "project_end", "place_list_head", "route_suffix",
+    "abbr_bound_before", "abbr_bound_after",
 )
 
 
@@ -38,6 +39,9 @@ class EntityWords:
     institution: re.Pattern
     institution_generic: frozenset[str]
     facility: re.Pattern
+    route: re.Pattern             # 高铁, 港, 综保区 after a name (温福高铁)
+    abbr_bound_before: frozenset[str]  # 访 of 访华: the abbreviation after it is a place
+    abbr_bound_after: frozenset[str]   # 方 of 中方
     town: re.Pattern
     listed: re.Pattern            # 等一批…企业 after a list of names
     not_name_end: re.Pattern
@@ -74,6 +78,9 @@ def load(path: str | os.PathLike) -> EntityWords:
         institution=re.compile(f"(?:{alt('institution_suffix')})"),
         institution_generic=frozenset(w["institution_generic"]),
         facility=re.compile(f"(?:{alt('facility_suffix')})"),
+        route=re.compile(f"(?:{alt('route_suffix')})"),
+        abbr_bound_before=frozenset(w["abbr_bound_before"]),
+        abbr_bound_after=frozenset(w["abbr_bound_after"]),
         town=re.compile(f"(?:{alt('town_suffix')})"),
         listed=re.compile(f"等(?:一批|一些|多家|[0-9０-９]+家)?[{HAN}]{{0,6}}?(?:{alt('listed_kind')})"),
         not_name_end=re.compile(f"(?:{alt('not_name_end')})$"),

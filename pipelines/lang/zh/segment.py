@@ -21,6 +21,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy
@@ -102,6 +103,19 @@ class Tagger:
         words = [w for w, _ in pairs]
         tags = [self._tags.get(w, t) for w, t in pairs]
         return words, tags
+
+
+@lru_cache(maxsize=1)
+def dictionary_words() -> frozenset[str]:
+    """The words of jieba's dictionary (the one rjieba compiles in) and of the shipped
+    user dictionary. A token outside them was made by jieba's HMM for an unknown word,
+    often a name (`杭衢` of 杭衢高铁, `温福` of 温福高铁). Loaded on first use (0.4 s)."""
+    import jieba
+
+    path = Path(jieba.__file__).parent / "dict.txt"
+    with path.open(encoding="utf-8") as fh:
+        words = {line.split(" ", 1)[0] for line in fh}
+    return frozenset(words | {e.word for e in read_userdict(DEFAULT_USERDICT)})
 
 
 # Sentence ends: 。！？； (and ASCII !?;) with any closing quotes or brackets
