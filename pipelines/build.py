@@ -36,7 +36,7 @@ from pipelines.lang.zh.segment import userdict_paths
 from pipelines.nlp import make_nlp
 from pipelines.records import Document, Rejection
 from pipelines.store.cache import DocCache
-from pipelines.store.dataset import Dataset
+from pipelines.store.dataset import Dataset, Part
 from pipelines.store.faults import checkpoint
 from pipelines.store.schemas import (
     DERIVED_TABLES,
@@ -219,37 +219,83 @@ def batches(docs: Sequence[Document], n: int) -> list[list[Document]]:
     return [sorted(b, key=lambda d: order[d.doc_id]) for b in out if b]
 
 
+# A version shares its parent's parts while they number fewer than this; then the document
+# tables are written anew as one part (compaction), so no table splinters into many files.
+MAX_PARTS = 16
+
+
+def plan_segments(collected: Collected, parent: Manifest | None) -> tuple[list[dict], list[Document]]:
+    """Which parts of the parent version this version shares, and the documents to write
+    anew. A part is shared when every document in it is still in the collection, unchanged
+    (same doc_id, source, sha256, title) and analysed by the same pipeline with the same
+    options; the other documents go to one new part. Without a usable parent, or once the
+    shared parts reach `MAX_PARTS`, everything is written anew."""
+    docs = collected.docs
+    if (parent is None or not parent.segments or parent.pipeline_version != collected.pipeline_version
+            or parent.options != collected.options):
+        return [], list(docs)
+    now = {d.doc_id: (d.doc_id, d.source, d.sha256, d.title) for d in docs}
+    before = {e["doc_id"]: (e["doc_id"], e["source"], e["sha256"], e["title"]) for e in parent.documents}
+    kept, covered = [], set()
+    for seg in parent.segments:
+        ids = seg["doc_ids"]
+        if ids and all(i in now and now[i] == before.get(i) and i not in covered for i in ids):
+            kept.append(seg)
+            covered.update(ids)
+    if len(kept) >= MAX_PARTS:
+        return [], list(docs)
+    return kept, [d for d in docs if d.doc_id not in covered]
+
+
+def part_name(doc_ids: Sequence[str]) -> str:
+    """A part's file name, from the documents it holds: the same documents, the same name."""
+    return f"part-{hashlib.sha256(chr(10).join(doc_ids).encode()).hexdigest()[:16]}.parquet"
+
+
 def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tuple[str, Manifest]:
     """Write the version, streaming each table from the per-document cache a document
-    at a time; return its id and manifest."""
+    at a time; return its id and manifest. The document tables share the parent's parts
+    whose documents did not change (`plan_segments`, hard links) and write one new part
+    for the rest; `terms`, whose TF-IDF depends on every document, is written whole."""
     cache = DocCache(out, collected.pipeline_version)
     docs = collected.docs
+    dataset = Dataset(out)
 
-    def rows_of(name: str) -> Iterator[pa.Table]:
-        for d in docs:
+    def rows_of(name: str, which: Sequence[Document]) -> Iterator[pa.Table]:
+        for d in which:
             t = cache.table(d.doc_id, name)
             yield t.sort_by(list(SORT_KEYS[name])) if SORT_KEYS[name] and t.num_rows > 1 else t
 
     # TF-IDF depends on every document of the version: document frequencies first (a pass
     # over two columns), then each document's terms weighted as they are written.
     df = corpus_df(cache.table(d.doc_id, "terms", columns=["term", "kind"]) for d in docs)
-    tables: dict[str, pa.Table | Iterable[pa.Table]] = {"documents": to_table("documents", docs)}
-    for name in DERIVED_TABLES:
-        tables[name] = rows_of(name)
-    tables["terms"] = (add_corpus_weights(t, len(docs), df) for t in rows_of("terms"))
-    manifest = {
-        "pipeline_version": collected.pipeline_version,
-        "options": collected.options,
-        "inputs": collected.inputs,
-        "documents": [{"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256, "title": d.title} for d in collected.docs],
-        "rejected": [asdict(r) for r in collected.rejected],
-        "skipped": [asdict(r) for r in collected.skipped],
-        "analysed": sum(r.analysed for r in results),
-        "from_cache": sum(r.cached for r in results),
-    }
-    dataset = Dataset(out)
     with dataset.lock():
         dataset.recover()
+        parent = dataset.manifest() if dataset.latest() else None
+        kept, fresh = plan_segments(collected, parent)
+        if parent is not None and not all((dataset.table_path(name, parent.version) / seg["part"]).exists()
+                                          for seg in kept for name in ("documents", *DERIVED_TABLES) if name != "terms"):
+            kept, fresh = [], list(docs)  # a parent whose files are not its segments' (never expected): write anew
+        segments = [*kept, {"part": part_name([d.doc_id for d in fresh]), "doc_ids": [d.doc_id for d in fresh]}] if fresh else kept
+        tables: dict[str, pa.Table | Iterable[pa.Table] | list[Part]] = {}
+        for name in ("documents", *(t for t in DERIVED_TABLES if t != "terms")):
+            parts = [Part(seg["part"], link=dataset.table_path(name, parent.version) / seg["part"]) for seg in kept]
+            if fresh or not parts:
+                pieces = to_table("documents", fresh) if name == "documents" else rows_of(name, fresh)
+                parts.append(Part(part_name([d.doc_id for d in fresh]), pieces))
+            tables[name] = parts
+        tables["terms"] = (add_corpus_weights(t, len(docs), df) for t in rows_of("terms", docs))
+        manifest = {
+            "pipeline_version": collected.pipeline_version,
+            "options": collected.options,
+            "inputs": collected.inputs,
+            "documents": [{"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256, "title": d.title} for d in collected.docs],
+            "rejected": [asdict(r) for r in collected.rejected],
+            "skipped": [asdict(r) for r in collected.skipped],
+            "analysed": sum(r.analysed for r in results),
+            "from_cache": sum(r.cached for r in results),
+            "segments": segments,
+        }
         version = dataset.commit(tables, manifest)
     DocCache(out, collected.pipeline_version).prune()
     checkpoint("pruned")

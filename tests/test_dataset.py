@@ -112,15 +112,18 @@ def test_manifest_lists_inputs_rejections_counts_and_versions(tmp_path):
     assert (m.analysed, m.from_cache, m.skipped) == (1, 0, [])
     raw = json.loads((out / "manifests" / f"{m.version}.json").read_text(encoding="utf-8"))
     assert set(raw) == {"version", "parent_version", "created_at", "pipeline_version", "options", "inputs", "documents",
-                        "rejected", "row_counts", "analysed", "from_cache", "skipped", "files"}
-    assert set(m.files) == set(m.row_counts) and all(m.files[t]["rows"] == n for t, n in m.row_counts.items())
+                        "rejected", "row_counts", "analysed", "from_cache", "skipped", "files", "segments"}
+    assert set(m.files) == set(m.row_counts) and all(sum(f["rows"] for f in m.files[t]) == n for t, n in m.row_counts.items())
+    (doc,) = m.documents
+    assert m.segments == [{"part": m.files["tokens"][0]["path"].rsplit("/", 1)[-1], "doc_ids": [doc["doc_id"]]}]
 
 
 def test_parquet_files_carry_column_descriptions(full_build):
     out, result = full_build
-    schema = pq.read_schema(Dataset(out).table_path("tokens", result.version))
+    (path,) = Dataset(out).table_files("tokens", result.version)
+    schema = pq.read_schema(path)
     assert schema.field("pos").metadata[b"description"].startswith(b"jieba's POS tag")
-    assert schema.metadata[b"policytrace.version"] == result.version.encode()
+    assert schema.metadata[b"policytrace.version"] == result.version.encode()  # the version that wrote the file
 
 
 def test_data_dictionary_in_datasets_readme_is_up_to_date():
@@ -246,7 +249,7 @@ def test_the_writer_fsyncs_parts_and_manifest_before_latest(tmp_path, monkeypatc
     (latest_at,) = [n for dst, n in replaced if dst == str(out / "LATEST")]
     before_latest = synced[:latest_at]
     for table in result.row_counts:
-        assert any(p.endswith(f"{table}/version={result.version}/part-0.parquet") for p in before_latest), table
+        assert any(f"{table}/version={result.version}/part-" in p and p.endswith(".parquet") for p in before_latest), table
     assert str(out / "manifests" / f"{result.version}.json.tmp") in before_latest
 
 
@@ -266,24 +269,32 @@ def test_verify_names_a_flipped_byte_a_truncated_and_a_missing_file(tmp_path, ca
     assert main(["verify", "--out", str(out), "--all"]) == 0
     assert f"version {second.version}: ok (7 tables" in capsys.readouterr().out
 
-    figures = ds.table_path("figures", second.version)
+    # the second version shares the seed's parts with the first (hard links) and adds the note's
+    shared, figures = ds.table_files("figures", second.version)
+    assert shared.samefile(ds.table_files("figures", first.version)[0]) and ds.verify(first.version) == []
     data = bytearray(figures.read_bytes())
     data[len(data) // 2] ^= 0x01  # one bit, inside the column data
     figures.write_bytes(bytes(data))
-    tasks = ds.table_path("tasks", second.version)
+    tasks = ds.table_files("tasks", second.version)[1]
     tasks.write_bytes(tasks.read_bytes()[:-100])
-    ds.table_path("terms", second.version).unlink()
+    (terms,) = ds.table_files("terms", second.version)
+    terms.unlink()
     problems = ds.verify()
+    rel = lambda p: p.relative_to(out).as_posix()  # noqa: E731
     assert problems == [
-        f"tasks/version={second.version}/part-0.parquet: {tasks.stat().st_size} bytes, the manifest records "
+        f"tasks/version={second.version}/{tasks.name}: {tasks.stat().st_size} bytes, the manifest records "
         f"{tasks.stat().st_size + 100} (truncated or rewritten)",
-        f"figures/version={second.version}/part-0.parquet: sha256 differs from the manifest's (corrupted)",
-        f"terms/version={second.version}/part-0.parquet: missing",
+        f"{rel(figures)}: sha256 differs from the manifest's (corrupted)",
+        f"{rel(terms)}: missing",
     ]
     assert main(["verify", "--out", str(out)]) == 1
     printed = capsys.readouterr().out
     assert f"version {second.version}: FAILED" in printed and "figures/version=" in printed
-    assert ds.verify(first.version) == []  # the earlier version shares no file with it
+    assert ds.verify(first.version) == []  # the damaged files are the second version's own
+    # a shared part damaged is damaged in every version that holds it, and verify says so in each
+    shared.write_bytes(shared.read_bytes()[:-1])
+    assert [p.split(":")[0] for p in ds.verify(first.version)] == [rel(ds.table_files("figures", first.version)[0])]
+    assert any(p.startswith(f"{rel(shared)}: ") for p in ds.verify(second.version))
     assert main(["verify", "--out", str(tmp_path / "empty")]) == 2
     assert "holds no dataset yet" in capsys.readouterr().err
 
@@ -300,8 +311,8 @@ def test_verify_checks_rows_and_schema_of_versions_written_before_checksums(tmp_
     path.write_text(json.dumps(raw), encoding="utf-8")
     problems = Dataset(out).verify()
     assert "records no checksums" in problems[0]
-    assert problems[1:] == [f"tasks/version={result.version}/part-0.parquet: {result.row_counts['tasks']} rows, "
-                            f"the manifest records {result.row_counts['tasks'] + 1} (row_counts: {result.row_counts['tasks'] + 1})"]
+    assert problems[1:] == [f"tasks/version={result.version}: {result.row_counts['tasks']} rows in its files, "
+                            f"the manifest's row_counts {result.row_counts['tasks'] + 1}"]
 
 
 def test_paths_in_fields_and_titles_never_leave_the_dataset_folder(tmp_path):
@@ -343,3 +354,84 @@ def test_gc_keeps_the_newest_versions_whole(tmp_path, capsys):
     assert not list(out.glob(f"*/version={versions[0]}"))
     assert connect(out).execute("SELECT count(*) FROM documents").fetchone()[0] == 3
     assert connect(out).execute("SELECT count(*) FROM versions").fetchone()[0] == 2
+
+
+def _rows(out, version=None) -> dict[str, list]:
+    """Every table's rows, sorted: versions that share parts hold them part by part, so the
+    order across parts is not a clean build's (the contract promises no row order)."""
+    ds = Dataset(out)
+    return {t: sorted(map(repr, ds.read(t, version).to_pylist())) for t in ds.tables(version)}
+
+
+def _own_bytes(out, version) -> int:
+    """Bytes of the files `version` holds that no earlier version holds (by inode)."""
+    ds = Dataset(out)
+    earlier = {(p.stat().st_dev, p.stat().st_ino) for v in ds.versions() if v < version
+               for t in ds.tables(v) for p in ds.table_files(t, v)}
+    return sum(p.stat().st_size for t in ds.tables(version) for p in ds.table_files(t, version)
+               if (p.stat().st_dev, p.stat().st_ino) not in earlier)
+
+
+def test_a_version_shares_the_parts_of_documents_that_did_not_change(tmp_path, corpus):
+    """Adding a document writes its own part of each document table and links the parent's
+    (hard links: a complete `version=` folder, no copy); `terms`, whose TF-IDF changes with
+    the corpus, is written whole. Removing a document rewrites only the part it was in.
+    Every version has a clean build's rows and verifies; gc frees only what no kept version shares."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED, inputs / SEED.name)
+    pd = sorted((corpus / "peoples_daily").glob("*.md"))[:3]
+    for p in pd[:2]:
+        shutil.copy(p, inputs / p.name)
+    out = tmp_path / "datasets"
+    v1 = build([str(inputs)], str(out)).version
+    shutil.copy(pd[2], inputs / pd[2].name)
+    v2 = build([str(inputs)], str(out)).version
+    ds = Dataset(out)
+    for table in ("documents", "sentences", "tokens", "tasks", "figures", "entities"):
+        (old,), (shared, new) = ds.table_files(table, v1), ds.table_files(table, v2)
+        assert shared.samefile(old) and shared.stat().st_nlink == 2 and not new.samefile(old), table
+    assert ds.read("documents", v2).num_rows == 4 and pq.read_metadata(ds.table_files("documents", v2)[1]).num_rows == 1
+    alone = tmp_path / "alone"
+    (tmp_path / "one").mkdir()
+    shutil.copy(pd[2], tmp_path / "one" / pd[2].name)
+    build([str(tmp_path / "one")], str(alone))
+    own = sum(p.stat().st_size for t in Dataset(alone).tables() for p in Dataset(alone).table_files(t))
+    terms = ds.table_files("terms", v2)[0].stat().st_size
+    # what v2 adds on disk: the new document's parts and the rewritten terms, no copy of the rest
+    assert _own_bytes(out, v2) - terms <= 1.5 * own
+    clean = tmp_path / "clean"
+    build([str(inputs)], str(clean))
+    assert _rows(out, v2) == _rows(clean)
+
+    (inputs / pd[0].name).unlink()  # a document of v1's part goes: that part is rewritten, v2's new one kept
+    v3 = build([str(inputs)], str(out)).version
+    parts = ds.table_files("tokens", v3)
+    assert len(parts) == 2 and parts[0].samefile(ds.table_files("tokens", v2)[1])
+    assert [len(s["doc_ids"]) for s in ds.manifest(v3).segments] == [1, 2]
+    clean3 = tmp_path / "clean3"
+    build([str(inputs)], str(clean3))
+    assert _rows(out, v3) == _rows(clean3)
+    assert all(ds.verify(v) == [] for v in (v1, v2, v3))
+    with ds.lock():
+        removed, freed = ds.gc(keep=1)
+    assert removed == [v1, v2] and ds.verify(v3) == [] and 0 < freed
+    assert _rows(out) == _rows(clean3)
+
+
+def test_shared_parts_are_compacted_into_one(tmp_path, corpus, monkeypatch):
+    """Once a version would share `MAX_PARTS` parts, the document tables are written anew as one."""
+    import pipelines.build
+
+    monkeypatch.setattr(pipelines.build, "MAX_PARTS", 2)
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    out = tmp_path / "datasets"
+    counts = []
+    for p in [SEED, *sorted((corpus / "peoples_daily").glob("*.md"))[:3]]:
+        shutil.copy(p, inputs / p.name)
+        counts.append(len(Dataset(out).table_files("entities", build([str(inputs)], str(out)).version)))
+    assert counts == [1, 2, 1, 2]
+    clean = tmp_path / "clean"
+    build([str(inputs)], str(clean))
+    assert _rows(out) == _rows(clean)

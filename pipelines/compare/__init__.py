@@ -30,7 +30,7 @@ from pipelines.compare.tasks import (
 )
 from pipelines.compare.terms import g2, log_ratio, status_of
 from pipelines.lang.zh.segment import DEFAULT_USERDICT, Tagger, read_userdict
-from pipelines.store.dataset import Dataset
+from pipelines.store.dataset import Dataset, Part
 from pipelines.store.schemas import SCHEMAS, to_table
 
 TERM_KINDS = ("word", "dictionary", "quoted")
@@ -170,7 +170,10 @@ def write(out: str, tables: dict[str, pa.Table]) -> str:
     with ds.lock():
         ds.recover()
         parent = ds.manifest()
-        snapshot = {name: ds.read(name, parent.version) for name in parent.row_counts}
+        # the tables a comparison does not touch are the parent's files, shared by hard link
+        snapshot: dict = {name: [Part(p.name, link=p) for p in ds.table_files(name, parent.version)]
+                          for name in parent.row_counts if name not in tables}
+        snapshot.update({name: ds.read(name, parent.version) for name in tables if name in parent.row_counts})
         pair = (tables["compare_tasks"]["a_doc_id"][0].as_py() if tables["compare_tasks"].num_rows else None,
                 tables["compare_tasks"]["b_doc_id"][0].as_py() if tables["compare_tasks"].num_rows else None)
         for name, new in tables.items():

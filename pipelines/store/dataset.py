@@ -4,7 +4,12 @@ Layout (see DATASET_CONTRACT.md):
 
     DIR/LATEST                          the latest version id
     DIR/manifests/<VERSION>.json        what that version holds
-    DIR/<table>/version=<VERSION>/part-0.parquet
+    DIR/<table>/version=<VERSION>/part-*.parquet
+
+A table of a version is one or more Parquet files (`Part`): rows written now, or a
+file of the parent version shared by a hard link (the rows of documents that did
+not change, see `pipelines.build.commit`), so a version costs storage in proportion
+to what changed while every `version=` folder stays a complete snapshot.
 
 A version is written atomically: all tables are written into a staging
 folder and fsynced, moved into place, the manifest is written and fsynced,
@@ -16,6 +21,7 @@ was; its leftovers are removed by the next run.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -33,6 +39,17 @@ from pipelines.store.faults import checkpoint
 from pipelines.store.schemas import SCHEMAS, TABLE_DESCRIPTIONS, Manifest
 
 PART_NAME = "part-0.parquet"
+
+
+@dataclasses.dataclass(frozen=True)
+class Part:
+    """One Parquet file of a table in a new version, named `name` in its folder: either
+    `pieces` to write (a table, or pieces in row order), or `link`, a file of a committed
+    version to share by hard link (it never changes once committed)."""
+
+    name: str
+    pieces: pa.Table | Iterable[pa.Table] | None = None
+    link: Path | None = None
 
 
 class DatasetError(RuntimeError):
@@ -113,7 +130,20 @@ class Dataset:
         return Manifest.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
     def table_path(self, table: str, version: str) -> Path:
-        return self.root / table / f"version={version}" / PART_NAME
+        """The folder of `table` in `version`."""
+        return self.root / table / f"version={version}"
+
+    def table_files(self, table: str, version: str | None = None) -> list[Path]:
+        """The Parquet files of `table` in `version`, in row order (as the manifest lists them)."""
+        m = self.manifest(version)
+        recs = _records(m.files.get(table))
+        if recs:
+            return [self.root / r["path"] for r in recs]
+        return sorted(self.table_path(table, m.version).glob("*.parquet"))
+
+    def table_glob(self, table: str, version: str) -> str:
+        """A glob of `table`'s files in `version`, for DuckDB's `read_parquet`."""
+        return str(self.table_path(table, version) / "*.parquet")
 
     def tables(self, version: str | None = None) -> list[str]:
         return list(self.manifest(version).row_counts)
@@ -122,16 +152,15 @@ class Dataset:
         version = version or self.latest()
         if version is None:
             raise DatasetError(f"{self.root} holds no dataset yet: run `policytrace build` first")
-        path = self.table_path(table, version)
-        if not path.exists():
+        if table not in self.manifest(version).row_counts:
             raise DatasetError(f"table {table} is not in version {version} of {self.root}")
-        return pq.read_table(path)
+        files = self.table_files(table, version)
+        return pa.concat_tables([pq.read_table(p) for p in files]) if files else empty_table(table)
 
     # -- checking ---------------------------------------------------------
-    def _file_record(self, table: str, version: str, rows: int) -> dict:
-        path = self.table_path(table, version)
+    def _file_record(self, path: Path) -> dict:
         return {"path": path.relative_to(self.root).as_posix(), "sha256": _sha256(path), "bytes": path.stat().st_size,
-                "rows": rows, "schema": schema_digest(pq.read_schema(path))}
+                "rows": pq.read_metadata(path).num_rows, "schema": schema_digest(pq.read_schema(path))}
 
     def verify(self, version: str | None = None) -> list[str]:
         """Every file of `version` (default LATEST) against its manifest: present, the
@@ -143,37 +172,43 @@ class Dataset:
             problems.append(f"manifests/{m.version}.json records no checksums (written before `verify` existed); "
                             "rows and schemas checked only")
         for table, rows in m.row_counts.items():
-            rec = m.files.get(table)
-            path = self.root / rec["path"] if rec else self.table_path(table, m.version)
-            name = path.relative_to(self.root).as_posix()
-            if not path.exists():
-                problems.append(f"{name}: missing")
-                continue
-            if rec:
-                size = path.stat().st_size
-                if size != rec["bytes"]:
-                    problems.append(f"{name}: {size} bytes, the manifest records {rec['bytes']} (truncated or rewritten)")
+            recs = _records(m.files.get(table))
+            # without records (versions written before `verify`): the folder's files, rows summed
+            paths = [self.root / r["path"] for r in recs] if recs else \
+                sorted(self.table_path(table, m.version).glob("*.parquet")) or [self.table_path(table, m.version) / PART_NAME]
+            total = 0
+            for rec, path in zip(recs or [None] * len(paths), paths):
+                name = path.relative_to(self.root).as_posix()
+                if not path.exists():
+                    problems.append(f"{name}: missing")
                     continue
-                if _sha256(path) != rec["sha256"]:
-                    problems.append(f"{name}: sha256 differs from the manifest's (corrupted)")
+                if rec:
+                    size = path.stat().st_size
+                    if size != rec["bytes"]:
+                        problems.append(f"{name}: {size} bytes, the manifest records {rec['bytes']} (truncated or rewritten)")
+                        continue
+                    if _sha256(path) != rec["sha256"]:
+                        problems.append(f"{name}: sha256 differs from the manifest's (corrupted)")
+                        continue
+                try:
+                    meta = pq.read_metadata(path)
+                    schema = pq.read_schema(path)
+                except (pa.ArrowException, OSError) as exc:
+                    problems.append(f"{name}: not readable as Parquet ({exc})")
                     continue
-            try:
-                meta = pq.read_metadata(path)
-                schema = pq.read_schema(path)
-            except (pa.ArrowException, OSError) as exc:
-                problems.append(f"{name}: not readable as Parquet ({exc})")
-                continue
-            want_rows = rec["rows"] if rec else rows
-            if meta.num_rows != want_rows or want_rows != rows:
-                problems.append(f"{name}: {meta.num_rows} rows, the manifest records {want_rows} (row_counts: {rows})")
-            if (schema_digest(schema) != rec["schema"]) if rec else (schema.names != SCHEMAS[table].names):
-                problems.append(f"{name}: its schema is not the one table {table} was written with")
+                if rec and meta.num_rows != rec["rows"]:
+                    problems.append(f"{name}: {meta.num_rows} rows, the manifest records {rec['rows']}")
+                total += meta.num_rows
+                if (schema_digest(schema) != rec["schema"]) if rec else (schema.names != SCHEMAS[table].names):
+                    problems.append(f"{name}: its schema is not the one table {table} was written with")
+            if total != rows and not any(p.startswith(f"{table}/") for p in problems):
+                problems.append(f"{table}/version={m.version}: {total} rows in its files, the manifest's row_counts {rows}")
         return problems
 
     def gc(self, keep: int) -> tuple[list[str], int]:
         """Remove every committed version but the newest `keep` (LATEST always stays):
         their manifests, then their table folders. Returns the versions removed and the
-        bytes freed. Call inside `lock()`."""
+        bytes freed (a part a kept version shares stays, and is not counted). Call inside `lock()`."""
         if keep < 1:
             raise DatasetError(f"gc --keep must be at least 1 (the latest version stays), got {keep}")
         old = self.versions()[:-keep]
@@ -185,7 +220,8 @@ class Dataset:
             freed += manifest.stat().st_size
             manifest.unlink()
             for folder in self.root.glob(f"*/version={v}"):
-                freed += sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+                # a part a newer version shares (hard link) stays on disk: not freed
+                freed += sum(st.st_size for st in (p.stat() for p in folder.rglob("*") if p.is_file()) if st.st_nlink == 1)
                 shutil.rmtree(folder)
         return old, freed
 
@@ -248,6 +284,8 @@ class Dataset:
         version = new_version_id(parent)
         staging = self.root / f".staging-{version}"
         rows: dict[str, int] = {}
+        records: dict[str, list[dict]] = {}
+        shared = self._parent_records(parent)
         try:
             for name, data in tables.items():
                 target = staging / name / f"version={version}"
@@ -260,12 +298,27 @@ class Dataset:
                 }
                 schema = SCHEMAS[name].with_metadata({**(SCHEMAS[name].metadata or {}), **schema_meta})
                 rows[name] = 0
-                with pq.ParquetWriter(target / PART_NAME, schema, compression="zstd") as writer:
-                    for group in _row_groups(validate(name, piece) for piece in ([data] if isinstance(data, pa.Table) else data)):
-                        writer.write_table(group.replace_schema_metadata(schema.metadata))
-                        rows[name] += group.num_rows
+                records[name] = []
+                parts = data if isinstance(data, list) and data and all(isinstance(p, Part) for p in data) \
+                    else [Part(PART_NAME, data)]
+                for part in parts:
+                    path = target / part.name
+                    final = self.root / name / f"version={version}" / part.name
+                    if part.link is not None:
+                        os.link(part.link, path)  # committed files never change: share, do not copy
+                        rec = shared.get(Path(os.path.relpath(part.link, self.root)).as_posix())
+                        rec = dict(rec) if rec else self._file_record(path)
+                    else:
+                        with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+                            pieces = part.pieces
+                            for group in _row_groups(validate(name, piece) for piece in ([pieces] if isinstance(pieces, pa.Table) else pieces)):
+                                writer.write_table(group.replace_schema_metadata(schema.metadata))
+                        _fsync(path)
+                        rec = self._file_record(path)
+                    rec["path"] = final.relative_to(self.root).as_posix()
+                    records[name].append(rec)
+                    rows[name] += rec["rows"]
                     checkpoint(f"writing:{name}")
-                _fsync(target / PART_NAME)
                 _fsync(target)
                 checkpoint(f"staged:{name}")
             for name in rows:
@@ -280,7 +333,7 @@ class Dataset:
                 parent_version=parent,
                 created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 row_counts=dict(rows),
-                files={name: self._file_record(name, version, n) for name, n in rows.items()},
+                files=records,
             )
             self.manifests_dir.mkdir(parents=True, exist_ok=True)
             tmp = self.manifests_dir / f"{version}.json.tmp"
@@ -307,6 +360,24 @@ class Dataset:
             raise
         shutil.rmtree(staging, ignore_errors=True)
         return version
+
+    def _parent_records(self, parent: str | None) -> dict[str, dict]:
+        """The parent version's file records by path, to reuse for the files a new version links."""
+        if parent is None:
+            return {}
+        try:
+            m = self.manifest(parent)
+        except DatasetError:
+            return {}
+        return {r["path"]: r for recs in m.files.values() for r in _records(recs)}
+
+
+def _records(entry: dict | list | None) -> list[dict]:
+    """A table's file records: a list (one per part); versions written before parts
+    recorded one dict."""
+    if entry is None:
+        return []
+    return [entry] if isinstance(entry, dict) else list(entry)
 
 
 ROW_GROUP_ROWS = 128 * 1024

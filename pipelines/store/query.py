@@ -41,7 +41,7 @@ def connect(out: str | os.PathLike = "datasets", version: str | None = None) -> 
     con = duckdb.connect()
     tables = ds.tables(version)
     for table in tables:
-        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({_quote(str(ds.table_path(table, version)))})")
+        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({_quote(ds.table_glob(table, version))})")
     if "tasks" in tables:
         con.execute(
             "CREATE VIEW task_tree AS SELECT t.doc_id, d.title AS doc_title, t.task_id, t.path, t.depth, t.kind, t.marker, t.title "
@@ -50,7 +50,7 @@ def connect(out: str | os.PathLike = "datasets", version: str | None = None) -> 
     every: dict[str, list[str]] = {}
     for v in versions:
         for table in ds.tables(v):
-            every.setdefault(table, []).append(str(ds.table_path(table, v)))
+            every.setdefault(table, []).append(ds.table_glob(table, v))
     for table, paths in every.items():
         files = "[" + ", ".join(_quote(p) for p in paths) + "]"
         con.execute(

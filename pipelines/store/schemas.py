@@ -244,9 +244,14 @@ class Manifest:
     analysed: int = 0
     from_cache: int = 0
     skipped: list[dict] = dataclasses.field(default_factory=list)  # {"source", "reason"}: files no reader takes
-    # table -> {"path" (under DIR), "sha256", "bytes", "rows", "schema" (sha256 of the Arrow schema)},
-    # recorded at write time for `policytrace verify`; empty in versions written before it.
-    files: dict[str, dict] = dataclasses.field(default_factory=dict)
+    # table -> its Parquet files in row order, each {"path" (under DIR), "sha256", "bytes", "rows",
+    # "schema" (sha256 of the Arrow schema)}, recorded at write time for `policytrace verify`; a file
+    # shared with the parent version by hard link keeps its record. Versions written before parts
+    # hold one dict a table; before `verify`, nothing.
+    files: dict[str, list[dict] | dict] = dataclasses.field(default_factory=dict)
+    # The document tables' parts: [{"part": file name, "doc_ids": [...]}], the documents whose rows
+    # each part holds, so the next version can share the parts whose documents did not change.
+    segments: list[dict] = dataclasses.field(default_factory=list)
 
     def to_dict(self) -> dict:
         return dataclasses.asdict(self)
