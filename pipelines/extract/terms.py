@@ -88,19 +88,19 @@ def candidates(words: Sequence[str], tags: Sequence[str], sentence_of: Sequence[
     """
     grams: Counter[str] = Counter()
     n_words = len(words)
+    # each word's tests once, not once per sequence it is in
+    content = [t in CONTENT_POS and is_han(w) for w, t in zip(words, tags)]
+    edge = [t in EDGE_POS for t in tags]
     for i in range(n_words):
-        if tags[i] not in EDGE_POS or not is_han(words[i]):
+        if not (edge[i] and content[i]):  # a sequence starts with a content word that may edge one
             continue
         for n in (2, 3, 4):
             j = i + n
-            if j > n_words or sentence_of[j - 1] != sentence_of[i]:
+            if j > n_words or sentence_of[j - 1] != sentence_of[i] or not content[j - 1]:
                 break
-            seq_words, seq_tags = words[i:j], tags[i:j]
-            if not all(t in CONTENT_POS and is_han(w) for w, t in zip(seq_words, seq_tags)):
-                break
-            if seq_tags[-1] not in EDGE_POS:
+            if not edge[j - 1]:
                 continue
-            gram = "".join(seq_words)
+            gram = "".join(words[i:j])
             if 4 <= len(gram) <= 10 and gram not in known:
                 grams[gram] += 1
     frequent = {g: c for g, c in grams.items() if c >= 3}

@@ -62,6 +62,7 @@ from pipelines.extract.entities.shapes import (
 )
 from pipelines.extract.entities.words import words as entity_words
 from pipelines.extract.gazetteer import names
+from pipelines.lang.zh.segment import doc_text
 
 __all__ = ["Entity", "LABELS", "extract_entities", "place_of", "quoted_terms", "resolve_in_context", "resolve_overlaps", "add_to"]
 
@@ -166,21 +167,22 @@ def policy_entities(doc: Doc) -> Doc:
         method, _, norm = ent.ent_id_.partition("|")
         cands.append(Entity(ent.start_char, ent.end_char, ent.text, ent.label_, norm or ent.text, method or "gazetteer"))
     named = [(c.start, c.end) for c in cands if c.label != "TERM"]
-    view = TokenView(doc)
+    view = TokenView.of(doc)
+    text = doc_text(doc)
     for c in shape_candidates(view):
         if c.method == "quote" and any(c.start <= a and b <= c.end and (a, b) != (c.start, c.end) for a, b in named):
             continue  # “篡改毛主席的既定方针”: a quotation naming someone, not a term
         cands.append(c)
     cands += pos_candidates(view)
-    cands += fused_bodies(doc)
+    cands += fused_bodies(view)
     if doc._.model_entities:
-        cands += admit_model(doc._.model_entities, cands, doc.text)
+        cands += admit_model(doc._.model_entities, cands, text)
     ents = resolve_overlaps(cands)
     # A bare title standing for a person (`学习了总书记重要讲话`), not one after a
     # name (`习近平总书记`); kept only if `resolve_in_context` can name the person.
     named_ends = {e.end for e in ents if e.label == "PERSON"}
     taken = {i for e in ents for i in range(e.start, e.end)}
-    bare = [Entity(m.start(), m.end(), m.group(), "PERSON", m.group(), "pattern") for m in BARE_TITLE.finditer(doc.text)
+    bare = [Entity(m.start(), m.end(), m.group(), "PERSON", m.group(), "pattern") for m in BARE_TITLE.finditer(text)
             if m.start() not in named_ends and not taken & set(range(m.start(), m.end()))]
     if bare:
         ents = sorted(ents + bare, key=lambda e: e.start)

@@ -12,6 +12,7 @@ from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.shapes import ORDINAL_PREFIX
 from pipelines.extract.gazetteer import gpe_names, names, parents, title_holder
 from pipelines.lang.zh.script import HAN, simplified
+from pipelines.lang.zh.segment import doc_text
 
 
 def place_of(*fields: str | None) -> dict[str, str]:
@@ -65,19 +66,19 @@ def place_body(text: str) -> str | None:
     return None
 
 
-def fused_bodies(doc) -> list[Entity]:
+def fused_bodies(view) -> list[Entity]:
     """A local body that jieba's dictionary holds as one word with its place
     (`北京市人民政府`, `上海市政府`, `云南省人民政府`), which hides the place from the
     gazetteer and the body from the shapes: an ORG in its normal form (`place_body`)
     when the place is one the gazetteers know."""
     known = gpe_names()
     out = []
-    for t in doc:
-        if t.tag_ != "nt" or len(t.text) < 4:
+    for a, w, tag in zip(view.idx, view.words, view.tags):
+        if tag != "nt" or len(w) < 4:
             continue
-        norm = place_body(t.text)
-        if norm and any(t.text.removeprefix("中共").startswith(p) for p in _prefixes(t.text, known)):
-            out.append(Entity(t.idx, t.idx + len(t.text), t.text, "ORG", norm, "pattern"))
+        norm = place_body(w)
+        if norm and _prefixes(w, known):
+            out.append(Entity(a, a + len(w), w, "ORG", norm, "pattern"))
     return out
 
 
@@ -140,4 +141,4 @@ def extract_entities(doc: Doc, year: int | None = None, places: dict[str, str] |
     ents = doc._.policy_entities
     if ents is None:
         raise ValueError("the pipeline has no `policy_entities` component: build it with make_nlp()")
-    return resolve_in_context(ents, doc.text, year, places or {})
+    return resolve_in_context(ents, doc_text(doc), year, places or {})

@@ -42,12 +42,14 @@ from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
 import pycrfsuite
+from spacy.attrs import SENT_START
 
 from pipelines.extract.entities.context import place_body
+from pipelines.extract.entities.shapes import VIEW_KEY, TokenView
 from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.words import words as entity_words
 from pipelines.extract.gazetteer import abbreviations, dictionary_entries, names
-from pipelines.lang.zh.segment import DEFAULT_USERDICT, Tagger, read_userdict
+from pipelines.lang.zh.segment import DEFAULT_USERDICT, TOKENS_KEY, Tagger, read_userdict
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "data" / "models"
 MODEL_PATH = MODEL_DIR / "ner_crf.crfsuite"
@@ -282,15 +284,19 @@ def candidates(doc) -> list[Entity]:
     W = entity_words()
     loc_end = W.loc_end
     facility = re.compile(f"(?:{W.facility.pattern})$")
-    text = doc.text
-    token_start = {t.idx for t in doc}
-    starts = sorted(token_start)
+    view = TokenView.of(doc)
+    text = view.text
+    starts = view.idx
+    token_start = set(starts)
+    first = [i for i, v in enumerate(doc.to_array(SENT_START).tolist()) if v == 1] if len(doc) else []
     out = []
-    for sent in doc.sents:
-        if not sent.text.strip():
+    for k, i in enumerate(first):
+        j = first[k + 1] if k + 1 < len(first) else len(view)
+        a = view.idx[i]
+        b = view.idx[j] if j < len(view) else len(text)
+        if not text[a:b].strip():
             continue
-        a, b = sent.start_char, sent.end_char
-        ws = words_of((t.text, t.tag_) for t in sent)
+        ws = words_of(zip(view.words[i:j], view.tags[i:j]))
         for sp in m.tag(text[a:b], ws):
             s, e = sp.start + a, sp.end + a
             if sp.label == "ORG" and s not in token_start:
@@ -389,21 +395,27 @@ def split_tokens(doc, ents: list) -> None:
     if not model_ents:
         return
     cuts = sorted({edge for e in model_ents for edge in (e.start, e.end)})
+    view = TokenView.of(doc)
+    token_starts = view.idx
     plans = []
-    for tok in doc:
-        a, b = tok.idx, tok.idx + len(tok.text)
-        i = bisect.bisect_right(cuts, a)
-        inner = []
-        while i < len(cuts) and cuts[i] < b:
-            inner.append(cuts[i])
-            i += 1
-        if inner:
-            edges = [a, *inner, b]
-            plans.append((tok, [(edges[k], edges[k + 1]) for k in range(len(edges) - 1)]))
+    for cut in cuts:  # the token each cut falls strictly inside, once
+        k = bisect.bisect_right(token_starts, cut) - 1
+        if k < 0 or view[k].idx == cut or cut >= view[k].idx + len(view[k].text):
+            continue
+        if plans and plans[-1][0] == k:
+            continue
+        t = view[k]
+        a, b = t.idx, t.idx + len(t.text)
+        inner = [c for c in cuts[bisect.bisect_right(cuts, a):bisect.bisect_left(cuts, b)]]
+        edges = [a, *inner, b]
+        plans.append((k, [(edges[n], edges[n + 1]) for n in range(len(edges) - 1)]))
     if not plans:
         return
     starts = [e.start for e in model_ents]
-    text = doc.text  # a property that joins every token: once
+    text = view.text
+    plans = [(doc[k], pieces) for k, pieces in plans]
+    for key in (TOKENS_KEY, VIEW_KEY):  # the tokens change: what was kept of them goes
+        doc.user_data.pop(key, None)
     with doc.retokenize() as retok:
         for tok, pieces in plans:
             tags = []

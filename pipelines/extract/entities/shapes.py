@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
-from spacy.attrs import IDX, TAG
 from spacy.tokens import Doc
 
 from pipelines.extract.entities.model import Entity
@@ -25,7 +25,7 @@ from pipelines.lang.zh.numerals import (
     plan_number,
 )
 from pipelines.lang.zh.script import HAN, is_han
-from pipelines.lang.zh.segment import DEFAULT_USERDICT, dictionary_words, read_userdict
+from pipelines.lang.zh.segment import DEFAULT_USERDICT, dictionary_words, doc_text, doc_tokens, read_userdict
 
 _TITLE = re.compile(r"《([^《》\n]{1,80})》")
 _PLAN_LAW = re.compile(rf"“?{PLAN_SHORT}”?(?:{PLAN_WORDS})|第{PLAN_NUMBER}个五年(?:{PLAN_WORDS})")
@@ -85,32 +85,45 @@ class _Tok(NamedTuple):
     tag_: str
 
 
+VIEW_KEY = "policytrace.view"
+
+
 class TokenView:
-    """The tokens of a Doc as plain tuples, made once: creating spaCy `Token`
-    objects over and over cost more than the whole recogniser."""
+    """The tokens of a Doc as plain lists (`words`, `tags`, `idx`), made once: creating
+    spaCy `Token` objects over and over cost more than the whole recogniser. `view[i]`
+    gives one token as a tuple with spaCy's attribute names; loops over every token
+    read the lists."""
 
     def __init__(self, doc: Doc):
-        self.text = doc.text
-        arr = doc.to_array([IDX, TAG])
-        strings = doc.vocab.strings
-        starts = arr[:, 0].tolist() if len(doc) else []
-        ends = starts[1:] + [len(self.text)]
-        self.toks = [_Tok(i, a, self.text[a:b], strings[int(t)]) for i, (a, b, t) in enumerate(zip(starts, ends, arr[:, 1].tolist() if len(doc) else []))]
+        self.text = doc_text(doc)
+        self.words, self.tags = doc_tokens(doc)
+        self.idx = list(accumulate(map(len, self.words), initial=0))[:-1] if self.words else []
+
+    @classmethod
+    def of(cls, doc: Doc) -> "TokenView":
+        """The view of `doc`, made once for the components that read it (until a retokenise
+        removes it, see `crf.split_tokens`)."""
+        view = doc.user_data.get(VIEW_KEY)
+        if view is None or len(view) != len(doc):
+            view = doc.user_data[VIEW_KEY] = cls(doc)
+        return view
 
     def __getitem__(self, i: int) -> _Tok:
-        return self.toks[i]
+        if i < 0:
+            i += len(self.words)
+        return _Tok(i, self.idx[i], self.words[i], self.tags[i])
 
     def __iter__(self):
-        return iter(self.toks)
+        return map(_Tok._make, zip(range(len(self.words)), self.idx, self.words, self.tags))
 
     def __len__(self) -> int:
-        return len(self.toks)
+        return len(self.words)
 
 
-def _token_bounds(doc) -> tuple[set[int], set[int], dict[int, int]]:
-    starts = {t.idx for t in doc}
-    ends = {t.idx + len(t.text) for t in doc}
-    index = {t.idx: t.i for t in doc}
+def _token_bounds(view: TokenView) -> tuple[set[int], set[int], dict[int, int]]:
+    starts = set(view.idx)
+    ends = {a + len(w) for a, w in zip(view.idx, view.words)}
+    index = dict(zip(view.idx, range(len(view.idx))))
     return starts, ends, index
 
 
@@ -341,35 +354,36 @@ def _listed_orgs(doc, starts: dict[int, int]) -> list[Entity]:
     return out
 
 
-def _gpe_prefixes(doc: Doc) -> list[Entity]:
+def _gpe_prefixes(doc: TokenView) -> list[Entity]:
     """A place name fused with a common noun into one token (`台湾同胞`)."""
     W = words()
     known = gpe_names()
     out = []
-    for t in doc:
+    for a, w in zip(doc.idx, doc.words):
+        if len(w) < 3:
+            continue
         for n in (3, 2):
-            head, rest = t.text[:n], t.text[n:]
+            head, rest = w[:n], w[n:]
             if head in known and rest in W.gpe_prefix_rest:
-                out.append(Entity(t.idx, t.idx + n, head, "GPE", known[head], "gazetteer"))
+                out.append(Entity(a, a + n, head, "GPE", known[head], "gazetteer"))
                 break
     return out
 
 
-def pos_candidates(doc: Doc) -> list[Entity]:
+def pos_candidates(doc: TokenView) -> list[Entity]:
     """jieba's `ns`/`nt`/`nr` tags, kept only where the word's own ending agrees
     (`ns` ending in 区/市/河..., `nt` ending in 部/局/公司...). Measured on the
     gold set, bare POS tags were wrong nine times in ten (`城镇/ns`,
     `施策/nr`); `nr` is used by the name pattern instead."""
     W = words()
     out = []
-    for t in doc:
-        tag, w = t.tag_, t.text
-        if len(w) < 3 or not is_han(w) or w in W.pos_stop:
+    for a, w, tag in zip(doc.idx, doc.words, doc.tags):
+        if (tag != "ns" and tag != "nt") or len(w) < 3 or not is_han(w) or w in W.pos_stop:
             continue
         if tag == "ns" and W.loc_end.search(w):
-            out.append(Entity(t.idx, t.idx + len(w), w, "LOC", w, "pos"))
+            out.append(Entity(a, a + len(w), w, "LOC", w, "pos"))
         elif tag == "ns" and W.gpe_end.search(w):
-            out.append(Entity(t.idx, t.idx + len(w), w, "GPE", w, "pos"))
+            out.append(Entity(a, a + len(w), w, "GPE", w, "pos"))
         elif tag == "nt" and W.org_end.search(w) and w not in W.generic:
-            out.append(Entity(t.idx, t.idx + len(w), w, "ORG", w, "pos"))
+            out.append(Entity(a, a + len(w), w, "ORG", w, "pos"))
     return out

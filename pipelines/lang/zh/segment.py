@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy
 import rjieba
-from spacy.attrs import IDX, SENT_START
+from spacy.attrs import IDX, SENT_START, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -149,6 +149,31 @@ def _add_span(text: str, start: int, end: int, spans: list) -> None:
         spans.append((start, end))
 
 
+# What the tokenizer made, kept on the Doc: `Doc.text` joins every token (a Python object
+# each) on every call, and the components read the text and the tokens many times.
+TEXT_KEY = "policytrace.text"
+TOKENS_KEY = "policytrace.tokens"  # (words, tags) until a component retokenises (then removed)
+
+
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, without joining its tokens again (retokenising never changes the text)."""
+    text = doc.user_data.get(TEXT_KEY)
+    return doc.text if text is None else text
+
+
+def doc_tokens(doc: Doc) -> tuple[list[str], list[str]]:
+    """The words and tags of `doc`, without making a `Token` per word."""
+    cached = doc.user_data.get(TOKENS_KEY)
+    if cached is not None and len(cached[0]) == len(doc):
+        return cached
+    text = doc_text(doc)
+    arr = doc.to_array([IDX, TAG])
+    starts = arr[:, 0].tolist() if len(doc) else []
+    ends = starts[1:] + [len(text)]
+    strings = doc.vocab.strings
+    return [text[a:b] for a, b in zip(starts, ends)], [strings[int(t)] for t in (arr[:, 1].tolist() if len(doc) else [])]
+
+
 class JiebaTokenizer:
     """A spaCy tokenizer: jieba words with jieba POS tags in `token.tag_`.
 
@@ -162,7 +187,10 @@ class JiebaTokenizer:
 
     def __call__(self, text: str) -> Doc:
         words, tags = self.tagger.tag(text)
-        return Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags)
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags)
+        doc.user_data[TEXT_KEY] = text
+        doc.user_data[TOKENS_KEY] = (words, tags)
+        return doc
 
     def pipe(self, texts, batch_size=1000):
         for text in texts:
@@ -188,7 +216,7 @@ def policy_sentences(doc: Doc) -> Doc:
     """Mark sentence starts from `split_sentences` (token boundaries agree)."""
     if not len(doc):
         return doc
-    starts = {s for s, _ in split_sentences(doc.text)}
+    starts = {s for s, _ in split_sentences(doc_text(doc))}
     idx = doc.to_array(IDX)
     # SENT_START: 1 starts a sentence, -1 continues one.
     values = numpy.fromiter((1 if i in starts else -1 for i in idx.tolist()), dtype="int64", count=len(idx)).astype("uint64")
