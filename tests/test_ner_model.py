@@ -130,7 +130,7 @@ def test_model_spans_split_words_and_carry_a_confidence(model_on, monkeypatch):
 MEASURED_ON = {
     "gold": {"PERSON": (56, 0, 0), "ORG": (114, 6, 11), "GPE": (81, 5, 6), "LOC": (15, 1, 7)},
     "heldout": {"PERSON": (8, 1, 0), "ORG": (79, 8, 25), "GPE": (53, 10, 12), "LOC": (27, 5, 14)},
-    "heldout2025": {"PERSON": (50, 6, 2), "ORG": (82, 17, 31), "GPE": (64, 37, 23), "LOC": (34, 8, 48)},
+    "heldout2025": {"PERSON": (50, 6, 2), "ORG": (87, 18, 26), "GPE": (64, 36, 23), "LOC": (34, 8, 48)},
 }
 
 

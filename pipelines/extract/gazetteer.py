@@ -4,6 +4,8 @@ Files in `pipelines/data/gazetteer/` (tab-separated, `#` comments):
 
 - `organs.tsv`: central and state organs, ministries and commissions, mass
   organisations, newspapers, international bodies (ORG);
+- `enterprises.tsv`: central state-owned enterprises, state banks, exchanges and
+  large firms (ORG);
 - `local_bodies.tsv`: `区委`, `市政府`, `我区` ... with a normal form filled from
   the document's place (`中共{district}委员会`);
 - `places.tsv`: countries, provinces, cities, districts (GPE) and regions,
@@ -37,7 +39,7 @@ from pipelines.lang.zh.segment import (
 
 GAZ_DIR = lexicon.DATA_DIR / "gazetteer"
 LABELS = ("PERSON", "ORG", "GPE", "LOC", "EVENT", "LAW", "TERM")
-NAME_FILES = ("organs.tsv", "local_bodies.tsv", "places.tsv", "meetings.tsv", "documents.tsv", "terms.tsv")
+NAME_FILES = ("organs.tsv", "enterprises.tsv", "local_bodies.tsv", "places.tsv", "meetings.tsv", "documents.tsv", "terms.tsv")
 # The jieba tag a gazetteer name gets in the segmentation dictionary.
 TAG_OF_LABEL = {"PERSON": "nr", "ORG": "nt", "GPE": "ns", "LOC": "ns", "EVENT": "nz", "LAW": "nz", "TERM": "nz"}
 

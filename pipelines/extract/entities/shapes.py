@@ -341,7 +341,8 @@ def _listed_orgs(doc, starts: dict[int, int]) -> list[Entity]:
                     while ti < len(doc) and doc[ti].idx < k:
                         toks.append(doc[ti])
                         ti += 1
-                while toks and toks[0].tag_ not in W.name_tags | {"nrt", "nz"}:
+                # a verbal noun does not open a name (`服务保障中国中化`: 中国中化)
+                while toks and toks[0].tag_ not in (W.name_tags - {"vn"}) | {"nrt", "nz"}:
                     toks = toks[1:]
                 if toks and len(toks) <= 3:
                     a = toks[0].idx
