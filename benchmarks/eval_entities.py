@@ -3,14 +3,17 @@
     .venv/bin/python benchmarks/eval_entities.py [--corpus ../shared/corpus] [--errors] [--label ORG]
     .venv/bin/python benchmarks/eval_entities.py --external [FILE.jsonl ...]
 
-Two hand-labelled sets (`--set`, default both), labelled by reading the text:
+Four hand-labelled sets (`--set`, default all), labelled by reading the text:
 `tests/data/entities_gold.jsonl`, 596 mentions in 6 passages of 5 documents of
 different kinds (the seed article, the 2024 national report, the 19th congress
 report, the 海拉尔区 2016 district report, the 1978 report), labelled before the
 recogniser existed and then used to develop it; and
 `tests/data/entities_heldout.jsonl`, 393 mentions in 5 passages of 5 other
 documents (2019, 1997, 1957 reports, the 20th congress report, 海拉尔区 2013),
-labelled afterwards and never used to tune the rules. Conventions are in the
+labelled afterwards; `entities_2025_heldout.jsonl` (334 PERSON/ORG/GPE/LOC mentions in
+2025 prints and 2026 provincial reports) and `entities_2026_heldout.jsonl` (329, other
+passages), each labelled before the code it measures first ran on it (first runs: the
+README and tests/test_entities.py). Conventions are in the
 `.md` next to each. Inside each passage every mention is labelled, so
 precision and recall are measured there.
 
@@ -93,11 +96,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--label", help="with --errors, only this label")
-    ap.add_argument("--set", choices=("gold", "heldout", "heldout2025", "all"), default="all",
+    ap.add_argument("--set", choices=("gold", "heldout", "heldout2025", "heldout2026", "all"), default="all",
                     help="gold: entities_gold.jsonl (the rules were developed against it); "
                          "heldout: entities_heldout.jsonl (labelled later, from other documents); "
                          "heldout2025: entities_2025_heldout.jsonl (PERSON/ORG/GPE/LOC in 2025 prints and 2026 "
-                         "provincial reports, labelled before the trained model was run on them)")
+                         "provincial reports, labelled before the trained model was run on them); "
+                         "heldout2026: entities_2026_heldout.jsonl (PERSON/ORG/GPE/LOC in other passages of the "
+                         "provincial reports, a 海拉尔区 report and two 2025 prints, labelled before the "
+                         "enterprises gazetteer and the line/zone rule ran on them)")
     ap.add_argument("--external", nargs="*", type=Path, metavar="JSONL",
                     help="instead: strict PER/ORG/LOC on annotated corpora in ../shared/ner's JSONL format (records "
                          "with text and entities start/end/label; default: NER/peoples_daily_ner_dev.jsonl, not trained "

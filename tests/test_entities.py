@@ -115,6 +115,18 @@ def test_enterprises_by_their_full_names(corpus_docs):
     assert not [e for e in h2013 if e.label == "ORG" and e.text == "海尔"]
 
 
+def test_departments_of_known_bodies_and_goals_named_after_places(corpus_docs):
+    """A ministry's department is one ORG under the ministry's full name (a 2025 print);
+    `美丽上海`, `平安上海` are coined goals (TERM), so `上海` inside them is no mention."""
+    farmland = _entities(doc_by_source(corpus_docs[0], "2025-01-04_farmland-balance-reform-policy-explainer.md"))
+    assert {(e.text, e.normalized) for e in farmland if e.label == "ORG" and e.text.endswith("司")} == {
+        ("自然资源部耕地保护监督司", "中华人民共和国自然资源部耕地保护监督司")}
+    sh = _entities(doc_by_source(corpus_docs[0], "shanghai-provincial-gov-work-report-2026.csv:2"))
+    assert {"美丽上海", "平安上海"} <= {e.text for e in sh if e.label == "TERM"}
+    goal_starts = {e.start for e in sh if e.text in ("美丽上海", "平安上海")}
+    assert not [e for e in sh if e.label == "GPE" and e.start - 2 in goal_starts]
+
+
 def test_named_campaigns_are_terms(corpus_docs):
     """The 1957 report's 土地改革、抗美援朝…三反五反: named campaigns (TERM), so 美 and 朝
     inside 抗美援朝 are no places."""
@@ -129,21 +141,27 @@ def test_named_campaigns_are_terms(corpus_docs):
 # label. The held-out set was never used to tune the rules. A change may do
 # better, not worse.
 MEASURED = {
-    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (114, 6, 11, 112), "GPE": (81, 5, 6, 80), "LOC": (14, 1, 8, 14),
-             "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (223, 57, 10, 223)},
+    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (114, 6, 11, 112), "GPE": (81, 4, 6, 80), "LOC": (14, 1, 8, 14),
+             "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 57, 9, 224)},
     "heldout": {"PERSON": (8, 1, 0, 8), "ORG": (79, 8, 25, 73), "GPE": (51, 8, 14, 50), "LOC": (23, 5, 18, 18),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (85, 28, 45, 83)},
     # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
     # before the trained model was run on them. The rules' first run there: PERSON 31/5/21,
     # ORG 63/15/50, GPE 61/40/26, LOC 15/7/67; since then fused bodies (北京市人民政府),
     # named lines and zones (温福高铁, 衢州综保区) were written from its errors, and the
-    # enterprises gazetteer (海康威视, 首旅集团) added.
-    "heldout2025": {"PERSON": (31, 5, 21, 31), "ORG": (72, 15, 41, 66), "GPE": (61, 32, 26, 56), "LOC": (33, 8, 49, 25),
+    # enterprises gazetteer (海康威视, 首旅集团) added; the heldout2026 fixes below help here too.
+    "heldout2025": {"PERSON": (31, 5, 21, 31), "ORG": (75, 11, 38, 69), "GPE": (61, 23, 26, 56), "LOC": (34, 8, 48, 25),
+                    "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    # PERSON, ORG, GPE and LOC in other passages of the 2026 provincial reports, 海拉尔区 2018 and
+    # two 2025 prints, labelled by a helper who had not seen the code. The rules' first run there:
+    # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
+    # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after.
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (59, 12, 32, 58), "GPE": (57, 27, 36, 56), "LOC": (45, 28, 91, 25),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 
 
-@pytest.mark.parametrize("which", ["gold", "heldout", "heldout2025"])
+@pytest.mark.parametrize("which", ["gold", "heldout", "heldout2025", "heldout2026"])
 def test_hand_labelled_sets_score_as_measured(corpus, which):
     """Every label of the hand-labelled sets, the rules alone (`POLICYTRACE_NER_MODEL=off`),
     at least as measured; on the gold set that meets the goal P >= 0.90, R >= 0.85 for

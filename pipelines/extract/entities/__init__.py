@@ -56,9 +56,11 @@ from pipelines.extract.entities.model import LABELS, METHOD_RANK, Entity
 from pipelines.extract.entities.shapes import (
     BARE_TITLE,
     TokenView,
+    place_goals,
     pos_candidates,
     quoted_terms,
     shape_candidates,
+    sub_units,
 )
 from pipelines.extract.entities.words import words as entity_words
 from pipelines.extract.gazetteer import names
@@ -81,6 +83,10 @@ MODEL_MODE = os.environ.get("POLICYTRACE_NER_MODEL", "on")
 MIN_CONFIDENCE = {"PERSON": 0.97, "ORG": 0.9, "GPE": 0.95, "LOC": 0.9}
 # and from this many characters, except a place abbreviation (`对俄` keeps 俄; see `crf.join_abbreviations`).
 MIN_CHARS = 2
+# A short quoted term holding a place or body (“上海标准”, “浙商回归”) is a coined term, and the
+# name inside it is not a mention (as `美丽中国`); a longer quotation (or one naming a person) is a
+# quotation (“不要搞四人帮”), and its names are.
+QUOTED_TERM_MAX = 5
 
 
 @contextmanager
@@ -166,17 +172,20 @@ def policy_entities(doc: Doc) -> Doc:
     for ent in doc.ents:
         method, _, norm = ent.ent_id_.partition("|")
         cands.append(Entity(ent.start_char, ent.end_char, ent.text, ent.label_, norm or ent.text, method or "gazetteer"))
-    named = [(c.start, c.end) for c in cands if c.label != "TERM"]
+    named = [(c.start, c.end, c.label) for c in cands if c.label != "TERM"]
     view = TokenView.of(doc)
     text = doc_text(doc)
     for c in shape_candidates(view):
-        if c.method == "quote" and any(c.start <= a and b <= c.end and (a, b) != (c.start, c.end) for a, b in named):
-            continue  # “篡改毛主席的既定方针”: a quotation naming someone, not a term
+        if c.method == "quote" and any(c.start <= a and b <= c.end and (a, b) != (c.start, c.end)
+                                       and (lab == "PERSON" or c.end - c.start > QUOTED_TERM_MAX) for a, b, lab in named):
+            continue  # “篡改毛主席的既定方针”: a quotation naming someone, not a term; “上海标准” is a term
         cands.append(c)
     cands += pos_candidates(view)
     cands += fused_bodies(view)
     if doc._.model_entities:
         cands += admit_model(doc._.model_entities, cands, text)
+    cands += sub_units(view, [c for c in cands if c.method in ("gazetteer", "model")])
+    cands += place_goals(view, [c for c in cands if c.method == "gazetteer"])
     ents = resolve_overlaps(cands)
     # A bare title standing for a person (`学习了总书记重要讲话`), not one after a
     # name (`习近平总书记`); kept only if `resolve_in_context` can name the person.

@@ -261,6 +261,7 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
 
 _RING = re.compile(r"(?<![\u4e00-\u9fff])(?:[东南西北]{1,2})?[二三四五六七]环(?:路)?(?![\u4e00-\u9fff])|"
                    r"(?:[东南西北]{1,2})?[二三四五六七]环(?:路)?(?=[、，及和；。]|以[内外])")
+_METRO = re.compile(r"(?<![0-9０-９])[0-9０-９]{1,2}号线")  # a metro line: 13号线
 _CODE = re.compile(r"[A-Z]\d{1,4}")  # a road or corridor code: G60 of G60科创走廊
 _VERB_AFTER = frozenset("在起出稳住到")
 _NOUN_TAGS = frozenset({"n", "nr", "ns", "nz", "nt", "ng", "j"})  # what jieba tags a word its HMM made up as a name
@@ -313,9 +314,55 @@ def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
         if j + 1 < i:
             a = doc[j + 1].idx
             out.append(Entity(a, m.end(), text[a:m.end()], "LOC", text[a:m.end()], "pattern"))
-    for m in _RING.finditer(text):
-        if m.start() in index and m.end() in ends:
-            out.append(Entity(m.start(), m.end(), m.group(), "LOC", m.group(), "pattern"))
+    for pattern in (_RING, _METRO):
+        for m in pattern.finditer(text):
+            if m.start() in index and m.end() in ends:
+                out.append(Entity(m.start(), m.end(), m.group(), "LOC", m.group(), "pattern"))
+    return out
+
+
+# jieba tags no word of a unit's name has (`到处/d`, `的/uj`, `在/p`); `和` is allowed (价格和招标采购司)
+_NOT_IN_UNIT = frozenset({"p", "d", "r", "x", "c", "u", "ul", "uj", "uz", "ug", "uv", "ud", "y", "e", "o", "m", "q", "t", "f"})
+_UNIT = re.compile(f"[{HAN}]{{2,12}}?(?:司|局|处|厅|办公室)")
+
+
+# `美丽浙江`, `平安上海`, `法治浙江`: a coined goal of a province or city (TERM, as 美丽中国)
+BUILD_GOAL = frozenset("美丽 平安 法治 健康 数字 信用 创新 文明 幸福 智慧 人文 活力 清廉 诚信".split())
+
+
+def place_goals(view: TokenView, places: list[Entity]) -> list[Entity]:
+    """`美丽上海`, `平安浙江`: a word of `BUILD_GOAL` as the token before a place the
+    gazetteers know makes one TERM (the place is not a mention, as in `美丽中国`)."""
+    starts, ends, index = _token_bounds(view)
+    out = []
+    for p in places:
+        i = index.get(p.start)
+        if p.label != "GPE" or not i or view.words[i - 1] not in BUILD_GOAL or p.end not in ends:
+            continue
+        a = view.idx[i - 1]
+        out.append(Entity(a, p.end, view.text[a:p.end], "TERM", view.text[a:p.end], "pattern"))
+    return out
+
+
+def sub_units(view: TokenView, bodies: list[Entity]) -> list[Entity]:
+    """A department of a body the gazetteers know, named after it: `自然资源部耕地保护监督司`,
+    `国家医保局医药价格和招标采购司`, `公安部交通管理局` (ORG, the body's normal form
+    before the unit's name). The unit's words are content words (`教育部部长到处…` is no
+    unit: no adverb, pronoun, preposition or particle) and its last word starts with the suffix."""
+    W = words()
+    starts, ends, index = _token_bounds(view)
+    text = view.text
+    out = []
+    for b in bodies:
+        if b.label != "ORG" or b.end not in index:
+            continue
+        m = _UNIT.match(text, b.end)
+        if m is None or m.end() not in ends:
+            continue
+        i, j = index[b.end], index.get(m.end(), len(view))
+        if all(view.tags[k] not in _NOT_IN_UNIT or view.words[k] == "和" for k in range(i, j)) \
+                and view.words[j - 1][0] in "司局处厅办" and j - i >= 2:
+            out.append(Entity(b.start, m.end(), text[b.start:m.end()], "ORG", b.normalized + text[b.end:m.end()], "pattern"))
     return out
 
 
