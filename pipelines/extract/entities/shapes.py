@@ -259,8 +259,9 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
     return out
 
 
-_RING = re.compile(r"(?<![\u4e00-\u9fff])(?:[东南西北]{1,2})?[二三四五六七]环(?:路)?(?![\u4e00-\u9fff])|"
-                   r"(?:[东南西北]{1,2})?[二三四五六七]环(?:路)?(?=[、，及和；。]|以[内外])")
+# a ring road standing alone (`东六环、`) or before a list mark or 以内/以外 (`五环路以内`)
+_RING = re.compile(f"(?<![{HAN}])(?:[东南西北]{{1,2}})?[二三四五六七]环路?(?![{HAN}])|"
+                   f"(?:[东南西北]{{1,2}})?[二三四五六七]环路?(?=[、，及和；。]|以[内外])")
 _METRO = re.compile(r"(?<![0-9０-９])[0-9０-９]{1,2}号线")  # a metro line: 13号线
 _CODE = re.compile(r"[A-Z]\d{1,4}")  # a road or corridor code: G60 of G60科创走廊
 _VERB_AFTER = frozenset("在起出稳住到")
