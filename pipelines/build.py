@@ -231,8 +231,10 @@ def plan_segments(collected: Collected, parent: Manifest | None) -> tuple[list[d
     options; the other documents go to one new part. Without a usable parent, or once the
     shared parts reach `MAX_PARTS`, everything is written anew."""
     docs = collected.docs
+    # what `compare` adds to the options (`compared`) changes no document's rows
+    options = {k: v for k, v in (parent.options if parent else {}).items() if k != "compared"}
     if (parent is None or not parent.segments or parent.pipeline_version != collected.pipeline_version
-            or parent.options != collected.options):
+            or options != collected.options):
         return [], list(docs)
     now = {d.doc_id: (d.doc_id, d.source, d.sha256, d.title) for d in docs}
     before = {e["doc_id"]: (e["doc_id"], e["source"], e["sha256"], e["title"]) for e in parent.documents}

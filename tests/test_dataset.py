@@ -435,3 +435,26 @@ def test_shared_parts_are_compacted_into_one(tmp_path, corpus, monkeypatch):
     clean = tmp_path / "clean"
     build([str(inputs)], str(clean))
     assert _rows(out) == _rows(clean)
+
+
+def test_a_comparison_version_shares_every_file_and_the_next_build_its_parts(tmp_path, corpus):
+    """`compare` writes a version that links the document tables and terms of its parent
+    (no copy), and a later build still shares the parts of unchanged documents."""
+    from pipelines.compare import compare, write
+
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    pd = sorted((corpus / "peoples_daily").glob("*.md"))
+    for p in [SEED, *pd[:2]]:
+        shutil.copy(p, inputs / p.name)
+    out = tmp_path / "datasets"
+    v1 = build([str(inputs)], str(out)).version
+    ds = Dataset(out)
+    titles = ds.read("documents").column("doc_id").to_pylist()
+    v2 = write(str(out), compare(str(out), titles[1], titles[2]))
+    for table in ds.tables(v1):
+        assert all(a.samefile(b) for a, b in zip(ds.table_files(table, v1), ds.table_files(table, v2))), table
+    shutil.copy(pd[2], inputs / pd[2].name)
+    v3 = build([str(inputs)], str(out)).version
+    (old,), (shared, new) = ds.table_files("tokens", v1), ds.table_files("tokens", v3)
+    assert shared.samefile(old) and all(ds.verify(v) == [] for v in (v1, v2, v3))
