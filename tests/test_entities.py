@@ -143,7 +143,7 @@ def test_named_campaigns_are_terms(corpus_docs):
 MEASURED = {
     "gold": {"PERSON": (56, 0, 0, 56), "ORG": (114, 6, 11, 112), "GPE": (81, 4, 6, 80), "LOC": (14, 1, 8, 14),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 57, 9, 224)},
-    "heldout": {"PERSON": (8, 1, 0, 8), "ORG": (79, 8, 25, 73), "GPE": (51, 8, 14, 50), "LOC": (23, 5, 18, 18),
+    "heldout": {"PERSON": (8, 1, 0, 8), "ORG": (79, 7, 25, 73), "GPE": (51, 8, 14, 50), "LOC": (23, 5, 18, 18),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (85, 28, 45, 83)},
     # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
     # before the trained model was run on them. The rules' first run there: PERSON 31/5/21,

@@ -129,7 +129,7 @@ def test_model_spans_split_words_and_carry_a_confidence(model_on, monkeypatch):
 # benchmarks/eval_entities.py`); the rules alone are `MEASURED` of test_entities.py.
 MEASURED_ON = {
     "gold": {"PERSON": (56, 0, 0), "ORG": (114, 6, 11), "GPE": (81, 4, 6), "LOC": (15, 1, 7)},
-    "heldout": {"PERSON": (8, 1, 0), "ORG": (79, 8, 25), "GPE": (53, 10, 12), "LOC": (27, 5, 14)},
+    "heldout": {"PERSON": (8, 1, 0), "ORG": (79, 7, 25), "GPE": (53, 10, 12), "LOC": (27, 5, 14)},
     "heldout2025": {"PERSON": (50, 6, 2), "ORG": (89, 12, 24), "GPE": (64, 27, 23), "LOC": (35, 8, 47)},
     # first run (the default build, before the fixes it prompted): PERSON 8/2/1, ORG 62/37/29,
     # GPE 63/62/30, LOC 41/27/95
