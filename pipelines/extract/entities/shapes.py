@@ -269,6 +269,12 @@ _NOUN_TAGS = frozenset({"n", "nr", "ns", "nz", "nt", "ng", "j"})  # what jieba t
 
 
 @lru_cache(maxsize=1)
+def _place_names() -> frozenset[str]:
+    """The gazetteers' places, GPE and LOC (`亦庄` of 亦庄综保区)."""
+    return frozenset(n.text for n in names() if n.label in ("GPE", "LOC"))
+
+
+@lru_cache(maxsize=1)
 def _policy_terms() -> frozenset[str]:
     """Policy terms of the shipped dictionary (tagged nz, l, j) and the gazetteers' TERMs."""
     return frozenset({e.word for e in read_userdict(DEFAULT_USERDICT) if e.tag in ("nz", "l", "j")}
@@ -286,7 +292,7 @@ def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
     suffix (`站`, `港`) only places do (`党要站在`)."""
     W = words()
     terms = _policy_terms()
-    places = gpe_names()
+    places = _place_names()
     abbr = abbreviations()
     text = doc.text
     out = []
