@@ -158,8 +158,9 @@ def server_command(action: str, port: int = 4200) -> int:
         path.unlink()
         print(f"stopped the Prefect server at {info['api']} (pid {info['pid']})")
         return 0
-    if running_server():
-        print(f"a Prefect server already answers at {running_server()}")
+    found = running_server()
+    if found:
+        print(f"a Prefect server already answers at {found}")
         return 0
     if _healthy(api):
         print(f"a Prefect server already answers at {api}; set PREFECT_API_URL={api} to use it")

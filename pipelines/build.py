@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -222,14 +222,19 @@ def batches(docs: Sequence[Document], n: int) -> list[list[Document]]:
 # A version shares its parent's parts while they number fewer than this; then the document
 # tables are written anew as one part (compaction), so no table splinters into many files.
 MAX_PARTS = 16
+# The tables written in parts of documents; `terms`, whose TF-IDF depends on every document
+# of the version, is written whole.
+PART_TABLES = ("documents", *(t for t in DERIVED_TABLES if t != "terms"))
 
 
-def plan_segments(collected: Collected, parent: Manifest | None) -> tuple[list[dict], list[Document]]:
+def plan_segments(collected: Collected, parent: Manifest | None,
+                  on_disk: Callable[[str], bool] = lambda part: True) -> tuple[list[dict], list[Document]]:
     """Which parts of the parent version this version shares, and the documents to write
     anew. A part is shared when every document in it is still in the collection, unchanged
     (same doc_id, source, sha256, title) and analysed by the same pipeline with the same
-    options; the other documents go to one new part. Without a usable parent, or once the
-    shared parts reach `MAX_PARTS`, everything is written anew."""
+    options, and `on_disk(part)` finds its files; the other documents go to one new part.
+    Without a usable parent, or once the shared parts reach `MAX_PARTS`, everything is
+    written anew."""
     docs = collected.docs
     # what `compare` adds to the options (`compared`) changes no document's rows
     options = {k: v for k, v in (parent.options if parent else {}).items() if k != "compared"}
@@ -241,7 +246,7 @@ def plan_segments(collected: Collected, parent: Manifest | None) -> tuple[list[d
     kept, covered = [], set()
     for seg in parent.segments:
         ids = seg["doc_ids"]
-        if ids and all(i in now and now[i] == before.get(i) and i not in covered for i in ids):
+        if ids and all(i in now and now[i] == before.get(i) and i not in covered for i in ids) and on_disk(seg["part"]):
             kept.append(seg)
             covered.update(ids)
     if len(kept) >= MAX_PARTS:
@@ -274,17 +279,18 @@ def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tu
     with dataset.lock():
         dataset.recover()
         parent = dataset.manifest() if dataset.latest() else None
-        kept, fresh = plan_segments(collected, parent)
-        if parent is not None and not all((dataset.table_path(name, parent.version) / seg["part"]).exists()
-                                          for seg in kept for name in ("documents", *DERIVED_TABLES) if name != "terms"):
-            kept, fresh = [], list(docs)  # a parent whose files are not its segments' (never expected): write anew
-        segments = [*kept, {"part": part_name([d.doc_id for d in fresh]), "doc_ids": [d.doc_id for d in fresh]}] if fresh else kept
+
+        def on_disk(part: str) -> bool:
+            return all((dataset.table_path(name, parent.version) / part).exists() for name in PART_TABLES)
+
+        kept, fresh = plan_segments(collected, parent, on_disk)
+        new_part = part_name([d.doc_id for d in fresh])
+        segments = [*kept, {"part": new_part, "doc_ids": [d.doc_id for d in fresh]}] if fresh else kept
         tables: dict[str, pa.Table | Iterable[pa.Table] | list[Part]] = {}
-        for name in ("documents", *(t for t in DERIVED_TABLES if t != "terms")):
+        for name in PART_TABLES:
             parts = [Part(seg["part"], link=dataset.table_path(name, parent.version) / seg["part"]) for seg in kept]
             if fresh or not parts:
-                pieces = to_table("documents", fresh) if name == "documents" else rows_of(name, fresh)
-                parts.append(Part(part_name([d.doc_id for d in fresh]), pieces))
+                parts.append(Part(new_part, to_table("documents", fresh) if name == "documents" else rows_of(name, fresh)))
             tables[name] = parts
         tables["terms"] = (add_corpus_weights(t, len(docs), df) for t in rows_of("terms", docs))
         manifest = {
@@ -299,7 +305,7 @@ def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tu
             "segments": segments,
         }
         version = dataset.commit(tables, manifest)
-    DocCache(out, collected.pipeline_version).prune()
+    cache.prune()
     checkpoint("pruned")
     return version, dataset.manifest(version)
 

@@ -112,6 +112,12 @@ def parents() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def name_labels() -> dict[str, str]:
+    """Every gazetteer name -> its label (`北京市` -> GPE, `亦庄` -> LOC)."""
+    return {n.text: n.label for n in names()}
+
+
+@lru_cache(maxsize=1)
 def gpe_names() -> dict[str, str]:
     """Places (GPE) with a fixed normal form (`我国` -> `中国`)."""
     return {n.text: n.normalized for n in names() if n.label == "GPE" and "{" not in n.normalized}

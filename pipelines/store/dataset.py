@@ -135,11 +135,13 @@ class Dataset:
 
     def table_files(self, table: str, version: str | None = None) -> list[Path]:
         """The Parquet files of `table` in `version`, in row order (as the manifest lists them)."""
-        m = self.manifest(version)
+        return self._files(self.manifest(version), table)
+
+    def _files(self, m: Manifest, table: str) -> list[Path]:
         recs = _records(m.files.get(table))
         if recs:
             return [self.root / r["path"] for r in recs]
-        return sorted(self.table_path(table, m.version).glob("*.parquet"))
+        return sorted(self.table_path(table, m.version).glob("*.parquet"))  # written before `files`
 
     def table_glob(self, table: str, version: str) -> str:
         """A glob of `table`'s files in `version`, for DuckDB's `read_parquet`."""
@@ -152,9 +154,10 @@ class Dataset:
         version = version or self.latest()
         if version is None:
             raise DatasetError(f"{self.root} holds no dataset yet: run `policytrace build` first")
-        if table not in self.manifest(version).row_counts:
+        m = self.manifest(version)
+        if table not in m.row_counts:
             raise DatasetError(f"table {table} is not in version {version} of {self.root}")
-        files = self.table_files(table, version)
+        files = self._files(m, table)
         return pa.concat_tables([pq.read_table(p) for p in files]) if files else empty_table(table)
 
     # -- checking ---------------------------------------------------------
@@ -174,8 +177,7 @@ class Dataset:
         for table, rows in m.row_counts.items():
             recs = _records(m.files.get(table))
             # without records (versions written before `verify`): the folder's files, rows summed
-            paths = [self.root / r["path"] for r in recs] if recs else \
-                sorted(self.table_path(table, m.version).glob("*.parquet")) or [self.table_path(table, m.version) / PART_NAME]
+            paths = self._files(m, table) or [self.table_path(table, m.version) / PART_NAME]
             total = 0
             for rec, path in zip(recs or [None] * len(paths), paths):
                 name = path.relative_to(self.root).as_posix()
@@ -283,7 +285,6 @@ class Dataset:
         parent = self.latest()
         version = new_version_id(parent)
         staging = self.root / f".staging-{version}"
-        rows: dict[str, int] = {}
         records: dict[str, list[dict]] = {}
         shared = self._parent_records(parent)
         try:
@@ -297,7 +298,6 @@ class Dataset:
                     b"policytrace.pipeline_version": str(manifest.get("pipeline_version", "")).encode(),
                 }
                 schema = SCHEMAS[name].with_metadata({**(SCHEMAS[name].metadata or {}), **schema_meta})
-                rows[name] = 0
                 records[name] = []
                 parts = data if isinstance(data, list) and data and all(isinstance(p, Part) for p in data) \
                     else [Part(PART_NAME, data)]
@@ -317,11 +317,10 @@ class Dataset:
                         rec = self._file_record(path)
                     rec["path"] = final.relative_to(self.root).as_posix()
                     records[name].append(rec)
-                    rows[name] += rec["rows"]
                     checkpoint(f"writing:{name}")
                 _fsync(target)
                 checkpoint(f"staged:{name}")
-            for name in rows:
+            for name in records:
                 dest = self.root / name
                 dest.mkdir(parents=True, exist_ok=True)
                 os.rename(staging / name / f"version={version}", dest / f"version={version}")
@@ -332,7 +331,7 @@ class Dataset:
                 version=version,
                 parent_version=parent,
                 created_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                row_counts=dict(rows),
+                row_counts={name: sum(r["rows"] for r in recs) for name, recs in records.items()},
                 files=records,
             )
             self.manifests_dir.mkdir(parents=True, exist_ok=True)

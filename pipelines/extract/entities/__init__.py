@@ -173,7 +173,7 @@ def policy_entities(doc: Doc) -> Doc:
         method, _, norm = ent.ent_id_.partition("|")
         cands.append(Entity(ent.start_char, ent.end_char, ent.text, ent.label_, norm or ent.text, method or "gazetteer"))
     named = [(c.start, c.end, c.label) for c in cands if c.label != "TERM"]
-    view = TokenView.of(doc)
+    view = TokenView(doc)
     text = doc_text(doc)
     for c in shape_candidates(view):
         if c.method == "quote" and any(c.start <= a and b <= c.end and (a, b) != (c.start, c.end)
@@ -195,7 +195,7 @@ def policy_entities(doc: Doc) -> Doc:
             if m.start() not in named_ends and not taken & set(range(m.start(), m.end()))]
     if bare:
         ents = sorted(ents + bare, key=lambda e: e.start)
-    crf.split_tokens(doc, ents)  # a model span may cut a jieba word: split it (see `crf`)
+    crf.split_tokens(doc, ents, view)  # a model span may cut a jieba word: split it (see `crf`)
     doc._.policy_entities = ents
     spans = [doc.char_span(e.start, e.end, label=e.label) for e in ents]
     doc.ents = [s for s in spans if s is not None]

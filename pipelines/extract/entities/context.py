@@ -77,14 +77,10 @@ def fused_bodies(view) -> list[Entity]:
         if tag != "nt" or len(w) < 4:
             continue
         norm = place_body(w)
-        if norm and _prefixes(w, known):
+        name = w.removeprefix("中共")
+        if norm and any(name[:n] in known for n in range(2, len(name) - 1)):  # it opens with a known place
             out.append(Entity(a, a + len(w), w, "ORG", norm, "pattern"))
     return out
-
-
-def _prefixes(text: str, known: dict[str, str]) -> list[str]:
-    name = text.removeprefix("中共")
-    return [name[:n] for n in range(2, len(name) - 1) if name[:n] in known]
 
 
 def _extend_events(ents: list[Entity], text: str) -> list[Entity]:

@@ -45,10 +45,10 @@ import pycrfsuite
 from spacy.attrs import SENT_START
 
 from pipelines.extract.entities.context import place_body
-from pipelines.extract.entities.shapes import VIEW_KEY, TokenView
+from pipelines.extract.entities.shapes import TokenView
 from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.words import words as entity_words
-from pipelines.extract.gazetteer import abbreviations, dictionary_entries, names
+from pipelines.extract.gazetteer import abbreviations, dictionary_entries, name_labels
 from pipelines.lang.zh.segment import DEFAULT_USERDICT, TOKENS_KEY, Tagger, read_userdict
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "data" / "models"
@@ -128,7 +128,8 @@ def features(text: str, words: list[Word]) -> list[list[str]]:
 
 @lru_cache(maxsize=1)
 def _gazetteer_labels() -> dict[str, str]:
-    return {n.text: n.label for n in names() if n.label in ("PERSON", "ORG", "GPE", "LOC")}
+    """The gazetteer names the model has features for (it was trained on these four labels)."""
+    return {t: lab for t, lab in name_labels().items() if lab in ("PERSON", "ORG", "GPE", "LOC")}
 
 
 def words_of(tokens: Iterable[tuple[str, str]]) -> list[Word]:
@@ -284,7 +285,7 @@ def candidates(doc) -> list[Entity]:
     W = entity_words()
     loc_end = W.loc_end
     facility = re.compile(f"(?:{W.facility.pattern})$")
-    view = TokenView.of(doc)
+    view = TokenView(doc)
     text = view.text
     starts = view.idx
     token_start = set(starts)
@@ -388,25 +389,23 @@ _BREAK = re.compile(r"[\n，。；：、！？“”《》]")
 NAME_TAG = {"PERSON": "nr", "ORG": "nt", "GPE": "ns", "LOC": "ns"}
 
 
-def split_tokens(doc, ents: list) -> None:
+def split_tokens(doc, ents: list, view: TokenView | None = None) -> None:
     """Split the tokens of `doc` that a model entity starts or ends inside, so every
     entity covers whole tokens; a piece inside a model entity gets its name tag."""
     model_ents = [e for e in ents if e.method == "model"]
     if not model_ents:
         return
     cuts = sorted({edge for e in model_ents for edge in (e.start, e.end)})
-    view = TokenView.of(doc)
-    token_starts = view.idx
+    view = TokenView(doc) if view is None else view
     plans = []
     for cut in cuts:  # the token each cut falls strictly inside, once
-        k = bisect.bisect_right(token_starts, cut) - 1
-        if k < 0 or view[k].idx == cut or cut >= view[k].idx + len(view[k].text):
+        k = bisect.bisect_right(view.idx, cut) - 1
+        if k < 0 or (plans and plans[-1][0] == k):
             continue
-        if plans and plans[-1][0] == k:
+        a, b = view.idx[k], view.idx[k] + len(view.words[k])
+        if not a < cut < b:
             continue
-        t = view[k]
-        a, b = t.idx, t.idx + len(t.text)
-        inner = [c for c in cuts[bisect.bisect_right(cuts, a):bisect.bisect_left(cuts, b)]]
+        inner = cuts[bisect.bisect_right(cuts, a):bisect.bisect_left(cuts, b)]
         edges = [a, *inner, b]
         plans.append((k, [(edges[n], edges[n + 1]) for n in range(len(edges) - 1)]))
     if not plans:
@@ -414,8 +413,7 @@ def split_tokens(doc, ents: list) -> None:
     starts = [e.start for e in model_ents]
     text = view.text
     plans = [(doc[k], pieces) for k, pieces in plans]
-    for key in (TOKENS_KEY, VIEW_KEY):  # the tokens change: what was kept of them goes
-        doc.user_data.pop(key, None)
+    doc.user_data.pop(TOKENS_KEY, None)  # the tokens change: what the tokenizer kept of them goes
     with doc.retokenize() as retok:
         for tok, pieces in plans:
             tags = []

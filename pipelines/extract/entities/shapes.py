@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.words import words
 from pipelines.extract.figures import Figure, congresses
-from pipelines.extract.gazetteer import abbreviations, gpe_names, names, surnames
+from pipelines.extract.gazetteer import abbreviations, gpe_names, name_labels, names, surnames
 from pipelines.lang.zh.numerals import (
     PLAN_NUMBER,
     PLAN_SHORT,
@@ -85,28 +85,21 @@ class _Tok(NamedTuple):
     tag_: str
 
 
-VIEW_KEY = "policytrace.view"
-
-
 class TokenView:
-    """The tokens of a Doc as plain lists (`words`, `tags`, `idx`), made once: creating
-    spaCy `Token` objects over and over cost more than the whole recogniser. `view[i]`
-    gives one token as a tuple with spaCy's attribute names; loops over every token
-    read the lists."""
+    """The tokens of a Doc as plain lists (`words`, `tags`, `idx`), made once a component:
+    creating spaCy `Token` objects over and over cost more than the whole recogniser.
+    `view[i]` gives one token as a tuple with spaCy's attribute names; loops over every
+    token read the lists."""
 
     def __init__(self, doc: Doc):
         self.text = doc_text(doc)
         self.words, self.tags = doc_tokens(doc)
         self.idx = list(accumulate(map(len, self.words), initial=0))[:-1] if self.words else []
 
-    @classmethod
-    def of(cls, doc: Doc) -> "TokenView":
-        """The view of `doc`, made once for the components that read it (until a retokenise
-        removes it, see `crf.split_tokens`)."""
-        view = doc.user_data.get(VIEW_KEY)
-        if view is None or len(view) != len(doc):
-            view = doc.user_data[VIEW_KEY] = cls(doc)
-        return view
+    @cached_property
+    def bounds(self) -> tuple[set[int], set[int], dict[int, int]]:
+        """Token starts, token ends, and the index of the token starting at an offset."""
+        return set(self.idx), {a + len(w) for a, w in zip(self.idx, self.words)}, dict(zip(self.idx, range(len(self.idx))))
 
     def __getitem__(self, i: int) -> _Tok:
         if i < 0:
@@ -118,13 +111,6 @@ class TokenView:
 
     def __len__(self) -> int:
         return len(self.words)
-
-
-def _token_bounds(view: TokenView) -> tuple[set[int], set[int], dict[int, int]]:
-    starts = set(view.idx)
-    ends = {a + len(w) for a, w in zip(view.idx, view.words)}
-    index = dict(zip(view.idx, range(len(view.idx))))
-    return starts, ends, index
 
 
 def shape_candidates(doc: Doc) -> list[Entity]:
@@ -142,7 +128,7 @@ def shape_candidates(doc: Doc) -> list[Entity]:
         n = ordinal(m.group(1) or m.group(2))
         kind = "规划纲要" if m.group().endswith("纲要") else ("计划" if m.group()[-2] in "计計" else "规划")
         out.append(Entity(m.start(), m.end(), m.group(), "LAW", f"第{chinese(n)}个五年{kind}", "pattern"))
-    starts, ends, index = _token_bounds(doc)
+    starts, ends, index = doc.bounds
     single, double = surnames()
     for m in W.person_before.finditer(text):
         pos = m.start()
@@ -269,12 +255,6 @@ _NOUN_TAGS = frozenset({"n", "nr", "ns", "nz", "nt", "ng", "j"})  # what jieba t
 
 
 @lru_cache(maxsize=1)
-def _place_names() -> frozenset[str]:
-    """The gazetteers' places, GPE and LOC (`亦庄` of 亦庄综保区)."""
-    return frozenset(n.text for n in names() if n.label in ("GPE", "LOC"))
-
-
-@lru_cache(maxsize=1)
 def _policy_terms() -> frozenset[str]:
     """Policy terms of the shipped dictionary (tagged nz, l, j) and the gazetteers' TERMs."""
     return frozenset({e.word for e in read_userdict(DEFAULT_USERDICT) if e.tag in ("nz", "l", "j")}
@@ -292,7 +272,7 @@ def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
     suffix (`站`, `港`) only places do (`党要站在`)."""
     W = words()
     terms = _policy_terms()
-    places = _place_names()
+    labels = name_labels()
     abbr = abbreviations()
     text = doc.text
     out = []
@@ -307,7 +287,8 @@ def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
         while j >= 0 and i - j <= 3:
             t = doc[j]
             w, tag = t.text, t.tag_
-            place = (tag == "ns" or w in places or (tag == "j" and all(c in abbr for c in w))) and w[0] not in "我本该"
+            place = (tag == "ns" or labels.get(w) in ("GPE", "LOC") or (tag == "j" and all(c in abbr for c in w))) \
+                and w[0] not in "我本该"
             if not is_han(w) or w in W.generic or w in W.pos_stop or w in terms:
                 ok = not one_char and _CODE.fullmatch(w) is not None
             elif one_char:
@@ -340,7 +321,7 @@ BUILD_GOAL = frozenset("美丽 平安 法治 健康 数字 信用 创新 文明 
 def place_goals(view: TokenView, places: list[Entity]) -> list[Entity]:
     """`美丽上海`, `平安浙江`: a word of `BUILD_GOAL` as the token before a place the
     gazetteers know makes one TERM (the place is not a mention, as in `美丽中国`)."""
-    starts, ends, index = _token_bounds(view)
+    _, ends, index = view.bounds
     out = []
     for p in places:
         i = index.get(p.start)
@@ -357,7 +338,7 @@ def sub_units(view: TokenView, bodies: list[Entity]) -> list[Entity]:
     before the unit's name). The unit's words are content words (`教育部部长到处…` is no
     unit: no adverb, pronoun, preposition or particle) and its last word starts with the suffix."""
     W = words()
-    starts, ends, index = _token_bounds(view)
+    _, ends, index = view.bounds
     text = view.text
     out = []
     for b in bodies:
