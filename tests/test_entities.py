@@ -141,27 +141,37 @@ def test_named_campaigns_are_terms(corpus_docs):
 # label. The held-out set was never used to tune the rules. A change may do
 # better, not worse.
 MEASURED = {
-    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (114, 6, 11, 112), "GPE": (81, 4, 6, 80), "LOC": (14, 1, 8, 14),
+    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (114, 6, 11, 112), "GPE": (82, 2, 5, 81), "LOC": (14, 0, 8, 14),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 57, 9, 224)},
-    "heldout": {"PERSON": (8, 1, 0, 8), "ORG": (79, 7, 25, 73), "GPE": (51, 8, 14, 50), "LOC": (23, 5, 18, 18),
+    "heldout": {"PERSON": (8, 1, 0, 8), "ORG": (79, 7, 25, 73), "GPE": (53, 7, 12, 52), "LOC": (23, 5, 18, 18),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (85, 28, 45, 83)},
     # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
     # before the trained model was run on them. The rules' first run there: PERSON 31/5/21,
     # ORG 63/15/50, GPE 61/40/26, LOC 15/7/67; since then fused bodies (北京市人民政府),
     # named lines and zones (温福高铁, 衢州综保区) were written from its errors, and the
     # enterprises gazetteer (海康威视, 首旅集团) added; the heldout2026 fixes below help here too.
-    "heldout2025": {"PERSON": (31, 5, 21, 31), "ORG": (75, 11, 38, 69), "GPE": (61, 22, 26, 56), "LOC": (36, 9, 46, 26),
+    # The divisions list (divisions.tsv) found 8 more places and 6 more nested in longer names
+    # the set labels whole (浦东 of 浦东引领区: spurious under its conventions).
+    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (75, 11, 38, 69), "GPE": (69, 25, 18, 64), "LOC": (37, 9, 45, 27),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # PERSON, ORG, GPE and LOC in other passages of the 2026 provincial reports, 海拉尔区 2018 and
     # two 2025 prints, labelled by a helper who had not seen the code. The rules' first run there:
     # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
-    # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after.
-    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (59, 12, 32, 58), "GPE": (57, 27, 36, 56), "LOC": (48, 29, 88, 28),
+    # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after,
+    # then the divisions list (嘉兴, 义乌, 余姚市: 19 more places right, 23 more nested in names).
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (59, 12, 32, 58), "GPE": (76, 47, 17, 75), "LOC": (49, 29, 87, 29),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    # A fifth set, labelled blind by a helper (北京 2026, 海拉尔区 2019, the 1984 national report,
+    # three 2025 prints). The rules' first run at f95b241: PERSON 14/1/3, ORG 48/6/27, GPE 125/29/66,
+    # LOC 24/11/66; with the divisions list, written before the set existed: GPE 133/30/58, LOC 25/11/65.
+    # Then, from its errors: runs of abbreviations by context (中苏关系, 京港、京澳), regions as LOC
+    # (东欧, 大洋洲), 萨 among the surnames (代区长 萨国文); 老城区, 新城区 are no names.
+    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (48, 6, 27, 45), "GPE": (154, 30, 37, 148),
+                     "LOC": (30, 11, 60, 26), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 
 
-@pytest.mark.parametrize("which", ["gold", "heldout", "heldout2025", "heldout2026"])
+@pytest.mark.parametrize("which", sorted(MEASURED))
 def test_hand_labelled_sets_score_as_measured(corpus, which):
     """Every label of the hand-labelled sets, the rules alone (`POLICYTRACE_NER_MODEL=off`),
     at least as measured; on the gold set that meets the goal P >= 0.90, R >= 0.85 for
@@ -219,3 +229,62 @@ def test_terms_kinds_weights_and_candidates(full_build):
     assert result.row_counts["entities"] == con.execute("SELECT count(*) FROM entities").fetchone()[0]
     assert con.execute('SELECT count(*) FROM entities e JOIN documents d USING (doc_id) '
                        'WHERE substr(d.text, e.start + 1, e."end" - e.start) <> e.text').fetchone()[0] == 0
+
+
+def test_divisions_name_prefectures_and_counties(corpus_docs):
+    """`divisions.tsv` (every province, prefecture and county): places jieba tags as a person
+    or a term (`嘉兴` nr, `义乌` nz) are GPE under their full names; a short form or district
+    name that is also a word is not taken (`金山` of 金山银山, `平房区` of 和平房区改造,
+    `老城区`, the old town of 海拉尔)."""
+    zj = _entities(doc_by_source(corpus_docs[0], "zhejiang-provincial-gov-work-report-2026.csv:2"))
+    gpe = {(e.text, e.normalized) for e in zj if e.label == "GPE"}
+    assert {("嘉兴", "嘉兴市"), ("义乌", "义乌市"), ("余姚", "余姚市"), ("丽水", "丽水市")} <= gpe
+    assert not [e for e in zj if e.text == "金山"] and "金山银山" in doc_by_source(
+        corpus_docs[0], "zhejiang-provincial-gov-work-report-2026.csv:2").text
+    h2013 = doc_by_source(corpus_docs[0], "hailaer/2013.txt")
+    assert "和平房区改造" in h2013.text and "老城区" in h2013.text
+    assert not [e for e in _entities(h2013) if e.label == "GPE" and e.text in ("平房区", "老城区")]
+
+
+def test_divisions_file_holds_every_level():
+    from pipelines.extract.gazetteer import GAZ_DIR, parents, read_names
+
+    rows = read_names(GAZ_DIR / "divisions.tsv")
+    assert len({n.text for n in rows}) == len(rows) > 6000 and {n.label for n in rows} == {"GPE"}
+    assert parents()["余姚市"] == "宁波市" and parents()["宁波市"] == "浙江省" and parents()["浙江省"] == "中国"
+    assert "鼓楼区" not in parents()  # five cities have one: no parent is guessed
+
+
+def test_runs_of_abbreviations_by_their_context(corpus_docs):
+    """The 1984 report's 中苏关系, 中越两国, 中荷恢复 and the 北京 2026 report's list 京港、京澳 …
+    京台交流 are places (one GPE a run, each place named); 中华 and 中美洲 are no runs."""
+    r1984 = _entities(doc_by_source(corpus_docs[0], "government_work_reports.jsonl:54"))
+    runs = {(e.text, e.normalized) for e in r1984 if e.label == "GPE" and e.method == "pattern"}
+    assert {("中苏", "中国、苏联"), ("中越", "中国、越南"), ("中荷", "中国、荷兰")} <= runs
+    bj = _entities(doc_by_source(corpus_docs[0], "beijing-provincial-gov-work-report-2026.csv:2"))
+    assert {("京港", "北京市、香港特别行政区"), ("京澳", "北京市、澳门特别行政区"), ("京台", "北京市、台湾省")} <= {
+        (e.text, e.normalized) for e in bj if e.label == "GPE"}
+    ents = extract_entities(make_nlp()("中华人民共和国同中美洲国家的关系"))
+    assert [(e.text, e.label) for e in ents] == [("中华人民共和国", "GPE"), ("中美洲", "LOC")]
+
+
+def test_titles_before_a_name_and_a_speaker_after_a_title(corpus_docs):
+    """A 2025 print's 中共中央总书记、国家主席、中央军委主席习近平: the titles before the name are
+    no bare-title mention; 海拉尔区 2019's header 代区长  萨国文 names the speaker."""
+    txt = "《求是》杂志将发表中共中央总书记、国家主席、中央军委主席习近平的重要文章。学习了总书记重要讲话。"
+    ents = extract_entities(make_nlp()(txt), 2025)
+    assert [(e.text, e.normalized) for e in ents if e.label == "PERSON"] == [("习近平", "习近平"), ("总书记", "习近平")]
+    h2019 = _entities(doc_by_source(corpus_docs[0], "hailaer/2019.txt"))
+    assert ("萨国文", "PERSON") in {(e.text, e.label) for e in h2019}
+
+
+def test_a_model_person_between_listed_places_is_not_taken():
+    """孟加拉 between 巴基斯坦、 and 、尼泊尔 (the 1984 report) is an item of the list of countries."""
+    from pipelines.extract.entities import admit_model
+    from pipelines.extract.entities.model import Entity
+
+    text = "我们同友好邻邦朝鲜、巴基斯坦、孟加拉、尼泊尔、缅甸等国有关系更加亲密"
+    rules = [Entity(10, 14, "巴基斯坦", "GPE", "巴基斯坦", "gazetteer"), Entity(18, 21, "尼泊尔", "GPE", "尼泊尔", "gazetteer")]
+    person = Entity(15, 18, "孟加拉", "PERSON", "孟加拉", "model", 0.99)
+    assert text[15:18] == "孟加拉" and admit_model([person], rules, text) == []
+    assert admit_model([person], rules[:0], text) == [person]  # no place beside it: taken

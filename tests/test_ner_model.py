@@ -51,7 +51,8 @@ def test_model_alone_on_the_peoples_daily_dev_split(pd_dev):
     rules = evaluate_external(pd_dev, "rules", limit=500)
     # The combination keeps the model's precision and gives up recall where our conventions
     # differ from the paper's (a name inside a title or doctrine: 《邓小平文选》, 邓小平理论).
-    assert rules["all"]["F1"] < 0.48 < 0.82 <= combined["all"]["F1"] and combined["all"]["P"] >= 0.9
+    # The rules reach 0.54 here (0.47 before the divisions list: 衡阳, 如东县, 瑞士).
+    assert rules["all"]["F1"] < 0.55 < 0.83 <= combined["all"]["F1"] and combined["all"]["P"] >= 0.9
 
 
 def test_a_bound_abbreviation_is_a_place(model_on):
@@ -128,12 +129,15 @@ def test_model_spans_split_words_and_carry_a_confidence(model_on, monkeypatch):
 # (right, spurious, missed) with the model on, as measured (`POLICYTRACE_NER_MODEL=on
 # benchmarks/eval_entities.py`); the rules alone are `MEASURED` of test_entities.py.
 MEASURED_ON = {
-    "gold": {"PERSON": (56, 0, 0), "ORG": (114, 6, 11), "GPE": (81, 4, 6), "LOC": (15, 1, 7)},
-    "heldout": {"PERSON": (8, 1, 0), "ORG": (79, 7, 25), "GPE": (53, 10, 12), "LOC": (27, 5, 14)},
-    "heldout2025": {"PERSON": (50, 6, 2), "ORG": (89, 12, 24), "GPE": (64, 26, 23), "LOC": (36, 9, 46)},
+    "gold": {"PERSON": (56, 0, 0), "ORG": (114, 6, 11), "GPE": (82, 2, 5), "LOC": (15, 0, 7)},
+    "heldout": {"PERSON": (8, 1, 0), "ORG": (79, 7, 25), "GPE": (53, 8, 12), "LOC": (28, 6, 13)},
+    "heldout2025": {"PERSON": (50, 2, 2), "ORG": (89, 14, 24), "GPE": (69, 25, 18), "LOC": (37, 9, 45)},
     # first run (the default build, before the fixes it prompted): PERSON 8/2/1, ORG 62/37/29,
     # GPE 63/62/30, LOC 41/27/95
-    "heldout2026": {"PERSON": (8, 1, 1), "ORG": (66, 24, 25), "GPE": (63, 38, 30), "LOC": (55, 29, 81)},
+    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (66, 24, 25), "GPE": (77, 48, 16), "LOC": (56, 31, 80)},
+    # first run, at f95b241: PERSON 16/2/1, ORG 53/10/22, GPE 156/40/35, LOC 27/16/63; with the
+    # divisions list, written before the set existed: GPE 157/41/34, LOC 28/16/62
+    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (53, 10, 22), "GPE": (169, 32, 22), "LOC": (36, 16, 54)},
 }
 
 

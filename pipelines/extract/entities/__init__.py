@@ -63,12 +63,13 @@ from pipelines.extract.entities.shapes import (
     sub_units,
 )
 from pipelines.extract.entities.words import words as entity_words
-from pipelines.extract.gazetteer import names
+from pipelines.extract.gazetteer import listed_only_in_divisions, names
 from pipelines.lang.zh.segment import doc_text
 
 __all__ = ["Entity", "LABELS", "extract_entities", "place_of", "quoted_terms", "resolve_in_context", "resolve_overlaps", "add_to"]
 
 import os
+import re
 from contextlib import contextmanager
 
 # "on" (default): the trained model's spans join the rules' as `admit_model` says; "off": the rules
@@ -111,22 +112,41 @@ def _in_place_list(text: str, end: int) -> bool:
     return entity_words().place_list.match(text, end) is not None
 
 
+_MORE_TITLES = re.compile(r"(?:、[^\s，。；：、“”（）]{2,12}?)*")
+
+
+def _titles_before_name(text: str, end: int, named_starts: set[int]) -> bool:
+    """More titles, then a named person, follow `end` (`总书记、国家主席、中央军委主席习近平`)."""
+    return any(s >= end and _MORE_TITLES.fullmatch(text, end, s) for s in named_starts if s - end <= 40)
+
+
+def _between_places(m: Entity, rules: list[Entity], text: str) -> bool:
+    """The span is an item of a list of places (`巴基斯坦、孟加拉、尼泊尔`): a `、` on a side
+    where the rules found a place."""
+    before = m.start > 0 and text[m.start - 1] == "、"
+    after = m.end < len(text) and text[m.end] == "、"
+    return any(c.label in ("GPE", "LOC") and ((before and c.end == m.start - 1) or (after and c.start == m.end + 1))
+               for c in rules)
+
+
 def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Entity]:
     """Which model spans join the candidates. Where the rules found nothing the model's
     span is taken (from `MIN_CONFIDENCE` of its label). Where it overlaps a gazetteer, shape or quote
     candidate, the rules win, unless the model's span is an organisation that contains
     them and ends as one (`青岛海牛队` over `青岛`, `中国检察日报社影视部` over `中国`):
     the model cuts `党中央决策部署` and `林彪反党集团`-like overreach only where a
-    suffix vouches for it. Measured: see the README's entity section."""
+    suffix vouches for it. POS candidates and the names only `divisions.tsv` lists
+    do not block a model span; the longer span then wins (`哈洛宁` over `洛宁`). Measured: see the README's entity section."""
     W = entity_words()
-    taken = [c for c in rules if c.method != "pos"]
+    weak = listed_only_in_divisions()
+    taken = [c for c in rules if c.method != "pos" and not (c.method == "gazetteer" and c.text in weak)]
     out = []
     for m in model:
         short = len(m.text) < MIN_CHARS and not (m.label == "GPE" and m.normalized != m.text)
         if (m.confidence is not None and m.confidence < MIN_CONFIDENCE[m.label]) or short or m.text in W.model_stop \
                 or (m.label == "ORG" and (W.generic_body.fullmatch(text[_list_start(text, m.start):m.end])
                                           or W.project_end.search(m.text))) \
-                or (m.label == "PERSON" and _in_place_list(text, m.end)):
+                or (m.label == "PERSON" and (_in_place_list(text, m.end) or _between_places(m, rules, text))):
             continue  # unsure, one character, a word of policy prose, several levels' bodies, a project, a place listed
         over = [c for c in taken if c.start < m.end and m.start < c.end]
         if not over:
@@ -189,10 +209,13 @@ def policy_entities(doc: Doc) -> Doc:
     ents = resolve_overlaps(cands)
     # A bare title standing for a person (`学习了总书记重要讲话`), not one after a
     # name (`习近平总书记`); kept only if `resolve_in_context` can name the person.
+    # Nor one of the titles before a name (`中共中央总书记、国家主席、中央军委主席习近平`).
     named_ends = {e.end for e in ents if e.label == "PERSON"}
+    named_starts = {e.start for e in ents if e.label == "PERSON"}
     taken = {i for e in ents for i in range(e.start, e.end)}
     bare = [Entity(m.start(), m.end(), m.group(), "PERSON", m.group(), "pattern") for m in BARE_TITLE.finditer(text)
-            if m.start() not in named_ends and not taken & set(range(m.start(), m.end()))]
+            if m.start() not in named_ends and not taken & set(range(m.start(), m.end()))
+            and not _titles_before_name(text, m.end(), named_starts)]
     if bare:
         ents = sorted(ents + bare, key=lambda e: e.start)
     crf.split_tokens(doc, ents, view)  # a model span may cut a jieba word: split it (see `crf`)

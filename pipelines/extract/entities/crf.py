@@ -48,7 +48,7 @@ from pipelines.extract.entities.context import place_body
 from pipelines.extract.entities.shapes import TokenView
 from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.words import words as entity_words
-from pipelines.extract.gazetteer import abbreviations, dictionary_entries, name_labels
+from pipelines.extract.gazetteer import dictionary_entries, expand_abbreviations, name_labels
 from pipelines.lang.zh.segment import DEFAULT_USERDICT, TOKENS_KEY, Tagger, read_userdict
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "data" / "models"
@@ -319,15 +319,7 @@ def candidates(doc) -> list[Entity]:
     return join_abbreviations(out, doc)
 
 
-def expand(run: str) -> str | None:
-    """The normalized form of a run of abbreviations (`中美` -> `中国、美国`, `京津冀` ->
-    `北京市、天津市、河北省`), or None if a character is not one."""
-    table = abbreviations()
-    if not all(c in table for c in run):
-        return None
-    provinces = any(not table[c][0] for c in run)  # 京, 沪: the run is of provinces
-    parts = [table[c][1] if provinces else (table[c][0] or table[c][1]) for c in run]
-    return None if not all(parts) else "、".join(dict.fromkeys(parts))
+expand = expand_abbreviations  # the name callers use (`crf.expand("中美")`)
 
 
 def _is_word(doc, start: int) -> bool:

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.words import words
 from pipelines.extract.figures import Figure, congresses
-from pipelines.extract.gazetteer import abbreviations, gpe_names, name_labels, names, surnames
+from pipelines.extract.gazetteer import abbreviations, expand_abbreviations, gpe_names, name_labels, names, surnames
 from pipelines.lang.zh.numerals import (
     PLAN_NUMBER,
     PLAN_SHORT,
@@ -113,6 +113,33 @@ class TokenView:
         return len(self.words)
 
 
+@lru_cache(maxsize=1)
+def _run_re() -> re.Pattern:
+    chars = "".join(sorted(abbreviations()))
+    run = f"[{chars}]{{2,3}}"
+    return re.compile(f"{run}(?:、{run})*")
+
+
+def _abbreviation_runs(text: str, starts: set[int]) -> list[Entity]:
+    """Runs of one-character abbreviations that name places by their context, one GPE each
+    (`中苏关系` -> 中苏: 中国、苏联; `京港、京澳` -> 北京市、香港特别行政区 and 北京市、澳门特别行政区):
+    a list of two or more runs, or a run before `abbr_run_cue` (`关系`, `两国`). A run starts a
+    jieba word; each of its characters names another place (`中华` is no run)."""
+    cue = words().abbr_run_cue
+    out = []
+    for m in _run_re().finditer(text):
+        items = m.group().split("、")
+        if m.start() not in starts or (len(items) < 2 and not cue.match(text, m.end())):
+            continue
+        pos = m.start()
+        for item in items:
+            norm = expand_abbreviations(item)
+            if norm and norm.count("、") == len(item) - 1:
+                out.append(Entity(pos, pos + len(item), item, "GPE", norm, "pattern"))
+            pos += len(item) + 1
+    return out
+
+
 def shape_candidates(doc: Doc) -> list[Entity]:
     W = words()
     text = doc.text
@@ -147,6 +174,7 @@ def shape_candidates(doc: Doc) -> list[Entity]:
             if tok.tag_.startswith("nr") or (len(tok.text) < len(name) and tok.tag_ not in ("n", "v", "vn", "ns", "nt", "nz", "d", "p", "c", "u", "r", "m", "q", "f")):
                 out.append(Entity(a, pos, name, "PERSON", name, "pattern"))
                 break
+    out.extend(_abbreviation_runs(text, starts))
     for m in W.byline.finditer(text):
         name = m.group(1)
         if name[0] in single or name[:2] in double:

@@ -23,7 +23,7 @@ ROLES = (
     "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "generic", "pos_stop", "gpe_end", "loc_end",
     "org_end", "name_tag", "proper_tag", "model_stop", "model_org_end",
     "level_word", "generic_body", "project_end", "place_list_head", "route_suffix",
-    "abbr_bound_before", "abbr_bound_after",
+    "abbr_bound_before", "abbr_bound_after", "abbr_run_cue",
 )
 
 
@@ -42,6 +42,7 @@ class EntityWords:
     route: re.Pattern             # 高铁, 港, 综保区 after a name (温福高铁)
     abbr_bound_before: frozenset[str]  # 访 of 访华: the abbreviation after it is a place
     abbr_bound_after: frozenset[str]   # 方 of 中方
+    abbr_run_cue: re.Pattern           # 关系 after 中苏: the run is places
     town: re.Pattern
     listed: re.Pattern            # 等一批…企业 after a list of names
     not_name_end: re.Pattern
@@ -81,6 +82,7 @@ def load(path: str | os.PathLike) -> EntityWords:
         route=re.compile(f"(?:{alt('route_suffix')})"),
         abbr_bound_before=frozenset(w["abbr_bound_before"]),
         abbr_bound_after=frozenset(w["abbr_bound_after"]),
+        abbr_run_cue=re.compile(f"(?:{alt('abbr_run_cue')})"),
         town=re.compile(f"(?:{alt('town_suffix')})"),
         listed=re.compile(f"等(?:一批|一些|多家|[0-9０-９]+家)?[{HAN}]{{0,6}}?(?:{alt('listed_kind')})"),
         not_name_end=re.compile(f"(?:{alt('not_name_end')})$"),
