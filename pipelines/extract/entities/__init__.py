@@ -56,6 +56,7 @@ from pipelines.extract.entities.model import LABELS, METHOD_RANK, Entity
 from pipelines.extract.entities.shapes import (
     BARE_TITLE,
     TokenView,
+    campuses,
     place_goals,
     pos_candidates,
     quoted_terms,
@@ -205,6 +206,7 @@ def policy_entities(doc: Doc) -> Doc:
     if doc._.model_entities:
         cands += admit_model(doc._.model_entities, cands, text)
     cands += sub_units(view, [c for c in cands if c.method in ("gazetteer", "model")])
+    cands += campuses(view, [c for c in cands if c.label == "ORG"])
     cands += place_goals(view, [c for c in cands if c.method == "gazetteer"])
     ents = resolve_overlaps(cands)
     # A bare title standing for a person (`学习了总书记重要讲话`), not one after a

@@ -289,6 +289,20 @@ def _policy_terms() -> frozenset[str]:
                      | {n.text for n in names() if n.label == "TERM"})
 
 
+def _line_start(doc: Doc, text: str, a: int, index: dict[int, int], labels: dict[str, str]) -> int:
+    """Where a line named by two places starts: `黎塘——湛江线` from `湛江线` if the word
+    before the dash is a place (jieba `ns` or a gazetteer place); else `a`."""
+    for dash in ("——", "—", "－"):
+        if text.startswith(dash, a - len(dash)):
+            b = a - len(dash)
+            for size in (4, 3, 2):
+                k = index.get(b - size)
+                if k is not None and doc[k].idx + len(doc[k].text) == b and (
+                        doc[k].tag_ == "ns" or labels.get(doc[k].text) in ("GPE", "LOC")):
+                    return b - size
+    return a
+
+
 def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
     """Named lines, ports and zones (LOC): `温福高铁`, `京雄城际`, `宁波舟山港`, `北京通州站`,
     `衢州综保区`, `临港新片区`, `中亚班列`, `G60科创走廊`, and ring roads (`东六环`, `五环路`).
@@ -329,6 +343,8 @@ def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
             j -= 1
         if j + 1 < i:
             a = doc[j + 1].idx
+            # a line between two places: `黎塘——湛江线`, `北京西—良乡`
+            a = _line_start(doc, text, a, index, labels)
             out.append(Entity(a, m.end(), text[a:m.end()], "LOC", text[a:m.end()], "pattern"))
     for pattern in (_RING, _METRO):
         for m in pattern.finditer(text):
@@ -379,6 +395,30 @@ def sub_units(view: TokenView, bodies: list[Entity]) -> list[Entity]:
         if all(view.tags[k] not in _NOT_IN_UNIT or view.words[k] == "和" for k in range(i, j)) \
                 and view.words[j - 1][0] in "司局处厅办" and j - i >= 2:
             out.append(Entity(b.start, m.end(), text[b.start:m.end()], "ORG", b.normalized + text[b.end:m.end()], "pattern"))
+    return out
+
+
+_CAMPUS = ("校区", "院区", "分院区")
+
+
+def campuses(view: TokenView, bodies: list[Entity]) -> list[Entity]:
+    """A campus of a body, named after it and, maybe, its place: `北京工业大学房山校区`,
+    `宣武医院房山院区`, `中山医院国家医学中心青浦院区` is one LOC, as the sets label it.
+    Between the body and the suffix only places (jieba's `ns` or gazetteer places)."""
+    _, ends, index = view.bounds
+    text = view.text
+    labels = name_labels()
+    out = []
+    for b in bodies:
+        if b.label != "ORG" or b.end not in index:
+            continue
+        k = index[b.end]
+        while k < len(view) and k - index[b.end] <= 2 and view.words[k] not in _CAMPUS and (
+                view.tags[k] == "ns" or labels.get(view.words[k]) in ("GPE", "LOC")):
+            k += 1
+        if k < len(view) and view.words[k] in _CAMPUS:
+            end = view.idx[k] + len(view.words[k])
+            out.append(Entity(b.start, end, text[b.start:end], "LOC", text[b.start:end], "pattern"))
     return out
 
 
