@@ -141,9 +141,9 @@ def test_named_campaigns_are_terms(corpus_docs):
 # label. The held-out set was never used to tune the rules. A change may do
 # better, not worse.
 MEASURED = {
-    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (114, 6, 11, 112), "GPE": (82, 2, 5, 81), "LOC": (14, 0, 8, 14),
+    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (114, 3, 11, 112), "GPE": (82, 2, 5, 81), "LOC": (14, 0, 8, 14),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 57, 9, 224)},
-    "heldout": {"PERSON": (8, 1, 0, 8), "ORG": (79, 7, 25, 73), "GPE": (53, 6, 12, 52), "LOC": (24, 5, 17, 18),
+    "heldout": {"PERSON": (8, 1, 0, 8), "ORG": (79, 5, 25, 73), "GPE": (53, 6, 12, 52), "LOC": (24, 5, 17, 18),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (85, 28, 45, 83)},
     # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
     # before the trained model was run on them. The rules' first run there: PERSON 31/5/21,
@@ -152,14 +152,14 @@ MEASURED = {
     # enterprises gazetteer (海康威视, 首旅集团) added; the heldout2026 fixes below help here too.
     # The divisions list (divisions.tsv) found 8 more places and 6 more nested in longer names
     # the set labels whole (浦东 of 浦东引领区: spurious under its conventions).
-    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (75, 11, 38, 69), "GPE": (69, 24, 18, 64), "LOC": (39, 9, 43, 28),
+    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (75, 10, 38, 69), "GPE": (69, 24, 18, 64), "LOC": (39, 9, 43, 28),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # PERSON, ORG, GPE and LOC in other passages of the 2026 provincial reports, 海拉尔区 2018 and
     # two 2025 prints, labelled by a helper who had not seen the code. The rules' first run there:
     # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
     # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after,
     # then the divisions list (嘉兴, 义乌, 余姚市: 19 more places right, 23 more nested in names).
-    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (59, 12, 32, 58), "GPE": (76, 43, 17, 75), "LOC": (54, 28, 82, 31),
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (59, 12, 32, 58), "GPE": (76, 43, 17, 75), "LOC": (54, 27, 82, 31),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fifth set, labelled blind by a helper (北京 2026, 海拉尔区 2019, the 1984 national report,
     # three 2025 prints). The rules' first run at f95b241: PERSON 14/1/3, ORG 48/6/27, GPE 125/29/66,
@@ -167,7 +167,7 @@ MEASURED = {
     # Then, from its errors: runs of abbreviations by context (中苏关系, 京港、京澳), regions as LOC
     # (东欧, 大洋洲), 萨 among the surnames (代区长 萨国文); 老城区, 新城区 are no names;
     # zones after their place (浦东引领区), campuses (北方工业大学延庆校区) and lines (崇明线).
-    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (48, 6, 27, 45), "GPE": (154, 29, 37, 148),
+    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (48, 5, 27, 45), "GPE": (154, 29, 37, 148),
                      "LOC": (33, 11, 57, 29), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 
