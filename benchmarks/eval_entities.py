@@ -96,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--label", help="with --errors, only this label")
-    ap.add_argument("--set", choices=("gold", "heldout", "heldout2025", "heldout2026", "heldout2026b", "all"), default="all",
+    ap.add_argument("--set", choices=("gold", "heldout", "heldout2025", "heldout2026", "heldout2026b", "heldout2026c", "all"), default="all",
                     help="gold: entities_gold.jsonl (the rules were developed against it); "
                          "heldout: entities_heldout.jsonl (labelled later, from other documents); "
                          "heldout2025: entities_2025_heldout.jsonl (PERSON/ORG/GPE/LOC in 2025 prints and 2026 "
@@ -106,7 +106,10 @@ def main(argv: list[str] | None = None) -> int:
                          "enterprises gazetteer and the line/zone rule ran on them); "
                          "heldout2026b: entities_2026b_heldout.jsonl (PERSON/ORG/GPE/LOC in the 北京 2026 report, "
                          "海拉尔区 2019, the 1984 national report and three 2025 prints, labelled before the "
-                         "divisions list and the abbreviation-run rule ran on them)")
+                         "divisions list and the abbreviation-run rule ran on them); "
+                         "heldout2026c: entities_2026c_heldout.jsonl (PERSON/ORG/GPE/LOC in 海拉尔区 2012-2017, "
+                         "the 1982, 1992 and 1993 national reports and two congress reports, labelled before "
+                         "this session's zone, campus, line and institution rules ran on them)")
     ap.add_argument("--external", nargs="*", type=Path, metavar="JSONL",
                     help="instead: strict PER/ORG/LOC on annotated corpora in ../shared/ner's JSONL format (records "
                          "with text and entities start/end/label; default: NER/peoples_daily_ner_dev.jsonl, not trained "

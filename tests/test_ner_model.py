@@ -138,6 +138,9 @@ MEASURED_ON = {
     # first run, at f95b241: PERSON 16/2/1, ORG 53/10/22, GPE 156/40/35, LOC 27/16/63; with the
     # divisions list, written before the set existed: GPE 157/41/34, LOC 28/16/62
     "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (53, 8, 22), "GPE": (169, 30, 22), "LOC": (40, 15, 50)},
+    # first run, at f95b241: PERSON 23/2/0, ORG 53/20/60, GPE 108/35/24, LOC 50/18/70; with this
+    # session's changes, written before the set existed: ORG 53/16/60, GPE 108/36/24, LOC 53/17/67
+    "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (53, 16, 60), "GPE": (109, 36, 23), "LOC": (53, 17, 67)},
 }
 
 
