@@ -38,7 +38,7 @@ CASES = [
     ("entity_words.txt", "org_sufix 公司", lambda: entity_words.words(), "expected `KEY word ...` with KEY one of press_suffix"),
     ("gazetteer/organs.tsv", "国家数据局\tORGANISATION", lambda: gazetteer.names(), "label is 'ORGANISATION'; it must be one of PERSON, ORG"),
     ("gazetteer/leaders.tsv", "李强\t总理 2023", lambda: gazetteer.leaders(), "title '总理 2023' is not `title YYYY-YYYY`"),
-    ("gazetteer/abbreviations.tsv", "中国\t中国", lambda: crf.abbreviations(),
+    ("gazetteer/abbreviations.tsv", "中国\t中国", lambda: gazetteer.abbreviations(),
      "'中国' is not one character with a country or a province it stands for"),
     ("gazetteer/surnames.txt", "欧阳修", lambda: gazetteer.surnames(), "'欧阳修' is not a surname of one or two characters"),
     ("userdict.txt", "新质生产力 100x", lambda: read_userdict(lexicon.DATA_DIR / "userdict.txt"),
@@ -50,7 +50,7 @@ CASES = [
 ]
 CACHED = [figure_words.words, markers.lead_words, markers.salutation_re, entity_words.words,
           gazetteer.names, gazetteer.leaders, gazetteer.surnames, noise.rules, kinds._rules,
-          figure_metrics.vocabulary, compare_tasks.modifiers, crf.abbreviations]
+          figure_metrics.vocabulary, compare_tasks.modifiers, gazetteer.abbreviations]
 
 
 @pytest.fixture

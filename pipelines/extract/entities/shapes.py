@@ -267,7 +267,7 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
         if pre:
             a -= len(pre.group())
         span = text[a:m.end()]
-        if len(span) >= 3:
+        if len(span) >= 3 and not (span[0] in "我本该以" or "的" in span):  # 我区农村商业银行, 山东的大型碱厂
             out.append(Entity(a, m.end(), span, label, span, "pattern"))
             last_end = m.end()
     return out
