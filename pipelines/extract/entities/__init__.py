@@ -64,7 +64,7 @@ from pipelines.extract.entities.shapes import (
     sub_units,
 )
 from pipelines.extract.entities.words import words as entity_words
-from pipelines.extract.gazetteer import listed_only_in_divisions, names
+from pipelines.extract.gazetteer import division_names, listed_only_in_divisions, names
 from pipelines.lang.zh.segment import doc_text
 
 __all__ = ["Entity", "LABELS", "extract_entities", "place_of", "quoted_terms", "resolve_in_context", "resolve_overlaps", "add_to"]
@@ -186,6 +186,32 @@ def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:
     return sorted(kept, key=lambda e: e.start)
 
 
+def _division_matches(view: TokenView, found: list[Entity]) -> list[Entity]:
+    """The names of `divisions.tsv` as one token or two (`嘉兴`, `余姚市`), where no gazetteer
+    match of the ruler covers them, as the ruler would have matched them."""
+    table = division_names()
+    covered = bytearray(len(view.text) + 1)
+    for c in found:
+        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
+    out = []
+    words, idx = view.words, view.idx
+    i, n = 0, len(words)
+    while i < n:
+        for size in (2, 1):
+            if i + size > n:
+                continue
+            name = words[i] if size == 1 else words[i] + words[i + 1]
+            hit = table.get(name)
+            a = idx[i]
+            if hit and not any(covered[a:a + len(name)]):
+                out.append(Entity(a, a + len(name), name, hit[0], hit[1], "gazetteer"))
+                i += size
+                break
+        else:
+            i += 1
+    return out
+
+
 @Language.component("policy_entities")
 def policy_entities(doc: Doc) -> Doc:
     """Gazetteer matches (from `policy_gazetteer`), shapes, quotes and POS candidates, resolved."""
@@ -193,8 +219,9 @@ def policy_entities(doc: Doc) -> Doc:
     for ent in doc.ents:
         method, _, norm = ent.ent_id_.partition("|")
         cands.append(Entity(ent.start_char, ent.end_char, ent.text, ent.label_, norm or ent.text, method or "gazetteer"))
-    named = [(c.start, c.end, c.label) for c in cands if c.label != "TERM"]
     view = TokenView(doc)
+    cands += _division_matches(view, cands)
+    named = [(c.start, c.end, c.label) for c in cands if c.label != "TERM"]
     text = doc_text(doc)
     for c in shape_candidates(view):
         if c.method == "quote" and any(c.start <= a and b <= c.end and (a, b) != (c.start, c.end)
@@ -239,5 +266,7 @@ def add_to(nlp: Language) -> Language:
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[dict, ...]:
-    return tuple({"label": n.label, "pattern": n.text, "id": f"gazetteer|{n.normalized}"} for n in names())
+    divisions = division_names()
+    return tuple({"label": n.label, "pattern": n.text, "id": f"gazetteer|{n.normalized}"} for n in names()
+                 if n.text not in divisions)
 
