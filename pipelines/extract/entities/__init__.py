@@ -187,28 +187,29 @@ def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:
 
 
 def _division_matches(view: TokenView, found: list[Entity]) -> list[Entity]:
-    """The names of `divisions.tsv` as one token or two (`嘉兴`, `余姚市`), where no gazetteer
-    match of the ruler covers them, as the ruler would have matched them."""
+    """The names of `divisions.tsv` as one token (`嘉兴`, `余姚市`: names of three characters
+    or more are words of the segmentation dictionary) or as two one-character tokens jieba
+    splits a short form into (`镇沅`), where no gazetteer match of the ruler covers them,
+    as the ruler would have matched them."""
     table = division_names()
+    words, idx = view.words, view.idx
+    n = len(words)
+    pairs = [i for i in range(n - 1) if len(words[i]) == 1 == len(words[i + 1]) and words[i] + words[i + 1] in table]
+    hits = [(i, 2) for i in pairs]
+    paired = {k for i in pairs for k in (i, i + 1)}
+    hits += [(i, 1) for i, w in enumerate(words) if w in table and i not in paired]
+    if not hits:
+        return []
     covered = bytearray(len(view.text) + 1)
     for c in found:
         covered[c.start:c.end] = b"\x01" * (c.end - c.start)
     out = []
-    words, idx = view.words, view.idx
-    i, n = 0, len(words)
-    while i < n:
-        for size in (2, 1):
-            if i + size > n:
-                continue
-            name = words[i] if size == 1 else words[i] + words[i + 1]
-            hit = table.get(name)
-            a = idx[i]
-            if hit and not any(covered[a:a + len(name)]):
-                out.append(Entity(a, a + len(name), name, hit[0], hit[1], "gazetteer"))
-                i += size
-                break
-        else:
-            i += 1
+    for i, size in sorted(hits):
+        name = "".join(words[i:i + size])
+        a = idx[i]
+        if not any(covered[a:a + len(name)]):
+            label, norm = table[name]
+            out.append(Entity(a, a + len(name), name, label, norm, "gazetteer"))
     return out
 
 
