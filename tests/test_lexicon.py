@@ -50,7 +50,7 @@ CASES = [
 ]
 CACHED = [figure_words.words, markers.lead_words, markers.salutation_re, entity_words.words,
           gazetteer.names, gazetteer.leaders, gazetteer.surnames, noise.rules, kinds._rules,
-          figure_metrics.vocabulary, compare_tasks.modifiers, gazetteer.abbreviations]
+          figure_metrics.vocabulary, compare_tasks.modifiers, gazetteer.abbreviations, gazetteer.division_names]
 
 
 @pytest.fixture

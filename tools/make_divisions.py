@@ -13,9 +13,13 @@ should be refreshed, and its output is committed. What it keeps:
   then cut out of `和平房区改造`), as GPE with its parent unit, so that a county's report can resolve
   `市委` and `我县`; a full name held by several divisions (`鼓楼区`) keeps no
   normal form or parent beyond itself;
-- the short form jionlp gives (`嘉兴`, `余姚`, `仙居`) where it names one division
-  only and is a place to jieba or no word of its dictionary: `大兴` (a verb),
-  `和平`, `平安`, `朝阳` (also an adjective) or `城区` are not taken bare;
+- the short form jionlp gives (`嘉兴`, `余姚`): a province's or prefecture's unless it
+  is in NOT_BARE (`大同`, `白银`, `文山`: words read off the lists this script prints);
+  a county's only where jieba's dictionary does not hold it or holds it rarely as a
+  place or name (`余姚`, `义乌`; not `平安`, `公安`, `合作`). A short form of two
+  divisions with different full names is left out (`巴州`); one of two divisions with
+  the same full name (`普陀`: 普陀区 of 上海 and of 舟山) is kept as itself, as is that
+  full name, with no parent;
 - renamed divisions by their old full names (`襄樊市`, `思茅市`), normalised to the
   current name, from jionlp's `china_location_change.txt`;
 - the world's countries by their common and official names and their capitals.
@@ -124,12 +128,12 @@ def main(argv: list[str]) -> int:
             dropped.append(full)
         elif full not in entries:
             entries[full] = ("GPE", "", parent if unique else "")
-        for short in short.split("/"):
-            if short != full and short not in entries:
-                if short_count[short] == 1 and bare_ok(short, level) and full_count.get(short, 0) == 0:
-                    entries[short] = ("GPE", full if unique else "", "")
+        for form in short.split("/"):
+            if form != full and form not in entries:
+                if short_count[form] == 1 and bare_ok(form, level) and full_count.get(form, 0) == 0:
+                    entries[form] = ("GPE", full if unique else "", "")
                 else:
-                    dropped.append(short)
+                    dropped.append(form)
 
     change = folder / "china_location_change.txt"
     for line in change.read_text(encoding="utf-8").splitlines():

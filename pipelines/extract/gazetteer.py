@@ -129,18 +129,11 @@ def name_labels() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def division_names() -> dict[str, tuple[str, str]]:
-    """Name -> (label, normal form) of the names only `divisions.tsv` lists. The recogniser
-    looks them up by token (one word, or two jieba splits them into) instead of feeding 6,000
-    phrase patterns to the EntityRuler, which cost 0.6 s at every start."""
+    """Name -> (label, normal form) of the names only `divisions.tsv` lists (`衡阳`, `余姚市`,
+    `洛宁`): the generated list of every division. The recogniser looks them up by token (one word, or two jieba splits them into) instead of feeding 6,000
+    phrase patterns to the EntityRuler, which cost 0.6 s at every start), and a longer model
+    span that holds one wins over it (`衡阳有色冶金机械总厂`, `哈洛宁`), as over a POS tag."""
     return {n.text: (n.label, n.normalized) for n in names() if n.source == "divisions.tsv"}
-
-
-@lru_cache(maxsize=1)
-def listed_only_in_divisions() -> frozenset[str]:
-    """Names only `divisions.tsv` lists (`衡阳`, `余姚市`, `洛宁`): the generated list
-    of every division, which the trained model may override where its span is longer
-    (`衡阳有色冶金机械总厂`, `哈洛宁`), as it overrides a POS tag."""
-    return frozenset(n.text for n in names() if n.source == "divisions.tsv")
 
 
 @lru_cache(maxsize=1)

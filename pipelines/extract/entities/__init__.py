@@ -64,7 +64,7 @@ from pipelines.extract.entities.shapes import (
     sub_units,
 )
 from pipelines.extract.entities.words import words as entity_words
-from pipelines.extract.gazetteer import division_names, listed_only_in_divisions, names
+from pipelines.extract.gazetteer import division_names, leaders, names
 from pipelines.lang.zh.segment import doc_text
 
 __all__ = ["Entity", "LABELS", "extract_entities", "place_of", "quoted_terms", "resolve_in_context", "resolve_overlaps", "add_to"]
@@ -116,18 +116,25 @@ def _in_place_list(text: str, end: int) -> bool:
 _MORE_TITLES = re.compile(r"(?:、[^\s，。；：、“”（）]{2,12}?)*")
 
 
-def _titles_before_name(text: str, end: int, named_starts: set[int]) -> bool:
-    """More titles, then a named person, follow `end` (`总书记、国家主席、中央军委主席习近平`)."""
-    return any(s >= end and _MORE_TITLES.fullmatch(text, end, s) for s in named_starts if s - end <= 40)
+def _titles_before_name(text: str, end: int, named: dict[int, str]) -> bool:
+    """More titles, then a person who held the title, follow `end` (`总书记、国家主席、中央军委主席
+    习近平`; not `总书记、国务院总理李强`: 总书记 stands for another). `named`: start -> normal form."""
+    holders = _title_holders("总书记")
+    return any(s >= end and s - end <= 40 and norm in holders and _MORE_TITLES.fullmatch(text, end, s)
+               for s, norm in named.items())
 
 
-def _between_places(m: Entity, rules: list[Entity], text: str) -> bool:
+@lru_cache(maxsize=4)
+def _title_holders(title: str) -> frozenset[str]:
+    return frozenset(leader.name for leader in leaders() if any(t == title for t, _, _ in leader.titles))
+
+
+def _between_places(m: Entity, place_ends: set[int], place_starts: set[int], text: str) -> bool:
     """The span is an item of a list of places (`巴基斯坦、孟加拉、尼泊尔`): a `、` on a side
-    where the rules found a place."""
-    before = m.start > 0 and text[m.start - 1] == "、"
-    after = m.end < len(text) and text[m.end] == "、"
-    return any(c.label in ("GPE", "LOC") and ((before and c.end == m.start - 1) or (after and c.start == m.end + 1))
-               for c in rules)
+    where the rules found a place (`place_ends`, `place_starts`: their offsets)."""
+    before = m.start > 0 and text[m.start - 1] == "、" and m.start - 1 in place_ends
+    after = m.end < len(text) and text[m.end] == "、" and m.end + 1 in place_starts
+    return before or after
 
 
 def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Entity]:
@@ -139,17 +146,21 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
     suffix vouches for it. POS candidates and the names only `divisions.tsv` lists
     do not block a model span; the longer span then wins (`哈洛宁` over `洛宁`). Measured: see the README's entity section."""
     W = entity_words()
-    weak = listed_only_in_divisions()
-    taken = [c for c in rules if c.method != "pos" and not (c.method == "gazetteer" and c.text in weak)]
+    weak = division_names()
+    taken = [c for c in rules if c.method != "pos"]
+    place_ends = {c.end for c in rules if c.label in ("GPE", "LOC")}
+    place_starts = {c.start for c in rules if c.label in ("GPE", "LOC")}
     out = []
     for m in model:
         short = len(m.text) < MIN_CHARS and not (m.label == "GPE" and m.normalized != m.text)
         if (m.confidence is not None and m.confidence < MIN_CONFIDENCE[m.label]) or short or m.text in W.model_stop \
                 or (m.label == "ORG" and (W.generic_body.fullmatch(text[_list_start(text, m.start):m.end])
                                           or W.project_end.search(m.text))) \
-                or (m.label == "PERSON" and (_in_place_list(text, m.end) or _between_places(m, rules, text))):
+                or (m.label == "PERSON" and (_in_place_list(text, m.end) or _between_places(m, place_ends, place_starts, text))):
             continue  # unsure, one character, a word of policy prose, several levels' bodies, a project, a place listed
-        over = [c for c in taken if c.start < m.end and m.start < c.end]
+        # a name only divisions.tsv lists gives way to a model span that holds it (衡阳有色冶金机械总厂)
+        over = [c for c in taken if c.start < m.end and m.start < c.end
+                and not (c.method == "gazetteer" and c.text in weak and m.start <= c.start and c.end <= m.end)]
         if not over:
             out.append(m)
         elif (m.label == "ORG" and all(m.start <= c.start and c.end <= m.end for c in over)
@@ -186,6 +197,9 @@ def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:
     return sorted(kept, key=lambda e: e.start)
 
 
+_FUNCTION_TAGS = frozenset({"c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "y", "e"})
+
+
 def _division_matches(view: TokenView, found: list[Entity]) -> list[Entity]:
     """The names of `divisions.tsv` as one token (`嘉兴`, `余姚市`: names of three characters
     or more are words of the segmentation dictionary) or as two one-character tokens jieba
@@ -194,7 +208,10 @@ def _division_matches(view: TokenView, found: list[Entity]) -> list[Entity]:
     table = division_names()
     words, idx = view.words, view.idx
     n = len(words)
-    pairs = [i for i in range(n - 1) if len(words[i]) == 1 == len(words[i + 1]) and words[i] + words[i + 1] in table]
+    tags = view.tags
+    pairs = [i for i in range(n - 1) if len(words[i]) == 1 == len(words[i + 1]) and words[i] + words[i + 1] in table
+             and tags[i] not in _FUNCTION_TAGS and tags[i + 1] not in _FUNCTION_TAGS]  # 新|和|旧 is no 新和
+    pairs = [i for k, i in enumerate(pairs) if not (k and pairs[k - 1] == i - 1)]  # A|B|C: AB, not BC too
     hits = [(i, 2) for i in pairs]
     paired = {k for i in pairs for k in (i, i + 1)}
     hits += [(i, 1) for i, w in enumerate(words) if w in table and i not in paired]
@@ -241,7 +258,7 @@ def policy_entities(doc: Doc) -> Doc:
     # name (`习近平总书记`); kept only if `resolve_in_context` can name the person.
     # Nor one of the titles before a name (`中共中央总书记、国家主席、中央军委主席习近平`).
     named_ends = {e.end for e in ents if e.label == "PERSON"}
-    named_starts = {e.start for e in ents if e.label == "PERSON"}
+    named_starts = {e.start: e.normalized for e in ents if e.label == "PERSON"}
     taken = {i for e in ents for i in range(e.start, e.end)}
     bare = [Entity(m.start(), m.end(), m.group(), "PERSON", m.group(), "pattern") for m in BARE_TITLE.finditer(text)
             if m.start() not in named_ends and not taken & set(range(m.start(), m.end()))

@@ -116,7 +116,7 @@ class TokenView:
 @lru_cache(maxsize=1)
 def _run_re() -> re.Pattern:
     chars = "".join(sorted(abbreviations()))
-    run = f"[{chars}]{{2,3}}"
+    run = f"[{chars}]{{2,4}}"
     return re.compile(f"{run}(?:、{run})*")
 
 
@@ -126,11 +126,20 @@ def _abbreviation_runs(text: str, starts: set[int]) -> list[Entity]:
     a list of two or more runs, or a run before `abbr_run_cue` (`关系`, `两国`). A run starts a
     jieba word; each of its characters names another place (`中华` is no run)."""
     cue = words().abbr_run_cue
+    table = abbreviations()
+    run_re = _run_re()
     out = []
-    for m in _run_re().finditer(text):
-        items = m.group().split("、")
-        if m.start() not in starts or (len(items) < 2 and not cue.match(text, m.end())):
+    done = 0
+    for s in sorted(starts):
+        if s < done or s >= len(text) or text[s] not in table:
+            continue  # a run starts a word (中朝 of 十一日中朝两国, not 日中朝)
+        m = run_re.match(text, s)
+        if m is None:
             continue
+        items = m.group().split("、")
+        if len(items) < 2 and not cue.match(text, m.end()):
+            continue
+        done = m.end()
         pos = m.start()
         for item in items:
             norm = expand_abbreviations(item)
@@ -267,10 +276,16 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
         if pre:
             a -= len(pre.group())
         span = text[a:m.end()]
-        if len(span) >= 3 and not (span[0] in "我本该以" or "的" in span):  # 我区农村商业银行, 山东的大型碱厂
+        head = doc[first]
+        if len(span) >= 3 and not (head.tag_ in ("r", "p") or head.text in _REFERENCE_HEADS or "的" in span):
+            # 我区农村商业银行, 以苏修叛徒集团, 山东的大型碱厂 (本溪市人民医院 is a name)
             out.append(Entity(a, m.end(), span, label, span, "pattern"))
             last_end = m.end()
     return out
+
+
+# words that refer to a place or open a phrase, no name begins with them
+_REFERENCE_HEADS = frozenset("我区 我市 我县 我省 我国 本区 本市 本县 本省 该区 该市 该县 以".split())
 
 
 # a ring road standing alone (`东六环、`) or before a list mark or 以内/以外 (`五环路以内`)
@@ -291,14 +306,19 @@ def _policy_terms() -> frozenset[str]:
 
 def _line_start(doc: Doc, text: str, a: int, index: dict[int, int], labels: dict[str, str]) -> int:
     """Where a line named by two places starts: `黎塘——湛江线` from `湛江线` if the word
-    before the dash is a place (jieba `ns` or a gazetteer place); else `a`."""
+    before the dash is a place as the words before a line's suffix are (jieba `ns`, a
+    gazetteer place, a transliteration, or a name jieba's dictionary does not know:
+    `蓝村——烟台线`); else `a`."""
     for dash in ("——", "—", "－"):
-        if text.startswith(dash, a - len(dash)):
+        if a >= len(dash) and text.startswith(dash, a - len(dash)):
             b = a - len(dash)
             for size in (4, 3, 2):
                 k = index.get(b - size)
-                if k is not None and doc[k].idx + len(doc[k].text) == b and (
-                        doc[k].tag_ == "ns" or labels.get(doc[k].text) in ("GPE", "LOC")):
+                if k is None or doc[k].idx + len(doc[k].text) != b:
+                    continue
+                w, tag = doc[k].text, doc[k].tag_
+                if tag in ("ns", "nrt") or labels.get(w) in ("GPE", "LOC") or (
+                        tag in ("nr", "nz") and is_han(w) and w not in dictionary_words()):
                     return b - size
     return a
 
@@ -414,7 +434,8 @@ def campuses(view: TokenView, bodies: list[Entity]) -> list[Entity]:
             continue
         k = index[b.end]
         while k < len(view) and k - index[b.end] <= 2 and view.words[k] not in _CAMPUS and (
-                view.tags[k] == "ns" or labels.get(view.words[k]) in ("GPE", "LOC")):
+                view.tags[k] == "ns" or labels.get(view.words[k]) in ("GPE", "LOC")
+                or any(labels.get(view.words[k] + unit) == "GPE" for unit in "区县市")):  # 房山 of 房山区
             k += 1
         if k < len(view) and view.words[k] in _CAMPUS:
             end = view.idx[k] + len(view.words[k])

@@ -117,7 +117,7 @@ def dictionary_words() -> frozenset[str]:
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("jieba is not installed: its dictionary tells known words from new ones")
     text = (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8")
-    words = {line[:line.find(" ")] for line in text.splitlines() if line}
+    words = {line.partition(" ")[0] for line in text.splitlines() if line}
     return frozenset(words | {e.word for e in read_userdict(DEFAULT_USERDICT)})
 
 
