@@ -311,3 +311,18 @@ def test_zones_campuses_and_lines_between_places(corpus_docs):
     assert {"浦东引领区", "洋山特殊综合保税区", "崇明线", "北方工业大学延庆校区", "22号线", "西山自然保护区",
             "兰州——新疆线"} <= loc
     assert not {e.text for e in sh + bj if e.label == "LOC" and e.text.endswith(("红线", "底线"))}
+
+
+def test_names_that_start_like_references_and_runs_after_a_date(corpus_docs):
+    """The 1958 report's 本溪钢铁公司 is a body (本 is not 本市 here); the 1954 report's
+    一九五三年十一月二十三日中朝兩國 (traditional characters) names 中朝 twice; 新和旧 is no 新和县,
+    and 总书记 before 国务院总理李强 stands for another person than 李强."""
+    r58 = doc_by_source(corpus_docs[0], "government_work_reports.jsonl:66")
+    assert ("本溪钢铁公司", "ORG") in {(e.text, e.label) for e in _entities(r58)}
+    r54 = doc_by_source(corpus_docs[0], "government_work_reports.jsonl:70")
+    i = r54.text.index("二十三日中朝兩國")
+    runs = [(e.text, e.normalized) for e in extract_entities(make_nlp()(r54.text[i - 30:i + 40]))]
+    assert runs == [("中朝", "中国、朝鲜")] * 2
+    assert not [e for e in extract_entities(make_nlp()("正确处理新和旧的关系")) if e.label == "GPE"]
+    ents = extract_entities(make_nlp()("总书记、国务院总理李强出席会议"), 2024)
+    assert [(e.text, e.normalized) for e in ents if e.label == "PERSON"] == [("总书记", "习近平"), ("李强", "李强")]
