@@ -112,7 +112,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _col("sentence_id", pa.int32(), "Sentence the entity is in.", False),
         _col("text", pa.string(), "The mention as written (titles and 《》 left out: `习近平`, `人民日报`); `documents.text[start:end] == text`.", False),
         _col("label", pa.string(), "`PERSON`, `ORG`, `GPE`, `LOC`, `EVENT` (meetings, congresses, plenums), `LAW` (laws, plans, decisions, named documents) or `TERM` (policy concepts and slogans).", False),
-        _col("normalized", pa.string(), "One form for the variants: `我国` -> `中国`, `党中央` -> `中共中央`, `十八大` -> `中国共产党第十八次全国代表大会`, `毛主席` -> `毛泽东`, `我区` -> the document's district.", False),
+        _col("normalized", pa.string(), "One form for the variants: `我国` -> `中国`, `党中央` -> `中共中央`, `十八大` -> `中国共产党第十八次全国代表大会`, `毛主席` -> `毛泽东`, `我区` -> the document's district, `嘉兴` -> `嘉兴市` (a division by its full name), `中美` -> `中国、美国` (a run of abbreviations, each place named).", False),
         _col("method", pa.string(), "What found it: `gazetteer` (the lists in pipelines/data/gazetteer/ and the policy dictionary), `pattern` (shapes: 《…》, X届X中全会, …委员会, a name before 同志), `quote` (a short term in quotation marks), `pos` (jieba's ns/nt tag) or `model` (the trained character CRF; `POLICYTRACE_NER_MODEL=off` builds without it).", False),
         _col("start", pa.int32(), "Start offset in `documents.text`.", False),
         _col("end", pa.int32(), "End offset; `documents.text[start:end] == text`.", False),
