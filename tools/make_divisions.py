@@ -98,6 +98,10 @@ def main(argv: list[str]) -> int:
         floor = {"ns": None, "nr": None, "nrt": None, "nz": None, "nrfg": None, "n": 150, "b": 1000}.get(tag, 100)
         return floor is not None and freq >= floor
 
+    def rare_place(word: str, tags: tuple[str, ...]) -> bool:
+        """jieba's dictionary does not hold `word`, or holds it rarely (under 300) as one of `tags`."""
+        return word not in jw or (jw[word][0] < 300 and jw[word][1] in tags)
+
     def bare_ok(name: str, level: int) -> bool:
         """A name to take without its suffix. A province's or prefecture's short form is
         taken unless it is in NOT_BARE; a county's only where jieba's dictionary does not
@@ -105,10 +109,7 @@ def main(argv: list[str]) -> int:
         `余姚`, `义乌`, not `平安`, `公安`, `合作`."""
         if len(name) < 2 or name in NOT_BARE:
             return False
-        if level <= 1 or name not in jw:
-            return True
-        freq, tag = jw[name]
-        return freq < 300 and tag in ("ns", "nr", "nrt", "nz", "nrfg")
+        return level <= 1 or rare_place(name, ("ns", "nr", "nrt", "nz", "nrfg"))
 
     full_count = Counter(full for _, full, _ in rows)
     short_count = Counter(sh for full, short in {(f, s) for _, f, s in rows} for sh in short.split("/") if sh != full)
@@ -122,9 +123,8 @@ def main(argv: list[str]) -> int:
             continue  # 上海市 under 上海市
         unique = full_count[full] == 1 or level == 0
         stem = full[:-1]
-        if full in NOT_BARE or (len(full) <= 2 and not (full not in jw or (jw[full][1] == "ns" and jw[full][0] < 300))) or (
-            level == 2 and full.endswith("区") and common_word(stem)
-        ):
+        if full in NOT_BARE or (len(full) <= 2 and not rare_place(full, ("ns",))) or (
+                level == 2 and full.endswith("区") and common_word(stem)):
             dropped.append(full)
         elif full not in entries:
             entries[full] = ("GPE", "", parent if unique else "")

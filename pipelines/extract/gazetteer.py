@@ -56,6 +56,7 @@ class Name:
     label: str
     normalized: str  # may hold a `{district}`-style template
     source: str  # file it came from
+    parent: str = ""  # for places: the unit it belongs to (`海拉尔区` -> `呼伦贝尔市`)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def read_names(path: Path) -> list[Name]:
     out = []
     for row in lexicon.table(path, ("name", "label", "normalized", "parent"), required=2):
         label = row.choice(1, LABELS, "label")
-        out.append(Name(row.fields[0], label, row.get(2) or row.fields[0], path.name))
+        out.append(Name(row.fields[0], label, row.get(2) or row.fields[0], path.name, row.get(3) or ""))
     return out
 
 
@@ -114,10 +115,10 @@ def names() -> tuple[Name, ...]:
 def parents() -> dict[str, str]:
     """Place -> the unit it belongs to (`海拉尔区` -> `呼伦贝尔市`)."""
     out: dict[str, str] = {}
-    for file in ("places.tsv", "divisions.tsv"):  # the first listing wins
-        for r in lexicon.table(GAZ_DIR / file, ("name", "label", "normalized", "parent"), required=2):
-            if r.get(3):
-                out.setdefault(r.fields[0], r.get(3))
+    for file in ("places.tsv", "divisions.tsv"):  # the first listing with a parent wins
+        for n in read_names(GAZ_DIR / file):
+            if n.parent:
+                out.setdefault(n.text, n.parent)
     return out
 
 
@@ -130,9 +131,10 @@ def name_labels() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def division_names() -> dict[str, tuple[str, str]]:
     """Name -> (label, normal form) of the names only `divisions.tsv` lists (`衡阳`, `余姚市`,
-    `洛宁`): the generated list of every division. The recogniser looks them up by token (one word, or two jieba splits them into) instead of feeding 6,000
-    phrase patterns to the EntityRuler, which cost 0.6 s at every start), and a longer model
-    span that holds one wins over it (`衡阳有色冶金机械总厂`, `哈洛宁`), as over a POS tag."""
+    `洛宁`): the generated list of every division. The recogniser looks them up by token
+    (one word, or two jieba splits them into) instead of feeding 6,000 phrase patterns to
+    the EntityRuler (0.6 s at every start), and a longer model span that holds one wins
+    over it (`衡阳有色冶金机械总厂`, `哈洛宁`), as over a POS tag."""
     return {n.text: (n.label, n.normalized) for n in names() if n.source == "divisions.tsv"}
 
 

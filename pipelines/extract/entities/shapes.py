@@ -120,17 +120,18 @@ def _run_re() -> re.Pattern:
     return re.compile(f"{run}(?:、{run})*")
 
 
-def _abbreviation_runs(text: str, starts: set[int]) -> list[Entity]:
+def _abbreviation_runs(text: str, starts: list[int]) -> list[Entity]:
     """Runs of one-character abbreviations that name places by their context, one GPE each
     (`中苏关系` -> 中苏: 中国、苏联; `京港、京澳` -> 北京市、香港特别行政区 and 北京市、澳门特别行政区):
     a list of two or more runs, or a run before `abbr_run_cue` (`关系`, `两国`). A run starts a
-    jieba word; each of its characters names another place (`中华` is no run)."""
+    jieba word (`starts`: the words' offsets, in order); each of its characters names another
+    place (`中华` is no run)."""
     cue = words().abbr_run_cue
     table = abbreviations()
     run_re = _run_re()
     out = []
     done = 0
-    for s in sorted(starts):
+    for s in starts:
         if s < done or s >= len(text) or text[s] not in table:
             continue  # a run starts a word (中朝 of 十一日中朝两国, not 日中朝)
         m = run_re.match(text, s)
@@ -183,7 +184,7 @@ def shape_candidates(doc: Doc) -> list[Entity]:
             if tok.tag_.startswith("nr") or (len(tok.text) < len(name) and tok.tag_ not in ("n", "v", "vn", "ns", "nt", "nz", "d", "p", "c", "u", "r", "m", "q", "f")):
                 out.append(Entity(a, pos, name, "PERSON", name, "pattern"))
                 break
-    out.extend(_abbreviation_runs(text, starts))
+    out.extend(_abbreviation_runs(text, doc.idx))
     for m in W.byline.finditer(text):
         name = m.group(1)
         if name[0] in single or name[:2] in double:
@@ -304,21 +305,33 @@ def _policy_terms() -> frozenset[str]:
                      | {n.text for n in names() if n.label == "TERM"})
 
 
-def _line_start(doc: Doc, text: str, a: int, index: dict[int, int], labels: dict[str, str]) -> int:
+def _place_word(w: str, tag: str, one_char_suffix: bool = False) -> bool:
+    """A word that may name a line or zone before its suffix (`_routes`) or a line's other
+    end before a dash (`_line_start`): a place (tagged `ns`, a gazetteer place, or
+    abbreviations such as `沪`), a transliteration (`nrt`), a road code, or a noun jieba's
+    dictionary does not know (`杭衢`, `蓝村`: words its HMM made up). Common words, policy
+    terms and references (`我市`) are not; before a one-character suffix only places are."""
+    W = words()
+    place = (tag == "ns" or name_labels().get(w) in ("GPE", "LOC")
+             or (tag == "j" and all(c in abbreviations() for c in w))) and w[0] not in "我本该"
+    if not is_han(w) or w in W.generic or w in W.pos_stop or w in _policy_terms():
+        return not one_char_suffix and _CODE.fullmatch(w) is not None
+    if one_char_suffix:
+        return place
+    # jieba's dictionary is read (0.3 s, once) only when a word needs it
+    return place or tag == "nrt" or (len(w) > 1 and tag in _NOUN_TAGS and w not in dictionary_words())
+
+
+def _line_start(doc: Doc, text: str, a: int, index: dict[int, int]) -> int:
     """Where a line named by two places starts: `黎塘——湛江线` from `湛江线` if the word
-    before the dash is a place as the words before a line's suffix are (jieba `ns`, a
-    gazetteer place, a transliteration, or a name jieba's dictionary does not know:
+    before the dash is a place as the words before a line's suffix are (`_place_word`:
     `蓝村——烟台线`); else `a`."""
     for dash in ("——", "—", "－"):
         if a >= len(dash) and text.startswith(dash, a - len(dash)):
             b = a - len(dash)
             for size in (4, 3, 2):
                 k = index.get(b - size)
-                if k is None or doc[k].idx + len(doc[k].text) != b:
-                    continue
-                w, tag = doc[k].text, doc[k].tag_
-                if tag in ("ns", "nrt") or labels.get(w) in ("GPE", "LOC") or (
-                        tag in ("nr", "nz") and is_han(w) and w not in dictionary_words()):
+                if k is not None and doc[k].idx + len(doc[k].text) == b and _place_word(doc[k].text, doc[k].tag_):
                     return b - size
     return a
 
@@ -326,19 +339,13 @@ def _line_start(doc: Doc, text: str, a: int, index: dict[int, int], labels: dict
 def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
     """Named lines, ports and zones (LOC): `温福高铁`, `京雄城际`, `宁波舟山港`, `北京通州站`,
     `衢州综保区`, `临港新片区`, `中亚班列`, `G60科创走廊`, and ring roads (`东六环`, `五环路`).
-    The name before the suffix is 1-3 tokens, each a place (tagged `ns`, or a
-    gazetteer place, or abbreviations such as `沪`), a transliteration (`nrt`), a road
-    code, or a noun jieba's dictionary does not know (`杭衢`, `温福`: words its HMM
-    made up). Common words (`城际铁路`, `智慧航道`, jieba's `智慧/nr` included) and
-    policy terms (`共同富裕示范区`) name no line or zone; before a one-character
+    The name before the suffix is 1-3 words, each a `_place_word` (`杭衢`, `温福`: words
+    jieba's HMM made up). Common words (`城际铁路`, `智慧航道`, jieba's `智慧/nr` included)
+    and policy terms (`共同富裕示范区`) name no line or zone; before a one-character
     suffix (`站`, `港`) only places do (`党要站在`)."""
-    W = words()
-    terms = _policy_terms()
-    labels = name_labels()
-    abbr = abbreviations()
     text = doc.text
     out = []
-    for m in W.route.finditer(text):
+    for m in words().route.finditer(text):
         i = index.get(m.start())
         if i is None or m.end() not in ends:
             continue
@@ -346,25 +353,11 @@ def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
         if one_char and text[m.end():m.end() + 1] in _VERB_AFTER:
             continue  # 站在, 站稳: the verb
         j = i - 1
-        while j >= 0 and i - j <= 3:
-            t = doc[j]
-            w, tag = t.text, t.tag_
-            place = (tag == "ns" or labels.get(w) in ("GPE", "LOC") or (tag == "j" and all(c in abbr for c in w))) \
-                and w[0] not in "我本该"
-            if not is_han(w) or w in W.generic or w in W.pos_stop or w in terms:
-                ok = not one_char and _CODE.fullmatch(w) is not None
-            elif one_char:
-                ok = place
-            else:
-                # jieba's dictionary is read (0.4 s, once) only when a head needs it
-                ok = place or tag == "nrt" or (len(w) > 1 and tag in _NOUN_TAGS and w not in dictionary_words())
-            if not ok:
-                break
+        while j >= 0 and i - j <= 3 and _place_word(doc[j].text, doc[j].tag_, one_char):
             j -= 1
         if j + 1 < i:
-            a = doc[j + 1].idx
             # a line between two places: `黎塘——湛江线`, `北京西—良乡`
-            a = _line_start(doc, text, a, index, labels)
+            a = _line_start(doc, text, doc[j + 1].idx, index)
             out.append(Entity(a, m.end(), text[a:m.end()], "LOC", text[a:m.end()], "pattern"))
     for pattern in (_RING, _METRO):
         for m in pattern.finditer(text):
