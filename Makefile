@@ -48,10 +48,13 @@ screenshot: install
 		--disable-component-update --disable-sync --user-data-dir=$$(mktemp -d) --window-size=1300,1800 \
 		--screenshot=docs/compare-report.png file://$(abspath benchmarks/out/compare-2023-2024.html)
 
-# Retrain the entity CRF (pipelines/data/models/) from ../shared/ner (research corpora, not in the repository).
+# Retrain the entity models (pipelines/data/models/) from ../shared/ner (research corpora, not in the
+# repository): the CRF (about 8 min) and the BiLSTM-CRF (PyTorch, CPU build, training only; about 30 min).
 NER ?= ../shared/ner
 model: install
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[train]'
 	$(BIN)/python -m pipelines.extract.entities.crf train --ner $(NER)
+	$(BIN)/python -m pipelines.extract.entities.bilstm_train train --ner $(NER)
 
 docs: install
 	$(BIN)/python -m pipelines.store.docs

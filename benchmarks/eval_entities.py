@@ -81,7 +81,7 @@ def external(paths: list[Path]) -> int:
     for path in paths:
         print(f"{path.name}: strict spans; P / R / F1 per label (gold count)\n")
         print(f"{'system':<10}" + "".join(f"{lab + ' P R F1 (gold)':>26}" for lab in ("PER", "ORG", "LOC", "all")) + f"{'chars/s':>10}")
-        for system in ("rules", "combined", "model"):
+        for system in ("rules", "combined", "model", "ensemble"):
             t0 = time.perf_counter()
             r = evaluate_external(path, system)
             rate = r["chars"] / (time.perf_counter() - t0)

@@ -207,13 +207,14 @@ def evaluate_entities(corpus: Path, which: str = "gold", data: Path = DATA) -> d
 def evaluate_external(path: Path, system: str = "combined", limit: int | None = None) -> dict:
     """Strict PER/ORG/LOC scores on an annotated corpus in `../shared/ner`'s format
     (our GPE and LOC count as its LOC). `system`: `rules` (gazetteers, shapes and POS,
-    as `POLICYTRACE_NER_MODEL=off` builds), `combined` (the rules and the trained model:
-    the build's default) or `model` (the CRF alone, its raw spans)."""
+    as `POLICYTRACE_NER_MODEL=off` builds), `combined` (the rules and the trained models:
+    the build's default), `model` (the CRF alone, its raw spans) or `ensemble` (the CRF's
+    and the BiLSTM-CRF's marginals averaged, their raw spans)."""
     from pipelines.extract.entities import crf, model_mode
 
     tp, fp, fn = Counter(), Counter(), Counter()
     nlp = make_nlp()
-    m = crf.model() if system == "model" else None
+    m = crf.model() if system in ("model", "ensemble") else None
     n = chars = 0
     with model_mode("on" if system == "combined" else "off"):
         for rec in crf.read_corpus(path):
@@ -223,9 +224,9 @@ def evaluate_external(path: Path, system: str = "combined", limit: int | None = 
             n += 1
             chars += len(text)
             gold = {(e["start"], e["end"], crf.CORPUS_LABEL.get(e["label"], e["label"])) for e in rec["entities"]}
-            if system == "model":
+            if m is not None:
                 doc = nlp.tokenizer(text)
-                spans = m.tag(text, crf.words_of((t.text, t.tag_) for t in doc))
+                spans = m.tag(text, crf.words_of((t.text, t.tag_) for t in doc), ensemble=system == "ensemble")
                 pred = {(s.start, s.end, s.label) for s in spans}
             else:
                 pred = {k for e in extract_entities(nlp(text)) for k in _corpus_spans(e)}

@@ -113,10 +113,10 @@ SCHEMAS: dict[str, pa.Schema] = {
         _col("text", pa.string(), "The mention as written (titles and 《》 left out: `习近平`, `人民日报`); `documents.text[start:end] == text`.", False),
         _col("label", pa.string(), "`PERSON`, `ORG`, `GPE`, `LOC`, `EVENT` (meetings, congresses, plenums), `LAW` (laws, plans, decisions, named documents) or `TERM` (policy concepts and slogans).", False),
         _col("normalized", pa.string(), "One form for the variants: `我国` -> `中国`, `党中央` -> `中共中央`, `十八大` -> `中国共产党第十八次全国代表大会`, `毛主席` -> `毛泽东`, `我区` -> the document's district, `嘉兴` -> `嘉兴市` (a division by its full name), `中美` -> `中国、美国` (a run of abbreviations, each place named).", False),
-        _col("method", pa.string(), "What found it: `gazetteer` (the lists in pipelines/data/gazetteer/ and the policy dictionary), `pattern` (shapes: 《…》, X届X中全会, …委员会, a name before 同志), `quote` (a short term in quotation marks), `pos` (jieba's ns/nt tag) or `model` (the trained character CRF; `POLICYTRACE_NER_MODEL=off` builds without it).", False),
+        _col("method", pa.string(), "What found it: `gazetteer` (the lists in pipelines/data/gazetteer/ and the policy dictionary), `pattern` (shapes: 《…》, X届X中全会, …委员会, a name before 同志), `quote` (a short term in quotation marks), `pos` (jieba's ns/nt tag) or `model` (the trained character CRF; `POLICYTRACE_NER_MODEL=ensemble` averages its marginals with a BiLSTM-CRF's, `POLICYTRACE_NER_MODEL=off` builds without either).", False),
         _col("start", pa.int32(), "Start offset in `documents.text`.", False),
         _col("end", pa.int32(), "End offset; `documents.text[start:end] == text`.", False),
-        _col("confidence", pa.float32(), "For `method = 'model'`: the smallest marginal probability the CRF gives the span's characters (0.6–1); NULL for the rules."),
+        _col("confidence", pa.float32(), "For `method = 'model'`: the smallest marginal probability the model gives the span's characters' labels (the CRF's; with `POLICYTRACE_NER_MODEL=ensemble` the average of the CRF's and the BiLSTM's), from 0.9 as admitted; NULL for the rules."),
     ]),
     "terms": pa.schema([
         _col("doc_id", pa.string(), "Document id.", False),

@@ -41,9 +41,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
+import numpy as np
 import pycrfsuite
 from spacy.attrs import SENT_START
 
+from pipelines.extract.entities import bilstm
 from pipelines.extract.entities.context import place_body
 from pipelines.extract.entities.shapes import TokenView
 from pipelines.extract.entities.model import Entity
@@ -164,8 +166,37 @@ def spans_of(labels: list[str], marginal=None) -> list[Span]:
     return out
 
 
+TAG_INDEX = {t: i for i, t in enumerate(bilstm.TAGS)}
+# B-/I-/O paths only: an I-X follows B-X or I-X
+_ALLOWED = np.array([[0.0 if not b.startswith("I-") or a[2:] == b[2:] else -np.inf for b in bilstm.TAGS] for a in bilstm.TAGS])
+_START_OK = np.array([0.0 if not t.startswith("I-") else -np.inf for t in bilstm.TAGS])
+
+
+def decode(P: np.ndarray) -> list[str]:
+    """The B-/I-/O path with the largest product of the (n, 7) marginals `P`."""
+    L = np.log(P + 1e-9)
+    d = _START_OK + L[0]
+    back = []
+    for t in range(1, len(P)):
+        x = d[:, None] + _ALLOWED
+        back.append(x.argmax(0))
+        d = x.max(0) + L[t]
+    k = int(d.argmax())
+    path = [k]
+    for b in reversed(back):
+        k = int(b[k])
+        path.append(k)
+    return [bilstm.TAGS[k] for k in reversed(path)]
+
+
 class Model:
-    """The shipped CRF: `Model().tag(text, words)` gives spans over `text`."""
+    """The shipped recogniser: `Model().tag(text, words)` gives spans over `text`.
+
+    With the BiLSTM-CRF in the package (`bilstm.py`) the two models' per-character
+    marginals are averaged and the best B-/I-/O path through the average is taken
+    (`ensemble=True`, `POLICYTRACE_NER_MODEL=ensemble`); the CRF alone tags otherwise
+    (the default build). A span's confidence is the smallest marginal of
+    its characters' labels, in the average or in the CRF alone."""
 
     def __init__(self, path: Path | None = None):
         path = path or MODEL_PATH
@@ -175,13 +206,39 @@ class Model:
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(path))
 
-    def tag(self, text: str, words: list[Word]) -> list[Span]:
-        if not text:
-            return []
-        labels = self._tagger.tag(features(text, words))
-        if all(t == "O" for t in labels):
-            return []
-        return spans_of(labels, self._tagger.marginal)
+    def tag(self, text: str, words: list[Word], ensemble: bool = False) -> list[Span]:
+        return self.tag_many([(text, words)], ensemble)[0]
+
+    def tag_many(self, sentences: list[tuple[str, list[Word]]], ensemble: bool = False) -> list[list[Span]]:
+        """Spans of each (text, words) sentence; the BiLSTM runs the sentences as one batch."""
+        nn = bilstm.model() if ensemble else None
+        keep = [i for i, (text, _) in enumerate(sentences) if text]
+        out: list[list[Span]] = [[] for _ in sentences]
+        if not keep:
+            return out
+        if nn is None:
+            for i in keep:
+                text, words = sentences[i]
+                labels = self._tagger.tag(features(text, words))
+                if any(t != "O" for t in labels):
+                    out[i] = spans_of(labels, self._tagger.marginal)
+            return out
+        marg = nn.marginals([nn.encode(sentences[i][0], words_tuples(sentences[i][1])) for i in keep])
+        crf_m = self._tagger.marginal
+        for i, Pn in zip(keep, marg):
+            text, words = sentences[i]
+            self._tagger.set(features(text, words))
+            Pc = np.array([[crf_m(t, j) for t in bilstm.TAGS] for j in range(len(text))])
+            P = (Pc + Pn) / 2
+            if (P[:, 0] > 0.5).all():
+                continue  # every character's best label is O
+            labels = decode(P)
+            out[i] = spans_of(labels, lambda lab, j: float(P[j, TAG_INDEX[lab]]))
+        return out
+
+
+def words_tuples(words: list[Word]) -> list[tuple[str, str, str]]:
+    return [(w.text, w.tag, w.gaz) for w in words]
 
 
 _local = threading.local()
@@ -273,7 +330,7 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-def candidates(doc) -> list[Entity]:
+def candidates(doc, ensemble: bool = False) -> list[Entity]:
     """The model's spans in a processed spaCy `Doc` as `Entity` candidates
     (`method = 'model'`), sentence by sentence; they may cut inside a token.
     PER -> PERSON, ORG -> ORG; LOC -> GPE unless the gazetteers know it as LOC
@@ -291,14 +348,16 @@ def candidates(doc) -> list[Entity]:
     token_start = set(starts)
     first = [i for i, v in enumerate(doc.to_array(SENT_START).tolist()) if v == 1] if len(doc) else []
     out = []
+    sents, offsets = [], []
     for k, i in enumerate(first):
         j = first[k + 1] if k + 1 < len(first) else len(view)
         a = view.idx[i]
         b = view.idx[j] if j < len(view) else len(text)
-        if not text[a:b].strip():
-            continue
-        ws = words_of(zip(view.words[i:j], view.tags[i:j]))
-        for sp in m.tag(text[a:b], ws):
+        if text[a:b].strip():
+            sents.append((text[a:b], words_of(zip(view.words[i:j], view.tags[i:j]))))
+            offsets.append(a)
+    for a, spans in zip(offsets, m.tag_many(sents, ensemble)):
+        for sp in spans:
             s, e = sp.start + a, sp.end + a
             if sp.label == "ORG" and s not in token_start:
                 # a body does not begin inside a word (`利街小学` of 胜利街小学): start with the word

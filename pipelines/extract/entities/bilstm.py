@@ -1,0 +1,192 @@
+"""A character BiLSTM-CRF for people, organisations and places, run in numpy.
+
+The second trained recogniser beside the character CRF (`crf.py`):
+`POLICYTRACE_NER_MODEL=ensemble` averages the two models' per-character marginals
+(`crf.Model.tag_many`), which scores above either alone on the People's Daily dev
+split (README, "The trained recogniser").
+
+Inputs of each character, the same the CRF sees: the character, the two
+character bigrams around it, the jieba word it sits in (its position in the
+word with the word's POS tag, the word itself) and the gazetteer label of that
+word, and the character's class. Embeddings -> one bidirectional LSTM layer ->
+per-character scores -> a CRF layer over B-/I-/O tags.
+
+Trained with PyTorch (`make model`, a training-only dependency: torch==2.13.0,
+CPU) on the MSRA NER training pool of `../shared/ner` with a fixed seed and a
+fixed number of epochs (no model selection on the dev split):
+
+    python -m pipelines.extract.entities.bilstm_train train [--ner ../shared/ner] [--out pipelines/data/models]
+
+and shipped as `pipelines/data/models/ner_bilstm.npz` (float16 weights, the
+vocabularies as JSON) with its card `ner_bilstm.json`. Tagging needs numpy only:
+all sentences of a document run through the LSTM as one batch.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+MODEL_DIR = Path(__file__).resolve().parents[2] / "data" / "models"
+MODEL_PATH = MODEL_DIR / "ner_bilstm.npz"
+CARD_PATH = MODEL_DIR / "ner_bilstm.json"
+TAGS = ("O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC")
+CONFIG = {"E_c": 100, "E_b": 50, "E_pt": 20, "E_w": 50, "E_g": 10, "E_k": 5, "H": 128, "dropout": 0.5,
+          "epochs": 12, "batch": 32, "lr": 0.002, "clip": 5.0, "seed": 0,
+          "min_count": {"c": 2, "b": 3, "p": 1, "w": 3, "g": 1}}
+BATCH_CELLS = 16384  # padded characters a batch of the BiLSTM holds
+TORCH = "2.13.0"  # the version `make model` installs (CPU build)
+
+
+def char_class(c: str) -> int:
+    if "0" <= c <= "9" or "０" <= c <= "９":
+        return 1
+    if c in "零〇○一二三四五六七八九十百千万亿两":
+        return 2
+    if c.isascii() and c.isalpha() or "ａ" <= c.lower() <= "ｚ":
+        return 3
+    if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf":
+        return 4
+    return 0
+
+
+def raw_inputs(text: str, words: Sequence[tuple[str, str, str]]) -> tuple[list[str], ...]:
+    """The string inputs of each character: bigram before, bigram after, position+POS,
+    the word (if longer than one character), gazetteer label+position."""
+    pad = "^" + text + "$"
+    n = len(text)
+    pos, wd, gz = [], [], []
+    for w, tag, g in words:
+        L = len(w)
+        for j in range(L):
+            p = "S" if L == 1 else "B" if j == 0 else "E" if j == L - 1 else "M"
+            pos.append(p + tag)
+            wd.append(w if L > 1 else "")
+            gz.append(g + p if g else "")
+    if len(pos) != n:
+        raise ValueError(f"the words ({len(pos)} characters) do not make up the text ({n}): {text[:40]!r}")
+    return [pad[i:i + 2] for i in range(n)], [pad[i + 1:i + 3] for i in range(n)], pos, wd, gz
+
+
+def encode(vocab: dict, text: str, words) -> list[list[int]]:
+    """Index lists of the seven inputs (char, bigram before, bigram after, pos, word, gaz, class)."""
+    b1, b2, pos, wd, gz = raw_inputs(text, words)
+    c, b, p, w, g = (vocab[k] for k in ("c", "b", "p", "w", "g"))
+    return [[c.get(x, 0) for x in text], [b.get(x, 0) for x in b1], [b.get(x, 0) for x in b2],
+            [p.get(x, 0) for x in pos], [w.get(x, 0) for x in wd], [g.get(x, 0) for x in gz],
+            [char_class(x) for x in text]]
+
+
+def _lse(a: np.ndarray, axis: int) -> np.ndarray:
+    m = a.max(axis, keepdims=True)
+    return (m + np.log(np.exp(a - m).sum(axis, keepdims=True))).squeeze(axis)
+
+
+class BiLSTMCRF:
+    """The shipped model: `marginals(batch)` gives each sentence's (n, 7) tag marginals."""
+
+    def __init__(self, path: Path | None = None):
+        path = path or MODEL_PATH
+        if not path.exists():
+            raise FileNotFoundError(f"{path}: the BiLSTM entity model is missing; run `make model` to train it from ../shared/ner")
+        self.path = path
+        with np.load(path) as z:
+            self.vocab = json.loads(bytes(z["vocab"]).decode("utf-8"))
+            p = {k: z[k].astype(np.float32) for k in z.files if k != "vocab"}
+        self.tables = [p["ec"], p["eb"], p["eb"], p["ep"], p["ew"], p["eg"], p["ek"]]
+        self.H = H = p["whh_f"].shape[1]
+        # both directions' input projections in one matrix: one GEMM per batch
+        self.w_in = np.ascontiguousarray(np.concatenate([p["wih_f"], p["wih_r"]], 0).T)  # D x 8H
+        self.b_in = np.concatenate([p["b_f"], p["b_r"]])
+        self.w_hh = np.stack([p["whh_f"].T, p["whh_r"].T])  # 2 x H x 4H
+        # sigmoid(x) = (tanh(x/2) + 1) / 2: one tanh over all four gates
+        self.gate_scale = np.concatenate([np.full(H, .5), np.full(H, .5), np.ones(H), np.full(H, .5)]).astype(np.float32)
+        self.w_out, self.b_out = np.ascontiguousarray(p["wout"].T), p["bout"]
+        self.trans, self.start, self.end = p["trans"], p["start"], p["end"]
+
+    def encode(self, text: str, words) -> list[list[int]]:
+        return encode(self.vocab, text, words)
+
+    def emissions(self, encs: list[list[list[int]]]) -> tuple[np.ndarray, np.ndarray]:
+        """(B, T, 7) scores of the batch, sentences padded at the end, and their lengths."""
+        H = self.H
+        lens = np.array([len(e[0]) for e in encs])
+        B, T = len(encs), int(lens.max())
+        X = np.concatenate([tab[np.concatenate([e[f] for e in encs]).astype(np.int64)]
+                            for f, tab in enumerate(self.tables)], 1)
+        G = X @ self.w_in + self.b_in  # N x 8H
+        # padded (2, B, T, 4H): direction 0 forwards, direction 1 each sentence reversed
+        Gp = np.zeros((2, B, T, 4 * H), np.float32)
+        off = np.concatenate([[0], np.cumsum(lens)])
+        for i in range(B):
+            g = G[off[i]:off[i + 1]]
+            Gp[0, i, :lens[i]] = g[:, :4 * H]
+            Gp[1, i, :lens[i]] = g[::-1, 4 * H:]
+        h = np.zeros((2, B, H), np.float32)
+        c = np.zeros((2, B, H), np.float32)
+        hs = np.empty((2, B, T, H), np.float32)
+        scale = self.gate_scale
+        for t in range(T):
+            z = np.tanh((Gp[:, :, t] + np.matmul(h, self.w_hh)) * scale)
+            i_, f_, o_ = (z[..., :H] + 1) * .5, (z[..., H:2 * H] + 1) * .5, (z[..., 3 * H:] + 1) * .5
+            c = f_ * c + i_ * z[..., 2 * H:3 * H]
+            h = o_ * np.tanh(c)
+            hs[:, :, t] = h
+        back = hs[1]
+        for i in range(B):
+            back[i, :lens[i]] = back[i, :lens[i]][::-1].copy()
+        return np.concatenate([hs[0], back], 2) @ self.w_out + self.b_out, lens
+
+    def marginals(self, encs: list[list[list[int]]]) -> list[np.ndarray]:
+        """Per-character tag marginals (forward-backward of the CRF layer), one (n, 7) array a
+        sentence. Sentences run in batches of similar length, at most BATCH_CELLS padded
+        characters each, so a long sentence does not pad a batch of short ones."""
+        order = sorted(range(len(encs)), key=lambda i: len(encs[i][0]))
+        out: list[np.ndarray] = [None] * len(encs)  # type: ignore[list-item]
+        k = 0
+        while k < len(order):
+            n = 1
+            while k + n < len(order) and (n + 1) * len(encs[order[k + n]][0]) <= BATCH_CELLS:
+                n += 1
+            idx = order[k:k + n]
+            for i, P in zip(idx, self._marginals([encs[i] for i in idx])):
+                out[i] = P
+            k += n
+        return out
+
+    def _marginals(self, encs: list[list[list[int]]]) -> list[np.ndarray]:
+        em, lens = self.emissions(encs)
+        B, T, K = em.shape
+        tr = self.trans[None]
+        mask = np.arange(T)[None] < lens[:, None]
+        al = np.empty((B, T, K), np.float32)
+        al[:, 0] = self.start + em[:, 0]
+        for t in range(1, T):
+            al[:, t] = np.where(mask[:, t, None], _lse(al[:, t - 1][:, :, None] + tr, 1) + em[:, t], al[:, t - 1])
+        last = lens - 1
+        be = np.zeros((B, T, K), np.float32)
+        be[np.arange(B), last] = self.end
+        for t in range(T - 2, -1, -1):
+            nb = _lse(tr + (em[:, t + 1] + be[:, t + 1])[:, None, :], 2)
+            be[:, t] = np.where(mask[:, t + 1, None], nb, be[:, t])
+        Z = _lse(al[np.arange(B), last] + self.end, 1)
+        P = np.exp(al + be - Z[:, None, None])
+        return [P[i, :lens[i]] for i in range(B)]
+
+
+@lru_cache(maxsize=1)
+def _loaded(path: Path, mtime: float) -> BiLSTMCRF:
+    return BiLSTMCRF(path)
+
+
+def model() -> BiLSTMCRF | None:
+    """The shipped model, or None when the package holds none (the CRF then tags alone)."""
+    return _loaded(MODEL_PATH, MODEL_PATH.stat().st_mtime) if MODEL_PATH.exists() else None
+
+
+def card() -> dict:
+    return json.loads(CARD_PATH.read_text(encoding="utf-8")) if CARD_PATH.exists() else {}
