@@ -207,7 +207,7 @@ def evaluate_entities(corpus: Path, which: str = "gold", data: Path = DATA) -> d
 def evaluate_external(path: Path, system: str = "combined", limit: int | None = None) -> dict:
     """Strict PER/ORG/LOC scores on an annotated corpus in `../shared/ner`'s format
     (our GPE and LOC count as its LOC). `system`: `rules` (gazetteers, shapes and POS,
-    as `POLICYTRACE_NER_MODEL=off` builds), `combined` (the rules and the trained models:
+    as `POLICYTRACE_NER_MODEL=off` builds), `combined` (the rules and the trained CRF:
     the build's default), `model` (the CRF alone, its raw spans) or `ensemble` (the CRF's
     and the BiLSTM-CRF's marginals averaged, their raw spans)."""
     from pipelines.extract.entities import crf, model_mode

@@ -43,6 +43,7 @@ TORCH = "2.13.0"  # the version `make model` installs (CPU build)
 
 
 def char_class(c: str) -> int:
+    """0 other, 1 digit, 2 Chinese numeral, 3 Latin letter, 4 Han character (the CRF's P D N A H)."""
     if "0" <= c <= "9" or "０" <= c <= "９":
         return 1
     if c in "零〇○一二三四五六七八九十百千万亿两":

@@ -6,7 +6,6 @@ training-only dependency, the `train` extra):
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 import sys
@@ -15,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from pipelines.extract.entities.bilstm import CARD_PATH, CONFIG, MODEL_DIR, MODEL_PATH, TAGS, TORCH, encode, raw_inputs
+from pipelines.extract.entities import crf
+from pipelines.extract.entities.bilstm import CARD_PATH, CONFIG, MODEL_PATH, TAGS, TORCH, encode, raw_inputs
 
 
 def _vocab(counts, min_count: int) -> dict[str, int]:
@@ -29,10 +29,6 @@ def _vocab(counts, min_count: int) -> dict[str, int]:
 def train(ner_dir: Path, out_dir: Path, files: tuple[str, ...] | None = None, epochs: int | None = None) -> dict:
     """Train on `files` of `ner_dir` (the CRF's training files); write the model and its card into `out_dir`."""
     from collections import Counter
-
-    from pipelines.extract.entities import crf
-    from pipelines.extract.gazetteer import dictionary_entries
-    from pipelines.lang.zh.segment import DEFAULT_USERDICT, Tagger, read_userdict
 
     files = files or crf.TRAIN_FILES
     for name in files:
@@ -49,14 +45,14 @@ def train(ner_dir: Path, out_dir: Path, files: tuple[str, ...] | None = None, ep
     torch.manual_seed(cfg["seed"])
     torch.use_deterministic_algorithms(True)
     t0 = time.perf_counter()
-    tagger = Tagger(dictionary_entries() + read_userdict(DEFAULT_USERDICT))
+    tagger = crf.training_tagger()
     recs = []
     for name in files:
         for rec in crf.read_corpus(ner_dir / name):
             text = rec["text"]
             if text:
                 ws, tags = tagger.tag(text)
-                words = [(w.text, w.tag, w.gaz) for w in crf.words_of(zip(ws, tags))]
+                words = crf.words_of(zip(ws, tags))
                 recs.append((text, words, crf.bio(text, rec["entities"])))
     counts = {k: Counter() for k in "cbpwg"}
     for text, words, _ in recs:
@@ -170,27 +166,15 @@ def train(ner_dir: Path, out_dir: Path, files: tuple[str, ...] | None = None, ep
         "seconds_features": round(t1 - t0, 1),
         "seconds_training": round(t2 - t1, 1),
         "bytes": path.stat().st_size,
-        "terms": "Trained on MSRA NER (SIGHAN 2006), research use with citation; the model inherits these terms.",
+        "terms": crf.TERMS,
     }
     (out_dir / CARD_PATH.name).write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return info
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m pipelines.extract.entities.bilstm_train")
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    t = sub.add_parser("train", help="train the entity BiLSTM-CRF from ../shared/ner (needs torch)")
-    t.add_argument("--ner", type=Path, default=Path(__file__).resolve().parents[4] / "shared" / "ner")
-    t.add_argument("--out", type=Path, default=MODEL_DIR)
-    t.add_argument("--epochs", type=int, default=None)
-    args = ap.parse_args(argv)
-    try:
-        info = train(args.ner, args.out, epochs=args.epochs)
-    except (FileNotFoundError, ValueError, RuntimeError) as exc:
-        print(f"train-ner: {exc}", file=sys.stderr)
-        return 2
-    print(json.dumps(info, ensure_ascii=False, indent=1))
-    return 0
+    return crf.training_cli("python -m pipelines.extract.entities.bilstm_train", "the entity BiLSTM-CRF (needs torch)",
+                            train, argv, errors=(FileNotFoundError, ValueError, RuntimeError), epochs=True)
 
 
 if __name__ == "__main__":

@@ -76,15 +76,7 @@ class Span(NamedTuple):
 
 
 def _char_class(c: str) -> str:
-    if "0" <= c <= "9" or "０" <= c <= "９":
-        return "D"
-    if c in "零〇○一二三四五六七八九十百千万亿两":
-        return "N"
-    if c.isascii() and c.isalpha() or "ａ" <= c.lower() <= "ｚ":
-        return "A"
-    if "\u4e00" <= c <= "\u9fff" or "\u3400" <= c <= "\u4dbf":
-        return "H"
-    return "P"
+    return "PDNAH"[bilstm.char_class(c)]
 
 
 def features(text: str, words: list[Word]) -> list[list[str]]:
@@ -223,7 +215,7 @@ class Model:
                 if any(t != "O" for t in labels):
                     out[i] = spans_of(labels, self._tagger.marginal)
             return out
-        marg = nn.marginals([nn.encode(sentences[i][0], words_tuples(sentences[i][1])) for i in keep])
+        marg = nn.marginals([nn.encode(*sentences[i]) for i in keep])
         crf_m = self._tagger.marginal
         for i, Pn in zip(keep, marg):
             text, words = sentences[i]
@@ -235,10 +227,6 @@ class Model:
             labels = decode(P)
             out[i] = spans_of(labels, lambda lab, j: float(P[j, TAG_INDEX[lab]]))
         return out
-
-
-def words_tuples(words: list[Word]) -> list[tuple[str, str, str]]:
-    return [(w.text, w.tag, w.gaz) for w in words]
 
 
 _local = threading.local()
@@ -267,10 +255,18 @@ def read_corpus(path: Path) -> Iterator[dict]:
                     raise ValueError(f"{path}:{lineno}: not a JSON object: {exc}") from None
 
 
+TERMS = "Trained on MSRA NER (SIGHAN 2006), research use with citation; the model inherits these terms."
+
+
+def training_tagger() -> Tagger:
+    """The words and tags of the pipeline's tokenizer (`pipelines.nlp`) with the shipped
+    dictionary only: what both models are trained on."""
+    return Tagger(dictionary_entries() + read_userdict(DEFAULT_USERDICT))
+
+
 def train(ner_dir: Path, out_dir: Path, files: tuple[str, ...] = TRAIN_FILES) -> dict:
     """Train on `files` of `ner_dir`; write the model and its card into `out_dir`."""
-    # the words and tags of the pipeline's tokenizer (`pipelines.nlp`) with the shipped dictionary only
-    tagger = Tagger(dictionary_entries() + read_userdict(DEFAULT_USERDICT))
+    tagger = training_tagger()
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.set_params(PARAMS)
     n_sent = n_chars = 0
@@ -304,26 +300,35 @@ def train(ner_dir: Path, out_dir: Path, files: tuple[str, ...] = TRAIN_FILES) ->
         "seconds_features": round(t1 - t0, 1),
         "seconds_training": round(t2 - t1, 1),
         "bytes": model_path.stat().st_size,
-        "terms": "Trained on MSRA NER (SIGHAN 2006), research use with citation; the model inherits these terms.",
+        "terms": TERMS,
     }
     (out_dir / CARD_PATH.name).write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return info
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m pipelines.extract.entities.crf")
+def training_cli(prog: str, what: str, train_fn, argv: list[str] | None, errors: tuple = (FileNotFoundError, ValueError),
+                 epochs: bool = False) -> int:
+    """`python -m PROG train [--ner DIR] [--out DIR] [--epochs N]` for one of the models: prints
+    its card, or the reason it could not train (exit 2)."""
+    ap = argparse.ArgumentParser(prog=prog)
     sub = ap.add_subparsers(dest="cmd", required=True)
-    t = sub.add_parser("train", help="train the entity CRF from ../shared/ner")
+    t = sub.add_parser("train", help=f"train {what} from ../shared/ner")
     t.add_argument("--ner", type=Path, default=Path(__file__).resolve().parents[4] / "shared" / "ner")
     t.add_argument("--out", type=Path, default=MODEL_DIR)
+    if epochs:
+        t.add_argument("--epochs", type=int, default=None)
     args = ap.parse_args(argv)
     try:
-        info = train(args.ner, args.out)
-    except (FileNotFoundError, ValueError) as exc:
+        info = train_fn(args.ner, args.out, **({"epochs": args.epochs} if epochs else {}))
+    except errors as exc:
         print(f"train-ner: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(info, ensure_ascii=False, indent=1))
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return training_cli("python -m pipelines.extract.entities.crf", "the entity CRF", train, argv)
 
 
 if __name__ == "__main__":
