@@ -282,3 +282,41 @@ def test_bilstm_training_names_missing_data(tmp_path, capsys):
     assert bilstm_train.main(["train", "--ner", str(tmp_path / "nowhere"), "--out", str(tmp_path / "m")]) == 2
     assert f"{tmp_path / 'nowhere' / 'msra_train_pool.jsonl'}: training data missing" in capsys.readouterr().err
     assert not (tmp_path / "m").exists()
+
+
+def test_numpy_tagging_is_crfsuites_on_real_text(corpus):
+    """`fastcrf` reads crfsuite's model file and tags in numpy: the same Viterbi labels and
+    the same marginals as a crfsuite `Tagger` fed `crf.features`, on the seed and ten
+    national reports (2,000+ sentences of real text)."""
+    import re
+
+    import numpy as np
+    import pycrfsuite
+
+    from pipelines.extract.entities import bilstm, fastcrf
+
+    docs, _ = read_documents([ROOT / "seeds"])
+    national, _ = read_documents([corpus / "national"])
+    texts = [s for d in docs + national[:10] for s in re.split(r"(?<=[。！？\n])", d.text) if s.strip()]
+    tagger = crf.training_tagger()
+    sentences = [(t, crf.words_of(zip(*tagger.tag(t)))) for t in texts]
+    ref = pycrfsuite.Tagger()
+    ref.open(str(crf.MODEL_PATH))
+    got = fastcrf.FastCRF(crf.MODEL_PATH).tag_many(sentences, all_marginals=True)
+    n_entity = 0
+    for (text, words), (labels, P) in zip(sentences, got):
+        expect = ref.tag(crf.features(text, words))
+        assert labels == expect, text
+        Q = np.array([[ref.marginal(t, j) for t in bilstm.TAGS] for j in range(len(text))])
+        assert np.abs(P - Q).max() < 1e-9, text
+        n_entity += sum(t != "O" for t in expect)
+    assert len(sentences) > 2000 and n_entity > 2000
+
+
+def test_numpy_tagging_names_a_file_that_is_no_model(tmp_path):
+    from pipelines.extract.entities import fastcrf
+
+    bad = tmp_path / "ner_crf.crfsuite"
+    bad.write_bytes(b"not a model at all, just bytes" * 4)
+    with pytest.raises(ValueError, match=f"{bad}: not a crfsuite CRF1d model file"):
+        fastcrf.FastCRF(bad)

@@ -1,0 +1,317 @@
+"""The character CRF's tagging in numpy: the same model file, the same path and marginals.
+
+python-crfsuite trains the model (`crf.train`) and writes it as a crfsuite file.
+Tagging with crfsuite needs a list of feature strings per character (`crf.features`)
+and one call per sentence; on the national corpus that was half of the build. Here
+the file's weights are read once (`read_model`) and the features become array
+lookups over all sentences at once:
+
+- character features (`c`, `c-1`, ..., `c-1c+1`) look up code points (and pairs of
+  them) in sorted key arrays (`np.searchsorted`);
+- word features (`p`, `pt`, `t-1`, `t+1`, `w`, `wl`, `g`, `g-1`, `g+1`) are looked up
+  once a word and spread over its characters;
+- Viterbi and forward-backward run over length-sorted batches of sentences.
+
+The labels, the Viterbi path's ties (the first best label wins, as in crfsuite) and
+the marginals (to about 1e-12) are crfsuite's: `tests/test_ner_model.py` compares
+the two on real text.
+
+The file format (crfsuite's `crf1d_model.c`): a header of twelve little-endian
+uint32 (`lCRF`, size, `FOMC`, version, features, labels, attributes and five
+offsets), a `FEAT` chunk of (type, source, destination, float64 weight) records
+(type 0: attribute -> label, type 1: label -> label), and the label and attribute
+names in two CQDB chunks, read through their id -> record arrays.
+"""
+
+from __future__ import annotations
+
+import struct
+from functools import lru_cache
+from itertools import repeat
+from operator import itemgetter
+from pathlib import Path
+from typing import NamedTuple, Sequence
+
+import numpy as np
+
+from pipelines.extract.entities import bilstm
+
+CHAR_TYPES = {"c": (0,), "c-1": (-1,), "c+1": (1,), "c-2": (-2,), "c+2": (2,),
+              "c-1c": (-1, 0), "cc+1": (0, 1), "c-1c+1": (-1, 1)}
+POSITIONS = "BMES"
+BATCH_CELLS = 65536  # padded characters in one batch of Viterbi and forward-backward
+_FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("w", "<f8")])
+
+
+class ModelFile(NamedTuple):
+    labels: list[str]
+    attrs: list[str]
+    state: np.ndarray  # (attribute, label, weight) records
+    transitions: np.ndarray  # (label, label) float64
+
+
+def _cqdb(b: bytes, off: int, path: Path) -> list[str]:
+    cid, _size, _flag, _order, n, bwd = struct.unpack_from("<4sIIIII", b, off)
+    if cid != b"CQDB":
+        raise ValueError(f"{path}: not a crfsuite model (no CQDB chunk at {off})")
+    out = []
+    for k in range(n):
+        (r,) = struct.unpack_from("<I", b, off + bwd + 4 * k)
+        _id, ks = struct.unpack_from("<II", b, off + r)
+        out.append(b[off + r + 8:off + r + 7 + ks].decode("utf-8"))
+    return out
+
+
+def read_model(path: Path) -> ModelFile:
+    """The labels, attribute names and float64 weights of a crfsuite model file."""
+    b = path.read_bytes()
+    if len(b) < 48 or b[:4] != b"lCRF" or b[8:12] != b"FOMC":
+        raise ValueError(f"{path}: not a crfsuite CRF1d model file")
+    _m, _s, _t, _v, _nf, n_labels, _na, off_f, off_l, off_a, _lr, _ar = struct.unpack_from("<4sI4sIIIIIIIII", b, 0)
+    labels = _cqdb(b, off_l, path)
+    attrs = _cqdb(b, off_a, path)
+    cid, _size, n = struct.unpack_from("<4sII", b, off_f)
+    if cid != b"FEAT":
+        raise ValueError(f"{path}: no FEAT chunk")
+    feats = np.frombuffer(b, dtype=_FEATURE, count=n, offset=off_f + 12)
+    trans = np.zeros((n_labels, n_labels))
+    t = feats[feats["type"] == 1]
+    trans[t["src"], t["dst"]] = t["w"]
+    return ModelFile(labels, attrs, feats[feats["type"] == 0].copy(), trans)
+
+
+@lru_cache(maxsize=1)
+def _class_table() -> np.ndarray:
+    """`bilstm.char_class` of every code point of the basic plane."""
+    return np.array([bilstm.char_class(chr(i)) for i in range(0x10000)], dtype=np.int8)
+
+
+def char_classes(cp: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(cp), dtype=np.int64)
+    low = cp < 0x10000
+    out[low] = _class_table()[cp[low]]
+    for i in np.flatnonzero(~low):
+        out[i] = bilstm.char_class(chr(int(cp[i])))
+    return out
+
+
+def _codes(text: str) -> np.ndarray:
+    return np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+
+
+class _Keyed:
+    """Integer keys -> weight rows, looked up with `searchsorted`; missing keys weigh 0."""
+
+    def __init__(self, keys: list[int], rows: np.ndarray):
+        order = np.argsort(keys, kind="stable")
+        self.keys = np.asarray(keys, dtype=np.int64)[order]
+        self.rows = np.vstack([rows[order], np.zeros((1, rows.shape[1]))])  # last row: missing
+
+        if len(self.keys) and self.keys[-1] < 0x30000:  # code points: a dense table
+            self.dense = np.full(int(self.keys[-1]) + 2, len(self.rows) - 1, dtype=np.int64)
+            self.dense[self.keys] = np.arange(len(self.keys))
+        else:
+            self.dense = None
+
+    def index(self, q: np.ndarray) -> np.ndarray:
+        if self.dense is not None:
+            return self.dense[np.minimum(q, len(self.dense) - 1)]
+        if not len(self.keys):
+            return np.full(len(q), len(self.rows) - 1)
+        i = np.searchsorted(self.keys, q).clip(0, len(self.keys) - 1)
+        return np.where(self.keys[i] == q, i, len(self.rows) - 1)
+
+    def __call__(self, q: np.ndarray) -> np.ndarray:
+        return self.rows[self.index(q)]
+
+
+class FastCRF:
+    """`tag_many(sentences)` -> (Viterbi labels, marginals) of each sentence, marginals
+    as an (n, 7) array in `bilstm.TAGS` order. A sentence is (text, words) with
+    `crf.Word`s (text, tag, gazetteer label) that concatenate to the text."""
+
+    def __init__(self, path: Path):
+        m = read_model(path)
+        self.labels = m.labels
+        nl = len(m.labels)
+        self.trans = m.transitions
+        self.exp_trans = np.exp(m.transitions)
+        self.to_tags = [m.labels.index(t) for t in bilstm.TAGS]  # column of each TAGS label
+        by_type: dict[str, dict[str, np.ndarray]] = {}
+        attr_rows = np.zeros((len(m.attrs), nl))
+        np.add.at(attr_rows, (m.state["src"], m.state["dst"]), m.state["w"])
+        for a, name in enumerate(m.attrs):
+            kind, _, value = name.partition("=")
+            by_type.setdefault(kind, {})[value] = attr_rows[a]
+        zero = np.zeros(nl)
+        self.bias = by_type.get("b", {}).get("", zero)  # the feature "b", on every character
+        self.chars = []
+        for kind, offs in CHAR_TYPES.items():
+            vals = by_type.get(kind, {})
+            keys, rows = [], []
+            for v, row in vals.items():
+                if len(v) == len(offs):
+                    k = 0
+                    for ch in v:
+                        k = (k << 21) | ord(ch)
+                    keys.append(k)
+                    rows.append(row)
+            self.chars.append((offs, _Keyed(keys, np.array(rows).reshape(-1, nl))))
+        self.klass = np.array([by_type.get("k", {}).get(c, zero) for c in "PDNAH"])
+        tags = sorted({v for kind in ("t-1", "t+1") for v in by_type.get(kind, {})}
+                      | {v[1:] for v in by_type.get("pt", {})} | {"^", "$"})
+        self.tag_id = {t: i for i, t in enumerate(tags)}
+        self.unknown_tag = len(tags)  # its rows in the tables below are zeros
+
+        def table(kind: str, values: list[str]) -> np.ndarray:
+            d = by_type.get(kind, {})
+            return np.array([d.get(v, zero) for v in values] + [zero]).reshape(-1, nl)  # last row: none
+
+        self.p = table("p", list(POSITIONS))
+        self.pt = table("pt", [p + t for t in tags + ["\0"] for p in POSITIONS])  # index tag*4 + position
+        self.prev_t = table("t-1", tags)
+        self.next_t = table("t+1", tags)
+        self.wl = table("wl", [f"{n}{p}" for n in range(7) for p in POSITIONS])  # index length*4 + position
+        gaz = sorted({v[:-1] for v in by_type.get("g", {})} | set(by_type.get("g-1", {})) | set(by_type.get("g+1", {})))
+        self.gaz_id = {g: i for i, g in enumerate(gaz)}
+        self.g = table("g", [g + p for g in gaz for p in POSITIONS])  # index gazetteer label*4 + position; -1 none
+        self.prev_g = table("g-1", gaz)
+        self.next_g = table("g+1", gaz)
+        words = by_type.get("w", {})
+        self.word_id = {w: i for i, w in enumerate(words)}
+        self.w = np.vstack([np.array(list(words.values())).reshape(-1, nl), zero])
+
+    def emissions(self, sentences: Sequence[tuple[str, Sequence]]) -> np.ndarray:
+        """The (total characters, labels) state scores of the sentences, one after another."""
+        texts = [t for t, _ in sentences]
+        padded = _codes("".join("^^" + t + "$$" for t in texts))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+        # the position of each real character in `padded`
+        starts = np.cumsum(np.concatenate([[2], lengths[:-1] + 4]))
+        at = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
+        E = np.tile(self.bias, (len(at), 1))
+        for offs, keyed in self.chars:
+            key = padded[at + offs[0]]
+            for o in offs[1:]:
+                key = (key << 21) | padded[at + o]
+            E += keyed(key)
+        E += self.klass[char_classes(padded[at])]
+        # words: lengths, tags, gazetteer labels, neighbours within the sentence
+        n_words = np.fromiter((len(ws) for _, ws in sentences), dtype=np.int64, count=len(sentences))
+        flat = [w for _, ws in sentences for w in ws]
+        if not flat:
+            raise ValueError("sentences without words")
+        wtext, wtag, wgaz = (list(map(itemgetter(i), flat)) for i in range(3))
+        nw = len(flat)
+        wlen = np.fromiter(map(len, wtext), dtype=np.int64, count=nw)
+        if wlen.sum() != len(at):
+            raise ValueError("the words do not concatenate to the sentences")
+        unk = self.unknown_tag
+        tid = np.fromiter(map(self.tag_id.get, wtag, repeat(unk)), dtype=np.int64, count=nw)
+        gid = np.fromiter(map(self.gaz_id.get, wgaz, repeat(-1)), dtype=np.int64, count=nw)
+        wid = np.fromiter(map(self.word_id.get, wtext, repeat(-1)), dtype=np.int64, count=nw)
+        wid[wlen == 1] = -1  # "w=" is a feature of words of two characters or more
+        first = np.zeros(nw, dtype=bool)
+        last = np.zeros(nw, dtype=bool)
+        ends = np.cumsum(n_words)
+        first[(ends - n_words)[n_words > 0]] = True
+        last[(ends - 1)[n_words > 0]] = True
+        prev_tid = np.where(first, self.tag_id["^"], np.roll(tid, 1))
+        next_tid = np.where(last, self.tag_id["$"], np.roll(tid, -1))
+        prev_gid = np.where(first, -1, np.roll(gid, 1))
+        next_gid = np.where(last, -1, np.roll(gid, -1))
+        # per character: its word and its position in the word (B M E S)
+        word_of = np.repeat(np.arange(nw), wlen)
+        j = np.arange(len(at)) - np.repeat(np.cumsum(wlen) - wlen, wlen)
+        L = wlen[word_of]
+        pos = np.where(L == 1, 3, np.where(j == 0, 0, np.where(j == L - 1, 2, 1)))
+        E += self.p[pos]
+        E += self.pt[tid[word_of] * 4 + pos]  # an unknown tag's rows (the last) are zeros
+        E += self.prev_t[prev_tid[word_of]]
+        E += self.next_t[next_tid[word_of]]
+        E += self.wl[np.where(L > 1, np.minimum(L, 6) * 4 + pos, len(self.wl) - 1)]
+        E += self.w[wid[word_of]]  # -1: the zero row
+        E += self.g[np.where(gid[word_of] >= 0, gid[word_of] * 4 + pos, -1)]
+        E += self.prev_g[prev_gid[word_of]]
+        E += self.next_g[next_gid[word_of]]
+        return E
+
+    def tag_many(self, sentences: Sequence[tuple[str, Sequence]], all_marginals: bool = False
+                 ) -> list[tuple[list[str], np.ndarray | None]]:
+        """(labels, marginals) of each sentence; the marginals (n, 7, in `bilstm.TAGS` order)
+        of every sentence with `all_marginals`, else only where a label is not O (None there)."""
+        out: list = [([], np.zeros((0, len(bilstm.TAGS))))] * len(sentences)
+        keep = [i for i, (t, _) in enumerate(sentences) if t]
+        if not keep:
+            return out
+        E = self.emissions([sentences[i] for i in keep])
+        lengths = np.array([len(sentences[i][0]) for i in keep])
+        offsets = np.concatenate([[0], np.cumsum(lengths)])
+        order = np.argsort(lengths, kind="stable")
+        o_label = self.labels.index("O")
+        b = 0
+        while b < len(order):
+            e = b + 1
+            while e < len(order) and lengths[order[e]] * (e - b + 1) <= BATCH_CELLS:
+                e += 1
+            batch = order[b:e]
+            lens = lengths[batch]
+            idx = np.minimum(offsets[batch][:, None] + np.arange(lens[-1])[None], len(E) - 1)
+            X = E[idx]  # past a sentence's end: other characters' scores, never read
+            paths = self._viterbi(X, lens)
+            mask = np.arange(lens[-1])[None] < lens[:, None]
+            need = np.ones(len(batch), dtype=bool) if all_marginals else ((paths != o_label) & mask).any(1)
+            marg = self._marginals(X[need], lens[need]) if need.any() else None
+            rows_m = np.cumsum(need) - 1
+            for r, k in enumerate(batch):
+                n = lens[r]
+                labels = [self.labels[i] for i in paths[r, :n]]
+                P = marg[rows_m[r], :n][:, self.to_tags] if need[r] else None
+                out[keep[k]] = (labels, P)
+            b = e
+        return out
+
+    def _viterbi(self, X: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """Best paths of the rows of X (B, T, labels), rows sorted by length `lens`."""
+        B, T, nl = X.shape
+        d = X[:, 0].copy()
+        back = np.zeros((B, T, nl), dtype=np.int8)
+        longer = np.searchsorted(lens, np.arange(T), side="right").tolist()  # rows longer than t from longer[t]
+        for t in range(1, T):
+            lo = longer[t]
+            s = d[lo:, :, None] + self.trans[None]
+            back[lo:, t] = s.argmax(1)  # the first best previous label, as crfsuite
+            d[lo:] = s.max(1) + X[lo:, t]
+        path = np.zeros((B, T), dtype=np.int64)
+        k = d.argmax(1)
+        rows = np.arange(B)
+        path[rows, lens - 1] = k
+        for t in range(T - 1, 0, -1):
+            lo = longer[t]
+            k[lo:] = back[rows[lo:], t, k[lo:]]
+            path[lo:, t - 1] = k[lo:]
+        return path
+
+    def _marginals(self, X: np.ndarray, lens: np.ndarray) -> np.ndarray:
+        """Per-character label marginals (forward-backward, scaled at each step)."""
+        B, T, nl = X.shape
+        ex = np.exp(X - X.max(2, keepdims=True))
+        alpha = np.ones_like(ex)
+        a = ex[:, 0] / ex[:, 0].sum(1, keepdims=True)
+        alpha[:, 0] = a
+        longer = np.searchsorted(lens, np.arange(T + 1), side="right").tolist()
+        for t in range(1, T):
+            lo = longer[t]
+            n = (a[lo:] @ self.exp_trans) * ex[lo:, t]
+            a = a.copy()
+            a[lo:] = n / n.sum(1, keepdims=True)
+            alpha[lo:, t] = a[lo:]
+        beta = np.ones_like(ex)
+        bt = np.ones((B, nl))
+        for t in range(T - 2, -1, -1):
+            lo = longer[t + 1]  # rows with a character after t
+            n = (ex[lo:, t + 1] * bt[lo:]) @ self.exp_trans.T
+            bt[lo:] = n / n.sum(1, keepdims=True)
+            beta[lo:, t] = bt[lo:]
+        m = alpha * beta
+        return m / m.sum(2, keepdims=True)
