@@ -18,6 +18,7 @@ import json
 import math
 import re
 from collections import Counter
+from itertools import islice
 from pathlib import Path
 
 from pipelines.extract.entities import extract_entities, place_of
@@ -215,25 +216,20 @@ def evaluate_external(path: Path, system: str = "combined", limit: int | None = 
     tp, fp, fn = Counter(), Counter(), Counter()
     nlp = make_nlp()
     m = crf.model() if system in ("model", "ensemble") else None
-    n = chars = 0
+    recs = list(islice(crf.read_corpus(path), limit))
+    n, chars = len(recs), sum(len(r["text"]) for r in recs)
     with model_mode("on" if system == "combined" else "off"):
-        for rec in crf.read_corpus(path):
-            text = rec["text"]
-            if limit is not None and n >= limit:
-                break
-            n += 1
-            chars += len(text)
-            gold = {(e["start"], e["end"], crf.CORPUS_LABEL.get(e["label"], e["label"])) for e in rec["entities"]}
-            if m is not None:
-                doc = nlp.tokenizer(text)
-                spans = m.tag(text, crf.words_of((t.text, t.tag_) for t in doc), ensemble=system == "ensemble")
-                pred = {(s.start, s.end, s.label) for s in spans}
-            else:
-                pred = {k for e in extract_entities(nlp(text)) for k in _corpus_spans(e)}
-            for k in pred:
-                (tp if k in gold else fp)[k[2]] += 1
-            for k in gold - pred:
-                fn[k[2]] += 1
+        if m is not None:  # all sentences in one batch, as the build tags a document's
+            sents = [(r["text"], crf.words_of((t.text, t.tag_) for t in nlp.tokenizer(r["text"]))) for r in recs]
+            preds = [{(s.start, s.end, s.label) for s in spans} for spans in m.tag_many(sents, ensemble=system == "ensemble")]
+        else:
+            preds = [{k for e in extract_entities(nlp(r["text"])) for k in _corpus_spans(e)} for r in recs]
+    for rec, pred in zip(recs, preds):
+        gold = {(e["start"], e["end"], crf.CORPUS_LABEL.get(e["label"], e["label"])) for e in rec["entities"]}
+        for k in pred:
+            (tp if k in gold else fp)[k[2]] += 1
+        for k in gold - pred:
+            fn[k[2]] += 1
     out = {"sentences": n, "chars": chars}
     for lab in ("PER", "ORG", "LOC", "all"):
         t = sum(tp.values()) if lab == "all" else tp[lab]
