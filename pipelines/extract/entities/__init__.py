@@ -71,6 +71,7 @@ from pipelines.lang.zh.segment import doc_text
 
 __all__ = ["Entity", "LABELS", "extract_entities", "place_of", "quoted_terms", "resolve_in_context", "resolve_overlaps", "add_to"]
 
+import bisect
 import os
 import re
 from contextlib import contextmanager
@@ -159,6 +160,9 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
     place_ends = {c.end for c in rules if c.label in ("GPE", "LOC")}
     place_starts = {c.start for c in rules if c.label in ("GPE", "LOC")}
     floor = MIN_CONFIDENCE_ENSEMBLE if MODEL_MODE == "ensemble" else MIN_CONFIDENCE
+    taken.sort(key=lambda c: c.start)
+    taken_starts = [c.start for c in taken]
+    longest = max((c.end - c.start for c in taken), default=0)
     out = []
     for m in model:
         short = len(m.text) < MIN_CHARS and not (m.label == "GPE" and m.normalized != m.text)
@@ -168,7 +172,8 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
                 or (m.label == "PERSON" and (_in_place_list(text, m.end) or _between_places(m, place_ends, place_starts, text))):
             continue  # unsure, one character, a word of policy prose, several levels' bodies, a project, a place listed
         # a name only divisions.tsv lists gives way to a model span that holds it (衡阳有色冶金机械总厂)
-        over = [c for c in taken if c.start < m.end and m.start < c.end
+        near = taken[bisect.bisect_left(taken_starts, m.start - longest):bisect.bisect_left(taken_starts, m.end)]
+        over = [c for c in near if c.start < m.end and m.start < c.end
                 and not (c.method == "gazetteer" and c.text in weak and m.start <= c.start and c.end <= m.end)]
         if not over:
             out.append(m)

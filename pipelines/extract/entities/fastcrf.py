@@ -265,9 +265,10 @@ class FastCRF:
             rows_m = np.cumsum(need) - 1
             for r, k in enumerate(batch):
                 n = lens[r]
-                labels = [self.labels[i] for i in paths[r, :n]]
-                P = marg[rows_m[r], :n][:, self.to_tags] if need[r] else None
-                out[keep[k]] = (labels, P)
+                if need[r]:
+                    out[keep[k]] = ([self.labels[i] for i in paths[r, :n].tolist()], marg[rows_m[r], :n][:, self.to_tags])
+                else:  # every label O
+                    out[keep[k]] = (["O"] * n, None)
             b = e
         return out
 
