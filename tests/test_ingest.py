@@ -178,6 +178,26 @@ def test_bad_inputs_are_rejected_by_name_and_the_rest_is_read(tmp_path):
     assert by_name["corpus.jsonl:3"].title == "三"
 
 
+def test_half_a_surrogate_pair_is_rejected_by_line_and_field(tmp_path):
+    """A JSON escape `\\ud800` without its partner decodes to no character at all: the line
+    is rejected, naming the field and the position; its neighbours are read, and a pair
+    (`\\ud83d\\ude00`, one emoji) is text like any other."""
+    (tmp_path / "c.jsonl").write_text(
+        '{"title": "一", "content": "国务院总理李强主持会议。"}\n'
+        '{"title": "二", "content": "国务院总理李强\\ud800主持会议。"}\n'
+        '{"title": "三\\udc00", "content": "第三篇。"}\n'
+        '{"title": "四", "content": "第四篇\\ud83d\\ude00。"}\n', encoding="utf-8")
+    docs, rejected = read_documents([tmp_path])
+    reasons = {r.source.removeprefix(str(tmp_path) + "/"): r.reason for r in rejected}
+    assert reasons == {
+        "c.jsonl:2": "not valid text: field 'text' holds a lone UTF-16 surrogate \\ud800 at character 7 "
+                     "(half of an escaped pair, e.g. a JSON \\ud800 without its partner)",
+        "c.jsonl:3": "not valid text: field 'title' holds a lone UTF-16 surrogate \\udc00 at character 1 "
+                     "(half of an escaped pair, e.g. a JSON \\udc00 without its partner)",
+    }
+    assert [d.text for d in docs] == ["国务院总理李强主持会议。", "第四篇\U0001F600。"]
+
+
 def test_jsonl_fields_can_be_named_by_the_user(tmp_path):
     from pipelines.ingest import FieldMap
 

@@ -220,6 +220,22 @@ def read_documents(
     return docs, rejected + unreadable + more
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(item: RawRecord) -> str | None:
+    """Why the record is not text, if a field holds half a UTF-16 pair (a JSON `\\ud800`
+    escape without its partner): no such character exists, and no Parquet file can hold it."""
+    fields = [("text", item.text)] + [(k, v) for k, v in (item.meta or {}).items()]
+    for name, value in fields:
+        for s in value if isinstance(value, (list, tuple)) else [value]:
+            m = _SURROGATE.search(s) if isinstance(s, str) else None
+            if m:
+                return (f"not valid text: field {name!r} holds a lone UTF-16 surrogate \\u{ord(m.group()):04x} "
+                        f"at character {m.start()} (half of an escaped pair, e.g. a JSON \\u{ord(m.group()):04x} without its partner)")
+    return None
+
+
 def documents_from(items: Iterable[RawRecord | Rejection]) -> tuple[list[Document], list[Rejection]]:
     """Clean raw records into documents; pass rejections through; reject
     empty texts and duplicates (same cleaned text as an earlier input)."""
@@ -229,6 +245,10 @@ def documents_from(items: Iterable[RawRecord | Rejection]) -> tuple[list[Documen
     for item in items:
         if isinstance(item, Rejection):
             rejected.append(item)
+            continue
+        bad = _lone_surrogate(item)
+        if bad:
+            rejected.append(Rejection(item.source, bad))
             continue
         doc = to_document(item)
         if not doc.text.strip():
