@@ -69,18 +69,18 @@ def main() -> None:
         same += sum(a[k] == b[k] for k in common)
     ref_tokens = sum(len(spans(w, t)) for w, t in ref_out)
 
-    from flows.build import build_flow
+    from flows.build import run_build
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         tiny = tmp / "tiny"
         tiny.mkdir()
         (tiny / "one.txt").write_text("发展新质生产力。\n", encoding="utf-8")
-        _, t_warm = timed(lambda: build_flow(paths=[str(tiny)], out=str(tmp / "warm")))
-        _, t_fixed = timed(lambda: build_flow(paths=[str(tiny)], out=str(tmp / "fixed")))
-        summary, t_flow = timed(lambda: build_flow(paths=[str(corpus)], out=str(tmp / "flow"), workers=1))
-        _, t_flow2 = timed(lambda: build_flow(paths=[str(corpus)], out=str(tmp / "flow2"), workers=2))
-        _, t_cached = timed(lambda: build_flow(paths=[str(corpus)], out=str(tmp / "flow")))
+        _, t_warm = timed(lambda: run_build(paths=[str(tiny)], out=str(tmp / "warm")))
+        _, t_fixed = timed(lambda: run_build(paths=[str(tiny)], out=str(tmp / "fixed")))
+        summary, t_flow = timed(lambda: run_build(paths=[str(corpus)], out=str(tmp / "flow"), workers=1))
+        _, t_flow2 = timed(lambda: run_build(paths=[str(corpus)], out=str(tmp / "flow2"), workers=2))
+        _, t_cached = timed(lambda: run_build(paths=[str(corpus)], out=str(tmp / "flow")))
         _, t_plain1 = timed(lambda: build([str(corpus)], str(tmp / "plain1"), workers=1))
         _, t_plain2 = timed(lambda: build([str(corpus)], str(tmp / "plain2"), workers=2))
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 
@@ -140,7 +141,7 @@ def cmd_compare(args) -> int:
     except RuntimeError as exc:
         print(f"policytrace compare: {exc}", file=sys.stderr)
         return 2
-    result = compare_flow(a=args.a, b=args.b, out=args.out, report=args.report)
+    result = asyncio.run(compare_flow(a=args.a, b=args.b, out=args.out, report=args.report))
     print(f"Wrote version {result['version']} to {args.out}/ with the comparison of {args.a!r} and {args.b!r}")
     for table, counts in result["summary"].items():
         print(f"  {table:<16} " + ", ".join(f"{s} {n}" for s, n in counts.items()))

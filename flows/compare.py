@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
-from prefect.artifacts import create_markdown_artifact
+from prefect.artifacts import acreate_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from pipelines import compare as steps
@@ -61,10 +61,11 @@ def write_report(out: str, tables: dict, report: str) -> str:
 
 
 @flow(name="policytrace-compare", validate_parameters=True)
-def compare_flow(a: str, b: str, out: str = "datasets", report: str | None = None) -> dict:
+async def compare_flow(a: str, b: str, out: str = "datasets", report: str | None = None) -> dict:
     """Compare document `b` (newer) with `a` (older) in the dataset in `out`
     (a doc_id, a title fragment, or a file, built into the dataset on the way);
-    `report`: also write the comparison as one HTML file there."""
+    `report`: also write the comparison as one HTML file there. Async for the reason
+    `flows.build.build_flow` is: run it with `asyncio.run(compare_flow(...))`."""
     logger = get_run_logger()
     a, b = ingest_file(out, a), ingest_file(out, b)
     tables = compare_documents(out, a, b)
@@ -72,6 +73,6 @@ def compare_flow(a: str, b: str, out: str = "datasets", report: str | None = Non
     logger.info("wrote version %s with the comparison", version)
     if report:
         logger.info("wrote the report %s", write_report(out, tables, report))
-    create_markdown_artifact(markdown=summary_markdown(a, b, version, tables), key="compare-summary",
+    await acreate_markdown_artifact(markdown=summary_markdown(a, b, version, tables), key="compare-summary",
                              description="policytrace compare summary")
     return {"version": version, "summary": steps.summary(tables)}

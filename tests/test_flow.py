@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import subprocess
@@ -23,7 +24,7 @@ def test_build_flow_writes_a_version_then_reports_nothing_changed(prefect_harnes
     shutil.copytree(corpus / "hailaer", inputs / "hailaer")
     (inputs / "broken.jsonl").write_text('{"title": "好", "content": "发展新质生产力。"}\n{"title": \n', encoding="utf-8")
     out = tmp_path / "datasets"
-    summary = build_flow(paths=[str(inputs)], out=str(out))
+    summary = asyncio.run(build_flow(paths=[str(inputs)], out=str(out)))
     assert summary["unchanged"] is False
     assert summary["documents"] == 10
     assert summary["rejected"] == [{"source": f"{inputs}/broken.jsonl:2", "reason": "malformed JSON (Expecting value at column 11)"}]
@@ -32,7 +33,7 @@ def test_build_flow_writes_a_version_then_reports_nothing_changed(prefect_harnes
     artifact = Artifact.get("build-summary")
     assert summary["version"] in artifact.data and "broken.jsonl:2" in artifact.data
 
-    again = build_flow(paths=[str(inputs)], out=str(out))
+    again = asyncio.run(build_flow(paths=[str(inputs)], out=str(out)))
     assert again["unchanged"] is True and again["version"] == summary["version"]
     assert Dataset(out).versions() == [summary["version"]]
 
@@ -74,7 +75,7 @@ def test_compare_flow_writes_a_version_and_an_artifact(prefect_harness, tmp_path
     out = tmp_path / "datasets"
     build([str(corpus / "hailaer" / "2015.txt"), str(corpus / "hailaer" / "2016.txt")], str(out))
     ids = {r["source"][-8:-4]: r["doc_id"] for r in Dataset(out).read("documents").select(["source", "doc_id"]).to_pylist()}
-    result = compare_flow(a=ids["2015"], b=ids["2016"], out=str(out))
+    result = asyncio.run(compare_flow(a=ids["2015"], b=ids["2016"], out=str(out)))
     assert Dataset(out).latest() == result["version"]
     assert set(result["summary"]) == {"compare_tasks", "compare_figures", "compare_terms"}
     artifact = Artifact.get("compare-summary")
@@ -88,7 +89,7 @@ def test_compare_flow_takes_a_file_and_builds_it_on_the_way(prefect_harness, tmp
     out = tmp_path / "datasets"
     build([str(corpus / "hailaer" / "2016.txt")], str(out))
     (old,) = Dataset(out).read("documents").column("doc_id").to_pylist()
-    result = compare_flow(a=old, b=str(corpus / "hailaer" / "2017.txt"), out=str(out))
+    result = asyncio.run(compare_flow(a=old, b=str(corpus / "hailaer" / "2017.txt"), out=str(out)))
     assert Dataset(out).manifest(result["version"]).row_counts["documents"] == 2  # 2017 was built into the dataset
     assert result["summary"]["compare_figures"]
 
