@@ -279,3 +279,19 @@ def test_a_200_mb_input_is_refused_by_name_before_it_is_read(tmp_path, monkeypat
         "200 MB, over the 100 MB limit for one input file (POLICYTRACE_MAX_FILE_MB): split it, JSONL and CSV into several files")]
     monkeypatch.setenv("POLICYTRACE_MAX_FILE_MB", "0.01")
     assert read_documents([tmp_path / SEED.name])[1][0].reason.startswith("0.015 MB, over the 0.01 MB limit")
+
+
+def test_unicode_line_breaks_are_line_endings(tmp_path):
+    """Text copied from the web or Word breaks lines with U+2028 or \\x0b, and PDF pages with
+    \\x0c: they are line endings, so a heading stays on its own line and the tasks under
+    it are found."""
+    from pipelines.extract.tasks import extract_tasks
+
+    (tmp_path / "a.txt").write_text("政府工作报告\x0c\n一、过去一年工作回顾\u2028（一）稳定经济增长。\x0b（二）扩大内需。\u2029二、今年主要任务\n",
+                                    encoding="utf-8")
+    (doc,), rejected = read_documents([tmp_path])
+    assert rejected == []
+    assert doc.text == "政府工作报告\n\n一、过去一年工作回顾\n（一）稳定经济增长。\n（二）扩大内需。\n\n二、今年主要任务"
+    tasks = extract_tasks(doc.text)
+    assert [(t.path, t.title) for t in tasks] == [
+        ("一", "过去一年工作回顾"), ("一/（一）", "稳定经济增长"), ("一/（二）", "扩大内需"), ("二", "今年主要任务")]

@@ -14,6 +14,10 @@ import re
 from pipelines.lang.zh.script import HAN
 
 _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Unicode's other line and page breaks are line endings too: a Word manual line break
+# exported as \x0b, a form feed between PDF pages, NEL, and web text's line and paragraph
+# separators (U+2028, U+2029). Left in, they join a heading to the line after it.
+_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\x85": "\n", "\x0b": "\n", "\x0c": "\n", "\u2029": "\n\n"})
 _ZW_RE = re.compile(f"[{_ZERO_WIDTH}]")
 # A line holding nothing but zero-width characters is an artefact, not a
 # paragraph break: drop it with its line break.
@@ -88,8 +92,10 @@ def clean_text(raw: str) -> str:
 
     >>> clean_text("政 府 工 作 报 告\\r\\n\\r\\n过去一年，交出一份人\\n\\u200b\\n民满意的答卷。\\r\\n")
     '政府工作报告\\n\\n过去一年，交出一份人民满意的答卷。'
+    >>> clean_text("一、回顾\\u2028（一）稳定增长。\\x0c二、任务")
+    '一、回顾\\n（一）稳定增长。\\n二、任务'
     """
-    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_LINE_BREAKS)
     text = _ZW_LINE_RE.sub("", text)
     text = _ZW_RE.sub("", text)
     text = _despace_titles(text)
