@@ -342,3 +342,26 @@ def test_numpy_tagging_names_a_file_that_is_no_model(tmp_path):
     bad.write_bytes(b"not a model at all, just bytes" * 4)
     with pytest.raises(ValueError, match=f"{bad}: not a crfsuite CRF1d model file"):
         fastcrf.FastCRF(bad)
+
+
+def test_the_ensemble_sends_only_the_sentences_the_crf_is_unsure_of(monkeypatch):
+    """The cascade (`crf.ENSEMBLE_SURE`): on the seed, a sentence whose every character the
+    CRF labels with marginal >= 0.99 keeps the CRF's own spans and never reaches the
+    BiLSTM; the others are averaged."""
+    import re
+
+    from pipelines.extract.entities import bilstm
+
+    docs, _ = read_documents([ROOT / "seeds"])
+    tagger = crf.training_tagger()
+    sents = [(t, crf.words_of(zip(*tagger.tag(t)))) for t in re.split(r"(?<=[。！？\n])", docs[0].text) if t.strip()]
+    m = crf.model()
+    nn = bilstm.model()
+    seen = []
+    real = type(nn).marginals
+    monkeypatch.setattr(type(nn), "marginals", lambda self, encs: seen.extend(encs) or real(self, encs))
+    alone = m.tag_many(sents)
+    both = m.tag_many(sents, ensemble=True)
+    sure = [P.max(1).min() >= crf.ENSEMBLE_SURE for _, P in m._crf.tag_many(sents, all_marginals=True)]
+    assert 0 < sure.count(False) < len(sents) and len(seen) == sure.count(False)
+    assert all(a == b for a, b, s in zip(alone, both, sure) if s)

@@ -78,8 +78,9 @@ from contextlib import contextmanager
 
 # "on" (default): the trained CRF's spans join the rules' as `admit_model` says; "ensemble": the CRF's
 # and the BiLSTM-CRF's marginals averaged (better on the People's Daily dev split, with thresholds of
-# its own, but six to seven times slower to tag and about even with the CRF on our held-out sets, so not the
-# default); "off": the rules alone (the fast pass, and the figures the README compares with).
+# its own, but five times slower to tag even with the cascade of `crf.ENSEMBLE_SURE`, and about even
+# with the CRF on our held-out sets, so not the default); "off": the rules alone (the fast pass, and
+# the figures the README compares with).
 MODEL_MODE = os.environ.get("POLICYTRACE_NER_MODEL", "on")
 # A model span is kept from this confidence up (the smallest marginal of its characters), by label:
 # places ask more, since the gazetteers know most places a policy text names and the model's extra

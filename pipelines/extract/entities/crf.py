@@ -185,12 +185,20 @@ def decode(P: np.ndarray) -> list[str]:
     return [bilstm.TAGS[k] for k in reversed(path)]
 
 
+# In ensemble mode a sentence goes to the BiLSTM only where the CRF gives some character's
+# best label less than this marginal. On the People's Daily dev split that is 47% of the
+# characters, with the same F1 as sending every sentence (0.9305 against 0.9302); on policy
+# text (national, provincial and People's Daily reports) 30%, so the ensemble costs a third.
+ENSEMBLE_SURE = 0.99
+
+
 class Model:
     """The shipped recogniser: `Model().tag(text, words)` gives spans over `text`.
 
     With the BiLSTM-CRF in the package (`bilstm.py`) the two models' per-character
     marginals are averaged and the best B-/I-/O path through the average is taken
-    (`ensemble=True`, `POLICYTRACE_NER_MODEL=ensemble`); the CRF alone tags otherwise
+    (`ensemble=True`, `POLICYTRACE_NER_MODEL=ensemble`), in the sentences where the CRF
+    is unsure of some character (`ENSEMBLE_SURE`); the CRF alone tags otherwise
     (the default build). A span's confidence is the smallest marginal of
     its characters' labels, in the average or in the CRF alone."""
 
@@ -218,13 +226,18 @@ class Model:
                 if P is not None:  # a label other than O
                     out[i] = spans_of(labels, lambda lab, j: float(P[j, TAG_INDEX[lab]]))
             return out
-        marg = nn.marginals([nn.encode(*sentences[i]) for i in keep])
-        for i, Pn, (_, Pc) in zip(keep, marg, tagged):
-            P = (Pc + Pn) / 2
+        # A cascade: the BiLSTM sees only the sentences the CRF is unsure of somewhere
+        unsure = [k for k, (_, Pc) in enumerate(tagged) if Pc.max(1).min() < ENSEMBLE_SURE]
+        marg = dict(zip(unsure, nn.marginals([nn.encode(*sentences[keep[k]]) for k in unsure])))
+        for k, (i, (labels, Pc)) in enumerate(zip(keep, tagged)):
+            if k not in marg:  # the CRF is sure of every character: its path stands
+                if any(t != "O" for t in labels):
+                    out[i] = spans_of(labels, lambda lab, j: float(Pc[j, TAG_INDEX[lab]]))
+                continue
+            P = (Pc + marg[k]) / 2
             if (P[:, 0] > 0.5).all():
                 continue  # every character's best label is O
-            labels = decode(P)
-            out[i] = spans_of(labels, lambda lab, j: float(P[j, TAG_INDEX[lab]]))
+            out[i] = spans_of(decode(P), lambda lab, j: float(P[j, TAG_INDEX[lab]]))
         return out
 
 
