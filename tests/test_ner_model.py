@@ -306,7 +306,7 @@ def test_bilstm_training_names_missing_data(tmp_path, capsys):
     assert not (tmp_path / "m").exists()
 
 
-def test_numpy_tagging_is_crfsuites_on_real_text(corpus):
+def test_numpy_tagging_is_crfsuites_on_real_text(corpus, monkeypatch):
     """`fastcrf` reads crfsuite's model file and tags in numpy: the same Viterbi labels and
     the same marginals as a crfsuite `Tagger` fed `crf.features`, on the seed and ten
     national reports (2,000+ sentences of real text)."""
@@ -324,7 +324,11 @@ def test_numpy_tagging_is_crfsuites_on_real_text(corpus):
     sentences = [(t, crf.words_of(zip(*tagger.tag(t)))) for t in texts]
     ref = pycrfsuite.Tagger()
     ref.open(str(crf.MODEL_PATH))
-    got = fastcrf.FastCRF(crf.MODEL_PATH).tag_many(sentences, all_marginals=True)
+    fast = fastcrf.FastCRF(crf.MODEL_PATH)
+    got = fast.tag_many(sentences, all_marginals=True)
+    monkeypatch.setattr(fastcrf, "GROUP_CHARS", 500)  # the same, a few sentences at a time
+    small = fast.tag_many(sentences, all_marginals=True)
+    assert all(a[0] == b[0] and np.allclose(a[1], b[1], rtol=0, atol=1e-12) for a, b in zip(got, small))
     n_entity = 0
     for (text, words), (labels, P) in zip(sentences, got):
         expect = ref.tag(crf.features(text, words))

@@ -40,6 +40,7 @@ CHAR_TYPES = {"c": (0,), "c-1": (-1,), "c+1": (1,), "c-2": (-2,), "c+2": (2,),
               "c-1c": (-1, 0), "cc+1": (0, 1), "c-1c+1": (-1, 1)}
 POSITIONS = "BMES"
 BATCH_CELLS = 65536  # padded characters in one batch of Viterbi and forward-backward
+GROUP_CHARS = 262144  # characters whose scores are held at once (about 15 MB), whatever the document's size
 _FEATURE = np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("w", "<f8")])
 
 
@@ -241,10 +242,22 @@ class FastCRF:
         """(labels, marginals) of each sentence; the marginals (n, 7, in `bilstm.TAGS` order)
         of every sentence with `all_marginals`, else only where a label is not O (None there)."""
         out: list = [([], np.zeros((0, len(bilstm.TAGS))))] * len(sentences)
-        keep = [i for i, (t, _) in enumerate(sentences) if t]
-        if not keep:
-            return out
-        E = self.emissions([sentences[i] for i in keep])
+        group: list[int] = []
+        size = 0
+        for i, (t, _) in enumerate(sentences):
+            if t:
+                group.append(i)
+                size += len(t)
+            if group and (size >= GROUP_CHARS or i == len(sentences) - 1):
+                for k, r in zip(group, self._tag_group([sentences[k] for k in group], all_marginals)):
+                    out[k] = r
+                group, size = [], 0
+        return out
+
+    def _tag_group(self, sentences: Sequence[tuple[str, Sequence]], all_marginals: bool) -> list:
+        out: list = [None] * len(sentences)
+        keep = list(range(len(sentences)))
+        E = self.emissions(sentences)
         lengths = np.array([len(sentences[i][0]) for i in keep])
         offsets = np.concatenate([[0], np.cumsum(lengths)])
         order = np.argsort(lengths, kind="stable")
