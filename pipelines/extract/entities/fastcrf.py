@@ -255,10 +255,10 @@ class FastCRF:
         return out
 
     def _tag_group(self, sentences: Sequence[tuple[str, Sequence]], all_marginals: bool) -> list:
+        """`tag_many` of non-empty sentences, scored together."""
         out: list = [None] * len(sentences)
-        keep = list(range(len(sentences)))
         E = self.emissions(sentences)
-        lengths = np.array([len(sentences[i][0]) for i in keep])
+        lengths = np.array([len(t) for t, _ in sentences])
         offsets = np.concatenate([[0], np.cumsum(lengths)])
         order = np.argsort(lengths, kind="stable")
         o_label = self.labels.index("O")
@@ -279,9 +279,9 @@ class FastCRF:
             for r, k in enumerate(batch):
                 n = lens[r]
                 if need[r]:
-                    out[keep[k]] = ([self.labels[i] for i in paths[r, :n].tolist()], marg[rows_m[r], :n][:, self.to_tags])
+                    out[k] = ([self.labels[i] for i in paths[r, :n].tolist()], marg[rows_m[r], :n][:, self.to_tags])
                 else:  # every label O
-                    out[keep[k]] = (["O"] * n, None)
+                    out[k] = (["O"] * n, None)
             b = e
         return out
 
