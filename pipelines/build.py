@@ -32,6 +32,7 @@ from pipelines.ingest import (
     iter_records,
     load_files,
 )
+from pipelines.ingest.readers.base import source_name
 from pipelines.lang.zh.segment import userdict_paths
 from pipelines.nlp import make_nlp
 from pipelines.records import Document, Rejection
@@ -105,7 +106,7 @@ def collect(
     files, rejected, skipped = discover(paths)
     loaded, unreadable = load_files(files)
     rejected += unreadable
-    inputs = [{"path": str(path), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} for path, data in loaded]
+    inputs = [{"path": source_name(path), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} for path, data in loaded]
     docs, more = documents_from(iter_records(loaded, FieldMap(fields)))
     rejected += more
     options = {"fields": dict(fields or {}), "userdicts": [str(p) for p in userdicts]}

@@ -295,3 +295,23 @@ def test_unicode_line_breaks_are_line_endings(tmp_path):
     tasks = extract_tasks(doc.text)
     assert [(t.path, t.title) for t in tasks] == [
         ("一", "过去一年工作回顾"), ("一/（一）", "稳定经济增长"), ("一/（二）", "扩大内需"), ("二", "今年主要任务")]
+
+
+def test_file_names_that_are_not_utf8_are_read_and_named(tmp_path):
+    """A GBK file name (an archive made on Chinese Windows) reaches Python as surrogates,
+    which crashed the build when `source` went to Parquet: it is named in GB18030, and a
+    name that is not that either shows its bytes."""
+    import os
+
+    from pipelines.build import build
+
+    folder = os.fsencode(tmp_path)
+    with open(folder + b"/\xd5\xfe\xb8\xae.txt", "wb") as fh:  # 政府 in GBK
+        fh.write("国务院总理李强主持会议。".encode())
+    with open(folder + b"/\xff\xfe.txt", "wb") as fh:
+        fh.write("第二篇。".encode())
+    docs, rejected = read_documents([tmp_path])
+    assert rejected == []
+    assert sorted(d.source.removeprefix(str(tmp_path) + "/") for d in docs) == ["\\xff\\xfe.txt", "政府.txt"]
+    result = build([str(tmp_path)], str(tmp_path / "out"))
+    assert result.row_counts["documents"] == 2

@@ -25,6 +25,7 @@ from pipelines.ingest.metadata import extract_metadata
 from pipelines.ingest.noise import rules as noise_rules
 from pipelines.ingest.noise import strip_noise
 from pipelines.ingest.readers import READERS, SUFFIXES, FieldMap, RawRecord
+from pipelines.ingest.readers.base import source_name
 from pipelines.records import Document, Rejection
 
 __all__ = ["discover", "load_files", "iter_records", "read_documents", "documents_from", "to_document", "FieldMap"]
@@ -57,14 +58,14 @@ def discover(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Rejec
                 if f.suffix.lower() in SUFFIXES:
                     found.append(f)
                 else:
-                    skipped.append(Rejection(str(f), f"no reader for {f.suffix or 'files without a suffix'} yet: policytrace reads {', '.join(SUFFIXES)}"))
+                    skipped.append(Rejection(source_name(f), f"no reader for {f.suffix or 'files without a suffix'} yet: policytrace reads {', '.join(SUFFIXES)}"))
         elif p.is_file():
             if p.suffix.lower() in SUFFIXES:
                 found.append(p)
             else:
-                rejected.append(Rejection(str(p), f"unsupported file type {p.suffix or '(none)'}: policytrace reads {', '.join(SUFFIXES)}"))
+                rejected.append(Rejection(source_name(p), f"unsupported file type {p.suffix or '(none)'}: policytrace reads {', '.join(SUFFIXES)}"))
         else:
-            rejected.append(Rejection(str(p), "no such file or folder"))
+            rejected.append(Rejection(source_name(p), "no such file or folder"))
     unique = list(dict.fromkeys(found))
     return unique, rejected, skipped
 
@@ -190,12 +191,12 @@ def load_files(files: Iterable[Path]) -> tuple[list[tuple[Path, bytes]], list[Re
         try:
             size = path.stat().st_size
             if size > limit:
-                rejected.append(Rejection(str(path), f"{_mb(size)} MB, over the {_mb(limit)} MB limit for one "
+                rejected.append(Rejection(source_name(path), f"{_mb(size)} MB, over the {_mb(limit)} MB limit for one "
                                           "input file (POLICYTRACE_MAX_FILE_MB): split it, JSONL and CSV into several files"))
                 continue
             loaded.append((path, path.read_bytes()))
         except OSError as exc:
-            rejected.append(Rejection(str(path), f"cannot be read ({exc.strerror})"))
+            rejected.append(Rejection(source_name(path), f"cannot be read ({exc.strerror})"))
     return loaded, rejected
 
 

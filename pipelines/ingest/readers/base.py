@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,9 +67,38 @@ class FieldMap:
         return {name: v for name in self.keys if name != "text" and (v := self.pick(record, name)) is not None}
 
 
+def source_name(path: str | os.PathLike) -> str:
+    """The path as text, for `source` and messages. A file name that is not UTF-8 (a GBK
+    name from an archive made on Chinese Windows) comes from the file system as
+    surrogates, which no Parquet file can hold: each such part of the path is read as
+    GB18030 where it decodes so, else its bytes are shown as `\\xNN`.
+
+    >>> source_name(os.fsdecode(b"in/\\xd5\\xfe\\xb8\\xae.txt")), source_name(os.fsdecode(b"in/\\xff.txt"))
+    ('in/政府.txt', 'in/\\\\xff.txt')
+    """
+    text = os.fspath(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    parts = []
+    for part in text.split(os.sep):
+        try:
+            part.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = os.fsencode(part)
+            try:
+                part = raw.decode("gb18030")
+            except UnicodeDecodeError:
+                part = raw.decode("utf-8", "backslashreplace")
+        parts.append(part)
+    return os.sep.join(parts)
+
+
 def decode(path: Path, data: bytes) -> tuple[str, str] | Rejection:
     """`(text, encoding)` of a text-based input, or its rejection with the reason."""
-    name = str(path)
+    name = source_name(path)
     try:
         return decode_bytes(data, name)
     except InputError as exc:

@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipelines.ingest.readers.base import FieldMap, RawRecord
+from pipelines.ingest.readers.base import FieldMap, RawRecord, source_name
 from pipelines.records import Rejection
 
 _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
@@ -27,7 +27,7 @@ def read(path: Path, data: bytes, fields: FieldMap) -> Iterator[RawRecord | Reje
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 
-    name = str(path)
+    name = source_name(path)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import lxml.html
 
-from pipelines.ingest.readers.base import FieldMap, RawRecord, decode
+from pipelines.ingest.readers.base import FieldMap, RawRecord, decode, source_name
 from pipelines.lang.zh.script import HAN_RE
 from pipelines.records import Rejection
 
@@ -75,7 +75,7 @@ def main_text(html: str, title: str | None = None) -> str:
 
 
 def read(path: Path, data: bytes, fields: FieldMap) -> Iterator[RawRecord | Rejection]:
-    name = str(path)
+    name = source_name(path)
     decoded = decode(path, data)
     if isinstance(decoded, Rejection):
         yield decoded

@@ -11,12 +11,12 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipelines.ingest.readers.base import FieldMap, RawRecord, decode
+from pipelines.ingest.readers.base import FieldMap, RawRecord, decode, source_name
 from pipelines.records import Rejection
 
 
 def read(path: Path, data: bytes, fields: FieldMap) -> Iterator[RawRecord | Rejection]:
-    name = str(path)
+    name = source_name(path)
     decoded = decode(path, data)
     if isinstance(decoded, Rejection):
         yield decoded

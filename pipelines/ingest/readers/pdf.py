@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipelines.ingest.readers.base import FieldMap, RawRecord
+from pipelines.ingest.readers.base import FieldMap, RawRecord, source_name
 from pipelines.records import Rejection
 
 _PAGE_NUMBER = re.compile(r"^[\s—–\-·]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*/\s*\d{1,4})?[\s—–\-·]*$")
@@ -78,7 +78,7 @@ def read(path: Path, data: bytes, fields: FieldMap) -> Iterator[RawRecord | Reje
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PdfReadError
 
-    name = str(path)
+    name = source_name(path)
     try:
         pdf = PdfReader(io.BytesIO(data))
         if pdf.is_encrypted and not pdf.decrypt(""):

@@ -16,14 +16,14 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-from pipelines.ingest.readers.base import FieldMap, RawRecord, decode
+from pipelines.ingest.readers.base import FieldMap, RawRecord, decode, source_name
 from pipelines.records import Rejection
 
 csv.field_size_limit(1 << 30)  # a whole report sits in one field
 
 
 def read(path: Path, data: bytes, fields: FieldMap) -> Iterator[RawRecord | Rejection]:
-    name = str(path)
+    name = source_name(path)
     decoded = decode(path, data)
     if isinstance(decoded, Rejection):
         yield decoded

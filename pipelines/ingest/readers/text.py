@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 
 from pipelines.ingest.encoding import decode_bytes
-from pipelines.ingest.readers.base import FieldMap, RawRecord
+from pipelines.ingest.readers.base import FieldMap, RawRecord, source_name
 from pipelines.records import InputError, Rejection
 
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\r?\n(?P<yaml>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
@@ -33,7 +33,7 @@ def split_front_matter(text: str, name: str) -> tuple[dict, str]:
 
 
 def read(path: Path, data: bytes, fields: FieldMap) -> Iterator[RawRecord | Rejection]:
-    name = str(path)
+    name = source_name(path)
     try:
         text, encoding = decode_bytes(data, name)
         front, body = split_front_matter(text, name)
