@@ -13,11 +13,13 @@ import re
 
 from pipelines.lang.zh.script import HAN
 
-_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00"  # and NUL, which no text holds
 # Unicode's other line and page breaks are line endings too: a Word manual line break
-# exported as \x0b, a form feed between PDF pages, NEL, and web text's line and paragraph
-# separators (U+2028, U+2029). Left in, they join a heading to the line after it.
-_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\x85": "\n", "\x0b": "\n", "\x0c": "\n", "\u2029": "\n\n"})
+# exported as \x0b, a form feed between PDF pages, NEL, the old record separators
+# \x1c-\x1e, and web text's line and paragraph separators (U+2028, U+2029), as
+# `str.splitlines` has them. Left in, they join a heading to the line after it.
+_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\x85": "\n", "\x0b": "\n", "\x0c": "\n", "\x1c": "\n", "\x1d": "\n",
+                              "\x1e": "\n", "\u2029": "\n\n"})
 _ZW_RE = re.compile(f"[{_ZERO_WIDTH}]")
 # A line holding nothing but zero-width characters is an artefact, not a
 # paragraph break: drop it with its line break.
@@ -94,6 +96,8 @@ def clean_text(raw: str) -> str:
     '政府工作报告\\n\\n过去一年，交出一份人民满意的答卷。'
     >>> clean_text("一、回顾\\u2028（一）稳定增长。\\x0c二、任务")
     '一、回顾\\n（一）稳定增长。\\n二、任务'
+    >>> clean_text("国务院\\x00总理\\x1e李强")
+    '国务院总理\\n李强'
     """
     text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_LINE_BREAKS)
     text = _ZW_LINE_RE.sub("", text)
