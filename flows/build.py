@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import acreate_markdown_artifact
@@ -75,12 +75,24 @@ def dask_runner(spec: str):
         "n_workers": n, "threads_per_worker": 1, "processes": True, "dashboard_address": None})
 
 
+def run_to_end(coro):
+    """Run an async flow call to its end and return its result, from plain Python or from
+    inside a running event loop (a Jupyter notebook), where `asyncio.run` cannot: there it
+    runs on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(max_workers=1) as ex:
+        return ex.submit(asyncio.run, coro).result()
+
+
 def run_build(dask: str | None = None, **params) -> dict:
     """`build_flow(**params)` run to its end, its tasks on Dask when `dask` names a cluster
     (see `dask_runner`)."""
     if not dask:
-        return asyncio.run(build_flow(**params))
-    return asyncio.run(build_flow.with_options(task_runner=dask_runner(dask))(dask=dask, **params))
+        return run_to_end(build_flow(**params))
+    return run_to_end(build_flow.with_options(task_runner=dask_runner(dask))(dask=dask, **params))
 
 
 # The flows are `async def` for one reason: Prefect's engine joins a sync flow's heartbeat
@@ -88,7 +100,7 @@ def run_build(dask: str | None = None, **params) -> dict:
 # run ended with a wait of up to a second (0.87 s measured on a one-document build, of
 # 1.08 s); an async flow's engine leaves the thread to end by itself. Heartbeats still run
 # during the flow. The body itself is the same synchronous code: tasks are called and
-# mapped as in a sync flow. Call it with `asyncio.run(build_flow(...))` or `run_build`.
+# mapped as in a sync flow. Call it with `run_build(...)` (or `asyncio.run(build_flow(...))`).
 @flow(name="policytrace-build", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 2), validate_parameters=True)
 async def build_flow(
     paths: list[str] = ["seeds"],  # noqa: B006 (Prefect parameters are JSON defaults)

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 
@@ -133,6 +132,7 @@ def cmd_compare(args) -> int:
     from flows.serve import start_temporary_server_early
 
     server_ready = start_temporary_server_early()  # boots while Prefect and the compare code import
+    from flows.build import run_to_end
     from flows.compare import compare_flow
 
     try:
@@ -141,7 +141,7 @@ def cmd_compare(args) -> int:
     except RuntimeError as exc:
         print(f"policytrace compare: {exc}", file=sys.stderr)
         return 2
-    result = asyncio.run(compare_flow(a=args.a, b=args.b, out=args.out, report=args.report))
+    result = run_to_end(compare_flow(a=args.a, b=args.b, out=args.out, report=args.report))
     print(f"Wrote version {result['version']} to {args.out}/ with the comparison of {args.a!r} and {args.b!r}")
     for table, counts in result["summary"].items():
         print(f"  {table:<16} " + ", ".join(f"{s} {n}" for s, n in counts.items()))

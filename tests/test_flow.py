@@ -208,3 +208,19 @@ def test_the_early_temporary_server_ends_with_a_killed_build(tmp_path):
     while servers() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert servers() == []
+
+
+def test_an_async_flow_call_runs_to_its_end_inside_a_running_loop():
+    """The flows are async; `run_to_end` runs one from plain Python or from a notebook,
+    whose event loop is already running (where `asyncio.run` raises)."""
+    from flows.build import run_to_end
+
+    async def flow_call():
+        await asyncio.sleep(0)
+        return {"version": "v1"}
+
+    async def notebook_cell():
+        return run_to_end(flow_call())
+
+    assert run_to_end(flow_call()) == {"version": "v1"}
+    assert asyncio.run(notebook_cell()) == {"version": "v1"}
