@@ -26,8 +26,9 @@ name, which is tagged as jieba tags names (`nr`, `nt`, `ns`). Spans stay
 labels: the chance the weakest of its characters is labelled as the span says.
 
 python-crfsuite trains the model; tagging reads the same model file and runs in
-numpy (`fastcrf.py`: the same labels and marginals, three times faster than a
-crfsuite `Tagger` fed feature strings, because the features become array lookups).
+numpy (`fastcrf.py`: the same labels and marginals; the model's step over a document
+2.5 times faster than a crfsuite `Tagger` fed feature strings, because the features
+become array lookups).
 """
 
 from __future__ import annotations
@@ -188,7 +189,8 @@ def decode(P: np.ndarray) -> list[str]:
 # In ensemble mode a sentence goes to the BiLSTM only where the CRF gives some character's
 # best label less than this marginal. On the People's Daily dev split that is 47% of the
 # characters, with the same F1 as sending every sentence (0.9305 against 0.9302); on policy
-# text (national, provincial and People's Daily reports) 30%, so the ensemble costs a third.
+# text (national, provincial and People's Daily reports) 30%: the ensemble's model step went from
+# 46k to 107k chars/s on 20 national reports (the CRF alone: 540k).
 ENSEMBLE_SURE = 0.99
 
 
