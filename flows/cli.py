@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 import flows  # quiet Prefect settings before Prefect loads; flows.dask_workers
@@ -48,7 +49,14 @@ def print_summary(summary: dict, out: str) -> None:
             print(f"  {r['source']}: {r['reason']}")
 
 
+def _out_is_a_folder(out: str, command: str) -> None:
+    """Stop, before any work, when `--out` names something that is not a folder."""
+    if os.path.exists(out) and not os.path.isdir(out):
+        raise SystemExit(f"policytrace {command}: --out {out} is a file, not a folder: name a folder for the dataset")
+
+
 def cmd_build(args) -> int:
+    _out_is_a_folder(args.out, "build")
     if args.dask:
         try:
             flows.dask_workers(args.dask)
@@ -116,6 +124,7 @@ def _write_csv(rel) -> None:
 
 
 def cmd_compare(args) -> int:
+    _out_is_a_folder(args.out, "compare")
     from pathlib import Path
 
     from pipelines.compare import CompareError, resolve

@@ -103,6 +103,8 @@ def collect(
     fields: dict[str, str] | None = None,
     userdicts: Sequence[str] = (),
 ) -> Collected:
+    if Path(out).exists() and not Path(out).is_dir():
+        raise NotADirectoryError(f"{out}: the dataset folder (--out) is a file, not a folder")
     files, rejected, skipped = discover(paths)
     loaded, unreadable = load_files(files)
     rejected += unreadable

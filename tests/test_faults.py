@@ -143,3 +143,18 @@ def test_a_cut_short_cache_file_is_analysed_again(setup, tmp_path):
     cached[0].write_bytes(cached[0].read_bytes()[:100])
     result = build([str(inputs)], str(out))
     assert (result.analysed, result.from_cache) == (2, 0) and _tables(out) == expected
+
+
+def test_an_out_that_is_a_file_is_refused_before_any_work(tmp_path, capsys):
+    """`--out` naming a file: the command stops at once with the reason (it was a
+    NotADirectoryError traceback from deep in the cache), and the file is untouched."""
+    from flows.cli import main
+
+    out = tmp_path / "notes.txt"
+    out.write_text("my notes", encoding="utf-8")
+    with pytest.raises(SystemExit) as exc:
+        main(["build", str(ROOT / "seeds"), "--out", str(out)])
+    assert str(exc.value) == f"policytrace build: --out {out} is a file, not a folder: name a folder for the dataset"
+    with pytest.raises(NotADirectoryError, match="the dataset folder \\(--out\\) is a file"):
+        build([str(ROOT / "seeds")], str(out))
+    assert out.read_text(encoding="utf-8") == "my notes"
