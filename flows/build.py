@@ -117,6 +117,8 @@ async def build_flow(
     collected = collect_inputs(paths, out, fields, userdicts)
     for r in collected.rejected:
         logger.warning("rejected %s: %s", r.source, r.reason)
+    if not collected.docs:  # the run fails with the reason; LATEST stays where it was
+        raise steps.NothingToBuild(paths, collected.rejected, collected.skipped)
     summary = {
         "documents": len(collected.docs),
         "rejected": [{"source": r.source, "reason": r.reason} for r in collected.rejected],

@@ -74,10 +74,16 @@ def cmd_build(args) -> int:
             server_ready()
     except RuntimeError as exc:
         raise SystemExit(f"policytrace build: {exc}") from None
-    summary = run_build(
-        dask=args.dask, paths=args.paths or ["seeds"], out=args.out, fields=_parse_fields(args.field) or None,
-        userdicts=args.userdict, workers=args.workers,
-    )
+    from pipelines.build import NothingToBuild
+
+    try:
+        summary = run_build(
+            dask=args.dask, paths=args.paths or ["seeds"], out=args.out, fields=_parse_fields(args.field) or None,
+            userdicts=args.userdict, workers=args.workers,
+        )
+    except NothingToBuild as exc:
+        print(f"policytrace build: {exc}", file=sys.stderr)
+        return 2
     print_summary(summary, args.out)
     return 0
 

@@ -35,7 +35,7 @@ from pipelines.ingest import (
 from pipelines.ingest.readers.base import source_name
 from pipelines.lang.zh.segment import userdict_paths
 from pipelines.nlp import make_nlp
-from pipelines.records import Document, Rejection
+from pipelines.records import Document, InputError, Rejection
 from pipelines.store.cache import DocCache
 from pipelines.store.dataset import Dataset, Part
 from pipelines.store.faults import checkpoint
@@ -95,6 +95,18 @@ class Collected:
     @property
     def n_chars(self) -> int:
         return sum(d.n_chars for d in self.docs)
+
+
+class NothingToBuild(InputError):
+    """No input under the paths gave a document. No version is written: a mistyped path
+    would otherwise make an empty version the dataset's LATEST."""
+
+    def __init__(self, paths: Iterable[str], rejected: Sequence[Rejection], skipped: Sequence[Rejection]):
+        shown = [f"  {r.source}: {r.reason}" for r in [*rejected, *skipped][:10]]
+        more = len(rejected) + len(skipped) - len(shown)
+        super().__init__("\n".join([f"no document to build from under {', '.join(map(str, paths))}; no version written"
+                                    + (":" if shown else " (no input files there)"), *shown]
+                                   + ([f"  … and {more} more"] if more > 0 else [])))
 
 
 def collect(
@@ -345,6 +357,8 @@ def build(
 ) -> BuildResult:
     """Build a version without Prefect (the flow runs the same steps)."""
     collected = collect(paths, out, fields, userdicts)
+    if not collected.docs:
+        raise NothingToBuild(paths, collected.rejected, collected.skipped)
     checkpoint("collected")
     if collected.unchanged:
         m = Dataset(out).manifest(collected.latest)

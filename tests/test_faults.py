@@ -158,3 +158,21 @@ def test_an_out_that_is_a_file_is_refused_before_any_work(tmp_path, capsys):
     with pytest.raises(NotADirectoryError, match="the dataset folder \\(--out\\) is a file"):
         build([str(ROOT / "seeds")], str(out))
     assert out.read_text(encoding="utf-8") == "my notes"
+
+
+def test_a_mistyped_input_path_writes_no_empty_version(tmp_path):
+    """`policytrace build ../corpus/nationl`: nothing under the path gives a document. It
+    used to write a version with no documents and make it LATEST; now no version is
+    written, the error names the path and why, and LATEST still reads."""
+    from pipelines.build import NothingToBuild
+
+    out = tmp_path / "ds"
+    first = build([str(ROOT / "seeds")], str(out))
+    (tmp_path / "empty").mkdir()
+    for paths, why in (([str(ROOT / "seedz")], f"{ROOT / 'seedz'}: no such file or folder"),
+                       ([str(tmp_path / "empty")], "(no input files there)")):
+        with pytest.raises(NothingToBuild) as exc:
+            build(paths, str(out))
+        assert str(exc.value).startswith(f"no document to build from under {paths[0]}; no version written") and why in str(exc.value)
+        assert Dataset(str(out)).latest() == first.version
+    assert connect(str(out)).sql("SELECT count(*) FROM documents").fetchall() == [(1,)]

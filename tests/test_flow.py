@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT, SEED, SEEDS
 
 from pipelines.store.dataset import Dataset
@@ -224,3 +225,12 @@ def test_an_async_flow_call_runs_to_its_end_inside_a_running_loop():
 
     assert run_to_end(flow_call()) == {"version": "v1"}
     assert asyncio.run(notebook_cell()) == {"version": "v1"}
+
+
+def test_the_flow_fails_with_the_reason_when_nothing_gives_a_document(prefect_harness, tmp_path):
+    from flows.build import run_build
+    from pipelines.build import NothingToBuild
+
+    with pytest.raises(NothingToBuild, match="no such file or folder"):
+        run_build(paths=[str(tmp_path / "nowhere")], out=str(tmp_path / "ds"))
+    assert not (tmp_path / "ds" / "LATEST").exists()
