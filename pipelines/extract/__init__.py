@@ -1,0 +1,1 @@
+"""Extraction from the analysed text: entities, figures, tasks, terms, gazetteers."""

@@ -1,0 +1,1 @@
+"""Quality checks and scoring against hand-labelled and external sets."""

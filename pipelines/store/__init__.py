@@ -1,0 +1,1 @@
+"""The dataset on disk: schemas, versions, the per-document cache, queries, docs."""
