@@ -9,6 +9,7 @@ import numpy as np
 import pyarrow as pa
 from spacy.attrs import IDX, TAG
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from pipelines.extract.entities import extract_entities, place_of, quoted_terms
 from pipelines.extract.figures import extract_figures
@@ -20,8 +21,9 @@ from pipelines.records import Document
 from pipelines.store.schemas import SCHEMAS, to_table
 
 
-def analyse_document(doc: Document, nlp: Language, userdicts: tuple[str, ...] = ()) -> dict[str, pa.Table]:
+def analyse_document(doc: Document, nlp: Language, userdicts: tuple[str, ...] = (), sdoc: Doc | None = None) -> dict[str, pa.Table]:
     """Sentences, tokens, enumerated tasks, figures, entities and terms of one document, as Arrow tables.
+    `sdoc` is `nlp(doc.text)` when the caller already has it (from `nlp.pipe`).
 
     >>> from pipelines.nlp import make_nlp
     >>> d = Document(doc_id="x", text="发展新质生产力。要因地制宜！", source="-", encoding="utf-8", sha256="-")
@@ -45,7 +47,7 @@ def analyse_document(doc: Document, nlp: Language, userdicts: tuple[str, ...] = 
         schema=SCHEMAS["sentences"],
     )
 
-    sdoc = nlp(text)
+    sdoc = nlp(text) if sdoc is None else sdoc
     starts = sdoc.to_array(IDX).astype(np.int64)
     ends = np.append(starts[1:], len(text))
     words = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]

@@ -42,10 +42,12 @@ document (`我区`, `区委`, a bare `总书记`) are resolved from its place an
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from pipelines.extract.entities import crf
 from pipelines.extract.entities.context import (
@@ -192,12 +194,25 @@ if not Doc.has_extension("model_entities"):
     Doc.set_extension("model_entities", default=None)
 
 
-@Language.component("policy_ner_model")
-def policy_ner_model(doc: Doc) -> Doc:
+class PolicyNerModel:
     """The trained CRF's spans (`crf.candidates`) into `doc._.model_entities`, for
-    `policy_entities` to admit; nothing when `POLICYTRACE_NER_MODEL=off`."""
-    doc._.model_entities = crf.candidates(doc, ensemble=MODEL_MODE == "ensemble") if MODEL_MODE != "off" else []
-    return doc
+    `policy_entities` to admit; nothing when `POLICYTRACE_NER_MODEL=off`. `nlp.pipe`
+    hands it documents in batches, whose sentences the model tags together."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 64) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size):
+            found = crf.candidates_many(batch, ensemble=MODEL_MODE == "ensemble") if MODEL_MODE != "off" else [[] for _ in batch]
+            for doc, ents in zip(batch, found):
+                doc._.model_entities = ents
+                yield doc
+
+
+@Language.factory("policy_ner_model")
+def policy_ner_model(nlp: Language, name: str) -> PolicyNerModel:
+    return PolicyNerModel()
 
 
 def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:

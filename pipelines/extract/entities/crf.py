@@ -43,7 +43,7 @@ import time
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 import pycrfsuite
@@ -356,47 +356,65 @@ def candidates(doc, ensemble: bool = False) -> list[Entity]:
     (`method = 'model'`), sentence by sentence; they may cut inside a token.
     PER -> PERSON, ORG -> ORG; LOC -> GPE unless the gazetteers know it as LOC
     or it ends like a landscape or a facility (`江`, `高原`, `铁路`, `公园`, ...)."""
+    return candidates_many([doc], ensemble)[0]
+
+
+def candidates_many(docs: Sequence, ensemble: bool = False) -> list[list[Entity]]:
+    """`candidates` of each `Doc`, the sentences of all of them tagged as one batch: a
+    model call has a fixed cost, which short documents (a notice of a few lines) pay
+    once each otherwise."""
     m = model()
     if m is None:
-        return []
+        return [[] for _ in docs]
     gaz = _gazetteer_labels()
+    sents, where = [], []  # where: (document, offset of the sentence)
+    views = []
+    for n, doc in enumerate(docs):
+        view = TokenView(doc)
+        views.append(view)
+        text = view.text
+        first = [i for i, v in enumerate(doc.to_array(SENT_START).tolist()) if v == 1] if len(doc) else []
+        for k, i in enumerate(first):
+            j = first[k + 1] if k + 1 < len(first) else len(view)
+            a = view.idx[i]
+            b = view.idx[j] if j < len(view) else len(text)
+            if text[a:b].strip():
+                ws = view.words[i:j]
+                sents.append((text[a:b], list(zip(ws, view.tags[i:j], map(gaz.get, ws, repeat(""))))))
+                where.append((n, a))
+    spans_of_doc: list[list[tuple[int, Span]]] = [[] for _ in docs]
+    for (n, a), spans in zip(where, m.tag_many(sents, ensemble)):
+        spans_of_doc[n].extend((a, sp) for sp in spans)
+    return [_entities(doc, view, spans, gaz) for doc, view, spans in zip(docs, views, spans_of_doc)]
+
+
+def _entities(doc, view: TokenView, spans: list[tuple[int, Span]], gaz: dict[str, str]) -> list[Entity]:
+    """A document's model spans (each at its sentence's offset) as `Entity` candidates."""
     W = entity_words()
     loc_end = W.loc_end
     facility = re.compile(f"(?:{W.facility.pattern})$")
-    view = TokenView(doc)
     text = view.text
     starts = view.idx
     token_start = set(starts)
-    first = [i for i, v in enumerate(doc.to_array(SENT_START).tolist()) if v == 1] if len(doc) else []
     out = []
-    sents, offsets = [], []
-    for k, i in enumerate(first):
-        j = first[k + 1] if k + 1 < len(first) else len(view)
-        a = view.idx[i]
-        b = view.idx[j] if j < len(view) else len(text)
-        if text[a:b].strip():
-            ws = view.words[i:j]
-            sents.append((text[a:b], list(zip(ws, view.tags[i:j], map(gaz.get, ws, repeat(""))))))
-            offsets.append(a)
-    for a, spans in zip(offsets, m.tag_many(sents, ensemble)):
-        for sp in spans:
-            s, e = sp.start + a, sp.end + a
-            if sp.label == "ORG" and s not in token_start:
-                # a body does not begin inside a word (`利街小学` of 胜利街小学): start with the word
-                s = starts[bisect.bisect_right(starts, s) - 1]
-            name = text[s:e]
-            if not name.strip() or _BREAK.search(name) or name.count("（") != name.count("）") \
-                    or name.count("(") != name.count(")"):
-                continue  # across a clause or half a bracket (`金（义`)
-            if sp.label == "PER":
-                label = "PERSON"
-            elif sp.label == "ORG":
-                label = "ORG"
-            else:
-                label = gaz.get(name) if gaz.get(name) in ("GPE", "LOC") else \
-                    "LOC" if loc_end.search(name) or facility.search(name) else "GPE"
-            norm = (place_body(name) or name) if label == "ORG" else name
-            out.append(Entity(s, e, name, label, norm, "model", sp.confidence))
+    for a, sp in spans:
+        s, e = sp.start + a, sp.end + a
+        if sp.label == "ORG" and s not in token_start:
+            # a body does not begin inside a word (`利街小学` of 胜利街小学): start with the word
+            s = starts[bisect.bisect_right(starts, s) - 1]
+        name = text[s:e]
+        if not name.strip() or _BREAK.search(name) or name.count("（") != name.count("）") \
+                or name.count("(") != name.count(")"):
+            continue  # across a clause or half a bracket (`金（义`)
+        if sp.label == "PER":
+            label = "PERSON"
+        elif sp.label == "ORG":
+            label = "ORG"
+        else:
+            label = gaz.get(name) if gaz.get(name) in ("GPE", "LOC") else \
+                "LOC" if loc_end.search(name) or facility.search(name) else "GPE"
+        norm = (place_body(name) or name) if label == "ORG" else name
+        out.append(Entity(s, e, name, label, norm, "model", sp.confidence))
     return join_abbreviations(out, doc)
 
 
