@@ -171,6 +171,10 @@ def cmd_trend(args) -> int:
     from pipelines.store.dataset import DatasetError
     from pipelines.store.query import connect
 
+    if args.plot and not os.path.isdir(os.path.dirname(os.path.abspath(args.plot))):
+        print(f"policytrace trend: --plot {args.plot}: the folder {os.path.dirname(os.path.abspath(args.plot))} does not exist",
+              file=sys.stderr)
+        return 2
     try:
         con = connect(args.out)
     except DatasetError as exc:
@@ -178,6 +182,15 @@ def cmd_trend(args) -> int:
         return 2
     series: dict[str, list] = {}
     if args.metric:
+        known = [m for (m,) in con.sql("SELECT DISTINCT metric FROM figures WHERE metric IS NOT NULL ORDER BY metric").fetchall()]
+        if args.metric not in known:
+            import difflib
+
+            near = difflib.get_close_matches(args.metric, known, n=5, cutoff=0.5) or known[:10]
+            print(f"policytrace trend: no figure of this dataset has the metric {args.metric!r}; "
+                  f"{'did you mean' if near != known[:10] else 'metrics here include'}: {', '.join(near)} "
+                  "(all of them: policytrace sql \"SELECT DISTINCT metric FROM figures\")", file=sys.stderr)
+            return 2
         rel = con.sql("SELECT year, value, value_high, qualifier, unit, text FROM target_series(?)",
                       params=[args.metric]).materialize()  # shown, then plotted: run once
         print(f"{args.metric}: the target each national 政府工作报告 sets")

@@ -150,6 +150,18 @@ def test_trend_command_prints_and_plots(full_build, tmp_path, capsys):
     assert "2026年北京市政府工作报告" in capsys.readouterr().out
 
 
+def test_trend_names_a_mistyped_metric_and_a_missing_plot_folder(full_build, tmp_path, capsys):
+    """A typo in `--metric` printed an empty table; it now says so and offers the close ones.
+    A `--plot` into a folder that does not exist is refused before any query."""
+    from flows.cli import main
+
+    assert main(["trend", "--metric", "gdp_grwth", "--out", str(full_build[0])]) == 2
+    err = capsys.readouterr().err
+    assert "no figure of this dataset has the metric 'gdp_grwth'; did you mean: gdp_growth" in err
+    assert main(["trend", "新质生产力", "--plot", str(tmp_path / "nowhere" / "t.svg"), "--out", str(full_build[0])]) == 2
+    assert f"the folder {tmp_path / 'nowhere'} does not exist" in capsys.readouterr().err
+
+
 def test_trend_per_sets_the_normalisation(full_build, capsys):
     """`--per 1k` divides by a tenth of the characters `--per 10k` does; a bad base is refused by name."""
     from flows.cli import main
