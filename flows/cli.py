@@ -133,14 +133,14 @@ def cmd_compare(args) -> int:
     _out_is_a_folder(args.out, "compare")
     from pathlib import Path
 
-    from pipelines.compare import CompareError, resolve
+    from pipelines.compare import CompareError, resolve, same_document
     from pipelines.store.dataset import Dataset, DatasetError
 
     try:  # find both documents before Prefect starts, so a bad name fails at once (a file is built on the way)
         documents = Dataset(args.out).read("documents")
-        for ref in (args.a, args.b):
-            if not Path(ref).is_file():
-                resolve(documents, ref)
+        found = [resolve(documents, ref) for ref in (args.a, args.b) if not Path(ref).is_file()]
+        if len(found) == 2:
+            same_document(*found)
     except (CompareError, DatasetError) as exc:
         print(f"policytrace compare: {exc}", file=sys.stderr)
         return 2

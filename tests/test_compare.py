@@ -162,6 +162,15 @@ def test_trend_names_a_mistyped_metric_and_a_missing_plot_folder(full_build, tmp
     assert f"the folder {tmp_path / 'nowhere'} does not exist" in capsys.readouterr().err
 
 
+def test_the_command_refuses_one_document_named_twice(full_build, capsys):
+    """`policytrace compare 2024年中华 2024年中华人民共和国…`: both fragments name one report;
+    the command says so before Prefect starts rather than write an all-same comparison."""
+    from flows.cli import main
+
+    assert main(["compare", "2024年中华", "2024年中华人民共和国国务院政府工作报告", "--out", str(full_build[0])]) == 2
+    assert "both sides are the same document" in capsys.readouterr().err
+
+
 def test_trend_per_sets_the_normalisation(full_build, capsys):
     """`--per 1k` divides by a tenth of the characters `--per 10k` does; a bad base is refused by name."""
     from flows.cli import main

@@ -92,6 +92,13 @@ def units_of(tasks: list[dict], tokens: list[dict]) -> list[Unit]:
     return out
 
 
+def same_document(a: DocRef, b: DocRef) -> None:
+    """Named twice on the command line, one document is a mistake (two title fragments that
+    match it); `compare` itself allows it, an identity check whose rows are all kept/same."""
+    if a.doc_id == b.doc_id:
+        raise CompareError(f"both sides are the same document, {a.doc_id} ({a.title}): name two documents")
+
+
 def compare(out: str, a_ref: str, b_ref: str, version: str | None = None) -> dict[str, pa.Table]:
     """The three comparison tables of documents `a_ref` (older) and `b_ref` (newer)."""
     ds = Dataset(out)
