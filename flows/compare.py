@@ -19,11 +19,11 @@ def ingest_file(out: str, ref: str) -> str:
     inputs of its latest version, from the per-document cache); its doc_id is returned."""
     if not Path(ref).is_file():
         return ref
-    from pipelines.build import build
+    from pipelines.build import build, input_path
 
     ds = Dataset(out)
     manifest = ds.manifest() if ds.latest() else None
-    inputs = [i["path"] for i in manifest.inputs] if manifest else []
+    inputs = [input_path(i) for i in manifest.inputs] if manifest else []
     options = manifest.options if manifest else {}
     if str(Path(ref)) not in inputs:
         build([*inputs, str(Path(ref))], out, options.get("fields") or None, options.get("userdicts", []))

@@ -12,6 +12,7 @@ where it can); `commit` writes the version.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -97,6 +98,20 @@ class Collected:
         return sum(d.n_chars for d in self.docs)
 
 
+def input_record(path: Path, data: bytes) -> dict:
+    """An input of the manifest. A file name that is not UTF-8 keeps its bytes (hex) beside
+    the readable `path` (`source_name`), so the file can be found again (`input_path`)."""
+    rec = {"path": source_name(path), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    if rec["path"] != str(path):
+        rec["path_bytes"] = os.fsencode(path).hex()
+    return rec
+
+
+def input_path(rec: dict) -> str:
+    """Where an input of the manifest is on disk (see `input_record`)."""
+    return os.fsdecode(bytes.fromhex(rec["path_bytes"])) if "path_bytes" in rec else rec["path"]
+
+
 class NothingToBuild(InputError):
     """No input under the paths gave a document. No version is written: a mistyped path
     would otherwise make an empty version the dataset's LATEST."""
@@ -120,7 +135,7 @@ def collect(
     files, rejected, skipped = discover(paths)
     loaded, unreadable = load_files(files)
     rejected += unreadable
-    inputs = [{"path": source_name(path), "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)} for path, data in loaded]
+    inputs = [input_record(path, data) for path, data in loaded]
     docs, more = documents_from(iter_records(loaded, FieldMap(fields)))
     rejected += more
     options = {"fields": dict(fields or {}), "userdicts": [str(p) for p in userdicts]}

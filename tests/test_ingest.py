@@ -315,3 +315,12 @@ def test_file_names_that_are_not_utf8_are_read_and_named(tmp_path):
     assert sorted(d.source.removeprefix(str(tmp_path) + "/") for d in docs) == ["\\xff\\xfe.txt", "政府.txt"]
     result = build([str(tmp_path)], str(tmp_path / "out"))
     assert result.row_counts["documents"] == 2
+    # the manifest names them readably and keeps the bytes, so `compare FILE` can find them again
+    from pathlib import Path
+
+    from pipelines.build import input_path
+    from pipelines.store.dataset import Dataset
+
+    inputs = Dataset(str(tmp_path / "out")).manifest().inputs
+    assert sorted(Path(i["path"]).name for i in inputs) == ["\\xff\\xfe.txt", "政府.txt"]
+    assert all(Path(input_path(i)).is_file() for i in inputs)
