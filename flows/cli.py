@@ -55,8 +55,22 @@ def _out_is_a_folder(out: str, command: str) -> None:
         raise SystemExit(f"policytrace {command}: --out {out} is a file, not a folder: name a folder for the dataset")
 
 
+def _at_least_one(text: str) -> int:
+    """`--workers N`: a whole number from 1."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"--workers {text!r}: give a whole number of processes, 1 or more")
+    return n
+
+
 def cmd_build(args) -> int:
     _out_is_a_folder(args.out, "build")
+    for path in args.userdict:
+        if not os.path.isfile(path):
+            raise SystemExit(f"policytrace build: --userdict {path}: no such file")
     if args.dask:
         try:
             flows.dask_workers(args.dask)
@@ -317,7 +331,7 @@ def make_parser() -> argparse.ArgumentParser:
                    help="read field NAME (text, title, published, year, url, author, issuer, doc_type, doc_number, region, level) "
                         "from the JSONL key or CSV column KEY")
     b.add_argument("--userdict", action="append", default=[], metavar="FILE", help="extra jieba user dictionary")
-    b.add_argument("--workers", type=int, default=None, help="worker processes for analysis (default: by input size)")
+    b.add_argument("--workers", type=_at_least_one, default=None, help="worker processes for analysis (default: by input size)")
     b.add_argument("--dask", metavar="CLUSTER", help="analyse on Dask through prefect-dask: local:N (a LocalCluster of N "
                    "processes) or tcp://HOST:8786 (a running scheduler; its workers must reach the inputs and --out)")
     b.set_defaults(func=cmd_build)

@@ -176,3 +176,17 @@ def test_a_mistyped_input_path_writes_no_empty_version(tmp_path):
         assert str(exc.value).startswith(f"no document to build from under {paths[0]}; no version written") and why in str(exc.value)
         assert Dataset(str(out)).latest() == first.version
     assert connect(str(out)).sql("SELECT count(*) FROM documents").fetchall() == [(1,)]
+
+
+def test_bad_build_options_are_refused_by_name_before_any_work(tmp_path, capsys):
+    """`--workers 0` ran as one worker without a word, and a missing `--userdict` stopped
+    with a FileNotFoundError traceback after Prefect had started."""
+    from flows.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["build", str(ROOT / "seeds"), "--out", str(tmp_path / "ds"), "--workers", "0"])
+    assert "--workers '0': give a whole number of processes, 1 or more" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        main(["build", str(ROOT / "seeds"), "--out", str(tmp_path / "ds"), "--userdict", str(tmp_path / "words.txt")])
+    assert str(exc.value) == f"policytrace build: --userdict {tmp_path / 'words.txt'}: no such file"
+    assert not (tmp_path / "ds").exists()
