@@ -82,7 +82,10 @@ def cmd_build(args) -> int:
     from flows.build import run_build
     from pipelines.build import load_pipeline
 
-    load_pipeline(args.userdict)
+    try:
+        load_pipeline(args.userdict)
+    except FileNotFoundError as exc:  # a model the mode asks for is not there (`make model`)
+        raise SystemExit(f"policytrace build: {exc}") from None
     try:
         if server_ready:
             server_ready()

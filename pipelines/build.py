@@ -186,7 +186,7 @@ def load_pipeline(userdicts: Sequence[str] = ()) -> None:
     if entities.MODEL_MODE != "off":
         crf.model()
     if entities.MODEL_MODE == "ensemble":
-        bilstm.model()
+        bilstm.require()
 
 
 def _analyse_uncached(docs: Sequence[Document], userdicts: tuple[str, ...]) -> list[dict[str, pa.Table]]:

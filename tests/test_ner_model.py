@@ -10,12 +10,15 @@ from pathlib import Path
 import pytest
 
 import pipelines.extract.entities as E
-from pipelines.extract.entities import crf, extract_entities
+from pipelines.extract.entities import bilstm, crf, extract_entities
 from pipelines.ingest import read_documents
 from pipelines.nlp import make_nlp
 from pipelines.qa.scoring import ROOT, evaluate_entities, evaluate_external
 
 NER = ROOT.parent / "shared" / "ner"
+# The BiLSTM-CRF (15 MB) is not in git: `make model` trains it. Without it these tests cannot run.
+needs_bilstm = pytest.mark.skipif(not bilstm.MODEL_PATH.exists(),
+                                  reason=f"{bilstm.MODEL_PATH} not trained here (`make model`)")
 
 
 @pytest.fixture
@@ -213,7 +216,8 @@ def test_a_local_body_that_names_its_place_is_normalised(model_on):
     assert got == {("浙江省委", "中共浙江省委员会"), ("省政协", "政协浙江省委员会")}
 
 
-def test_the_bilstm_ships_in_the_package_with_its_card():
+@needs_bilstm
+def test_the_trained_bilstm_loads_with_its_card():
     """The second trained model: numpy weights (float16) and vocabularies in one file,
     loaded with no PyTorch installed."""
     from pipelines.extract.entities import bilstm
@@ -226,6 +230,7 @@ def test_the_bilstm_ships_in_the_package_with_its_card():
     assert m is not None and m.H == card["config"]["H"] and set(m.vocab) == set("cbpwg")
 
 
+@needs_bilstm
 def test_bilstm_marginals_do_not_depend_on_the_batch():
     """A sentence's marginals are the same tagged alone or padded in a batch of others,
     sum to one per character, and the 2,318 dev sentences' lengths batch as they should."""
@@ -245,6 +250,7 @@ def test_bilstm_marginals_do_not_depend_on_the_batch():
         ("国务院", "ORG"), ("李强", "PER"), ("国务院", "ORG")]
 
 
+@needs_bilstm
 def test_the_ensemble_beats_the_crf_alone_on_the_dev_split(pd_dev):
     """First 500 sentences of the People's Daily dev split (not trained on), strict spans:
     the two models' averaged marginals against the CRF alone, as measured (the whole
@@ -258,6 +264,7 @@ def test_the_ensemble_beats_the_crf_alone_on_the_dev_split(pd_dev):
 
 
 
+@needs_bilstm
 def test_the_ensemble_in_the_build_on_a_real_sentence():
     """`POLICYTRACE_NER_MODEL=ensemble`: the build takes the averaged models' spans with the
     same admission rules; the rules' entities of the seed are kept."""
@@ -279,6 +286,7 @@ ENSEMBLE_ON = {
 }
 
 
+@needs_bilstm
 @pytest.mark.parametrize("which", sorted(ENSEMBLE_ON))
 def test_the_ensemble_loses_no_name_the_crf_finds_on_our_sets(corpus, which):
     """`MIN_CONFIDENCE_ENSEMBLE`: on gold and heldout no label has fewer right or more spurious
@@ -348,6 +356,7 @@ def test_numpy_tagging_names_a_file_that_is_no_model(tmp_path):
         fastcrf.FastCRF(bad)
 
 
+@needs_bilstm
 def test_the_ensemble_sends_only_the_sentences_the_crf_is_unsure_of(monkeypatch):
     """The cascade (`crf.ENSEMBLE_SURE`): on the seed, a sentence whose every character the
     CRF labels with marginal >= 0.99 keeps the CRF's own spans and never reaches the
@@ -369,3 +378,16 @@ def test_the_ensemble_sends_only_the_sentences_the_crf_is_unsure_of(monkeypatch)
     sure = [P.max(1).min() >= crf.ENSEMBLE_SURE for _, P in m._crf.tag_many(sents, all_marginals=True)]
     assert 0 < sure.count(False) < len(sents) and len(seen) == sure.count(False)
     assert all(a == b for a, b, s in zip(alone, both, sure) if s)
+
+
+def test_ensemble_mode_without_the_trained_bilstm_says_how_to_make_it(tmp_path, monkeypatch):
+    """The BiLSTM-CRF is not in git; a fresh clone asked for the ensemble is told to run
+    `make model`, by the build and by the model."""
+    from pipelines.build import load_pipeline
+
+    monkeypatch.setattr(bilstm, "MODEL_PATH", tmp_path / "ner_bilstm.npz")
+    with E.model_mode("ensemble"), pytest.raises(FileNotFoundError, match="run `make model` to train it"):
+        load_pipeline()
+    with pytest.raises(FileNotFoundError, match="POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF"):
+        crf.model().tag("国务院总理李强主持会议。", crf.words_of([("国务院", "nt"), ("总理", "n"), ("李强", "nr"),
+                                                           ("主持", "v"), ("会议", "n"), ("。", "x")]), ensemble=True)

@@ -185,8 +185,17 @@ def _loaded(path: Path, mtime: float) -> BiLSTMCRF:
 
 
 def model() -> BiLSTMCRF | None:
-    """The shipped model, or None when the package holds none (the CRF then tags alone)."""
+    """The trained model, or None where `make model` has not made it (it is not in git)."""
     return _loaded(MODEL_PATH, MODEL_PATH.stat().st_mtime) if MODEL_PATH.exists() else None
+
+
+def require() -> BiLSTMCRF:
+    """The model, for `POLICYTRACE_NER_MODEL=ensemble`, or why it is not there."""
+    m = model()
+    if m is None:
+        raise FileNotFoundError(f"{MODEL_PATH}: POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF, which is not in the "
+                                "repository (15 MB): run `make model` to train it from ../shared/ner (about 40 minutes)")
+    return m
 
 
 def card() -> dict:

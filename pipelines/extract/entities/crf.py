@@ -217,7 +217,7 @@ class Model:
     def tag_many(self, sentences: list[tuple[str, list[Word]]], ensemble: bool = False) -> list[list[Span]]:
         """Spans of each (text, words) sentence; both models tag the sentences as one batch.
         A word is a `Word` or any (text, tag, gazetteer label) tuple."""
-        nn = bilstm.model() if ensemble else None
+        nn = bilstm.require() if ensemble else None
         keep = [i for i, (text, _) in enumerate(sentences) if text]
         out: list[list[Span]] = [[] for _ in sentences]
         if not keep:
