@@ -24,7 +24,6 @@ import pyarrow as pa
 import pipelines
 from pipelines.analyse import analyse_document
 from pipelines.extract import entities
-from pipelines.extract.entities import crf
 from pipelines.extract.terms import add_corpus_weights, corpus_df
 from pipelines.ingest import (
     FieldMap,
@@ -74,10 +73,7 @@ def pipeline_version(userdicts: Sequence[str] = ()) -> str:
         h.update(p.read_bytes())
     for p in userdict_paths(userdicts):
         h.update(p.read_bytes())
-    version = f"{pipelines.__version__}+{h.hexdigest()[:12]}"
-    if entities.MODEL_MODE != "off":  # as the recogniser decides; the model is named by its card's version
-        version += ".ner" + str(crf.card().get("version", "none")).replace("-", ".")
-    return version
+    return f"{pipelines.__version__}+{h.hexdigest()[:12]}" + entities.models_version()
 
 
 @dataclass

@@ -391,3 +391,16 @@ def test_ensemble_mode_without_the_trained_bilstm_says_how_to_make_it(tmp_path, 
     with pytest.raises(FileNotFoundError, match="POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF"):
         crf.model().tag("国务院总理李强主持会议。", crf.words_of([("国务院", "nt"), ("总理", "n"), ("李强", "nr"),
                                                            ("主持", "v"), ("会议", "n"), ("。", "x")]), ensemble=True)
+
+
+def test_each_model_mode_has_its_own_pipeline_version():
+    """The pipeline version keys the per-document cache: an ensemble build after a default
+    one counted as unchanged and kept the CRF's entities, since only `off` changed it."""
+    from pipelines.build import pipeline_version
+
+    versions = {}
+    for mode in ("off", "on", "ensemble"):
+        with E.model_mode(mode):
+            versions[mode] = pipeline_version()
+    assert len(set(versions.values())) == 3
+    assert versions["ensemble"].startswith(versions["on"] + ".ens") and versions["on"].startswith(versions["off"] + ".ner")

@@ -49,7 +49,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import minibatch
 
-from pipelines.extract.entities import crf
+from pipelines.extract.entities import bilstm, crf
 from pipelines.extract.entities.context import (
     extract_entities,
     fused_bodies,
@@ -101,6 +101,18 @@ MIN_CHARS = 2
 # name inside it is not a mention (as `美丽中国`); a longer quotation (or one naming a person) is a
 # quotation (“不要搞四人帮”), and its names are.
 QUOTED_TERM_MAX = 5
+
+
+def models_version() -> str:
+    """The trained models the recogniser uses, for the pipeline version (and so the
+    per-document cache key), each named by its card's version: `.ner<crf>` by default,
+    `.ner<crf>.ens<bilstm>` in ensemble mode, nothing when off."""
+    if MODEL_MODE == "off":
+        return ""
+    version = ".ner" + str(crf.card().get("version", "none")).replace("-", ".")
+    if MODEL_MODE == "ensemble":
+        version += ".ens" + str(bilstm.card().get("version", "none")).replace("-", ".")
+    return version
 
 
 @contextmanager
