@@ -176,13 +176,7 @@ def load_pipeline(userdicts: Sequence[str] = ()) -> None:
     batch does not wait for it: the CLI does this while a Prefect server boots. The
     entity model loads at its first use otherwise (0.2 s), so it is loaded here too."""
     make_nlp(tuple(userdicts))
-    from pipelines.extract import entities
-    from pipelines.extract.entities import bilstm, crf
-
-    if entities.MODEL_MODE != "off":
-        crf.model()
-    if entities.MODEL_MODE == "ensemble":
-        bilstm.require()
+    entities.load_models()
 
 
 def _analyse_uncached(docs: Sequence[Document], userdicts: tuple[str, ...]) -> list[dict[str, pa.Table]]:

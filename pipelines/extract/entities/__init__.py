@@ -103,6 +103,14 @@ MIN_CHARS = 2
 QUOTED_TERM_MAX = 5
 
 
+def load_models() -> None:
+    """Load the trained models the mode uses now rather than at the first document."""
+    if MODEL_MODE != "off":
+        crf.model()
+    if MODEL_MODE == "ensemble":
+        bilstm.require()
+
+
 def models_version() -> str:
     """The trained models the recogniser uses, for the pipeline version (and so the
     per-document cache key), each named by its card's version: `.ner<crf>` by default,

@@ -42,6 +42,9 @@ BATCH_CELLS = 16384  # padded characters a batch of the BiLSTM holds
 TORCH = "2.13.0"  # the version `make model` installs (CPU build)
 
 
+CLASS_LETTERS = "PDNAH"  # the CRF's names for the five classes of `char_class` (its `k=` feature)
+
+
 def char_class(c: str) -> int:
     """0 other, 1 digit, 2 Chinese numeral, 3 Latin letter, 4 Han character (the CRF's P D N A H)."""
     if "0" <= c <= "9" or "０" <= c <= "９":

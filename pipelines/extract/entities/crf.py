@@ -46,7 +46,6 @@ from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 import numpy as np
-import pycrfsuite
 from spacy.attrs import SENT_START
 
 from pipelines.extract.entities import bilstm, fastcrf
@@ -80,7 +79,7 @@ class Span(NamedTuple):
 
 
 def _char_class(c: str) -> str:
-    return "PDNAH"[bilstm.char_class(c)]
+    return bilstm.CLASS_LETTERS[bilstm.char_class(c)]
 
 
 def features(text: str, words: list[Word]) -> list[list[str]]:
@@ -282,6 +281,8 @@ def training_tagger() -> Tagger:
 
 def train(ner_dir: Path, out_dir: Path, files: tuple[str, ...] = TRAIN_FILES) -> dict:
     """Train on `files` of `ner_dir`; write the model and its card into `out_dir`."""
+    import pycrfsuite  # training only: tagging reads the model file itself (`fastcrf`)
+
     tagger = training_tagger()
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.set_params(PARAMS)
@@ -391,8 +392,6 @@ def candidates_many(docs: Sequence, ensemble: bool = False) -> list[list[Entity]
 def _entities(doc, view: TokenView, spans: list[tuple[int, Span]], gaz: dict[str, str]) -> list[Entity]:
     """A document's model spans (each at its sentence's offset) as `Entity` candidates."""
     W = entity_words()
-    loc_end = W.loc_end
-    facility = re.compile(f"(?:{W.facility.pattern})$")
     text = view.text
     starts = view.idx
     token_start = set(starts)
@@ -412,7 +411,7 @@ def _entities(doc, view: TokenView, spans: list[tuple[int, Span]], gaz: dict[str
             label = "ORG"
         else:
             label = gaz.get(name) if gaz.get(name) in ("GPE", "LOC") else \
-                "LOC" if loc_end.search(name) or facility.search(name) else "GPE"
+                "LOC" if W.loc_end.search(name) or W.facility_end.search(name) else "GPE"
         norm = (place_body(name) or name) if label == "ORG" else name
         out.append(Entity(s, e, name, label, norm, "model", sp.confidence))
     return join_abbreviations(out, doc)

@@ -158,7 +158,7 @@ class FastCRF:
                     keys.append(k)
                     rows.append(row)
             self.chars.append((offs, _Keyed(keys, np.array(rows).reshape(-1, nl))))
-        self.klass = np.array([by_type.get("k", {}).get(c, zero) for c in "PDNAH"])
+        self.klass = np.array([by_type.get("k", {}).get(c, zero) for c in bilstm.CLASS_LETTERS])
         tags = sorted({v for kind in ("t-1", "t+1") for v in by_type.get(kind, {})}
                       | {v[1:] for v in by_type.get("pt", {})} | {"^", "$"})
         self.tag_id = {t: i for i, t in enumerate(tags)}

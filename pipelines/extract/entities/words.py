@@ -53,6 +53,7 @@ class EntityWords:
     pos_stop: frozenset[str]
     gpe_end: re.Pattern
     loc_end: re.Pattern
+    facility_end: re.Pattern      # a name ending as a facility (`铁路`, `公园`)
     org_end: re.Pattern
     name_tags: frozenset[str]
     proper_tags: frozenset[str]
@@ -93,6 +94,7 @@ def load(path: str | os.PathLike) -> EntityWords:
         pos_stop=frozenset(w["pos_stop"]),
         gpe_end=re.compile(f"(?:{alt('gpe_end')})$"),
         loc_end=re.compile(f"(?:{alt('loc_end')})$"),
+        facility_end=re.compile(f"(?:{alt('facility_suffix')})$"),
         org_end=re.compile(f"(?:{alt('org_end')})$"),
         name_tags=frozenset(w["name_tag"]),
         proper_tags=frozenset(w["proper_tag"]),

@@ -96,9 +96,9 @@ def source_name(path: str | os.PathLike) -> str:
     return os.sep.join(parts)
 
 
-def decode(path: Path, data: bytes) -> tuple[str, str] | Rejection:
-    """`(text, encoding)` of a text-based input, or its rejection with the reason."""
-    name = source_name(path)
+def decode(name: str, data: bytes) -> tuple[str, str] | Rejection:
+    """`(text, encoding)` of a text-based input named `name` (`source_name`), or its
+    rejection with the reason."""
     try:
         return decode_bytes(data, name)
     except InputError as exc:

@@ -76,7 +76,7 @@ def main_text(html: str, title: str | None = None) -> str:
 
 def read(path: Path, data: bytes, fields: FieldMap) -> Iterator[RawRecord | Rejection]:
     name = source_name(path)
-    decoded = decode(path, data)
+    decoded = decode(name, data)
     if isinstance(decoded, Rejection):
         yield decoded
         return

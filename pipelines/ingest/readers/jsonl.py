@@ -17,7 +17,7 @@ from pipelines.records import Rejection
 
 def read(path: Path, data: bytes, fields: FieldMap) -> Iterator[RawRecord | Rejection]:
     name = source_name(path)
-    decoded = decode(path, data)
+    decoded = decode(name, data)
     if isinstance(decoded, Rejection):
         yield decoded
         return

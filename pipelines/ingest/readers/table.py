@@ -24,7 +24,7 @@ csv.field_size_limit(1 << 30)  # a whole report sits in one field
 
 def read(path: Path, data: bytes, fields: FieldMap) -> Iterator[RawRecord | Rejection]:
     name = source_name(path)
-    decoded = decode(path, data)
+    decoded = decode(name, data)
     if isinstance(decoded, Rejection):
         yield decoded
         return
