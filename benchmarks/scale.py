@@ -110,12 +110,12 @@ def main() -> None:
                 run_build(inputs, out, args.workers)
                 new = {k: v for k, v in inodes(out).items() if k not in before}
                 added = sum(size for _, size in new.values())
-                terms = sum(size for table, size in new.values() if table == "terms")
-                print(f"       one report added to the 1x dataset: {added / 2**20:.2f} MB more on disk, of which terms "
-                      f"{terms / 2**20:.2f} MB (rewritten whole: TF-IDF changes with the corpus); the report's own "
-                      f"tables {own / 2**20:.2f} MB; ratio {added / own:.1f}x (goal <= 2x), without terms "
-                      f"{(added - terms) / own:.1f}x")
-
+                by_table: dict[str, int] = {}
+                for table, size in new.values():
+                    by_table[table] = by_table.get(table, 0) + size
+                print(f"       one report added to the 1x dataset: {added / 2**20:.2f} MB more on disk "
+                      f"({', '.join(f'{t} {b / 2**10:.0f} KB' for t, b in sorted(by_table.items(), key=lambda kv: -kv[1]))}); "
+                      f"the report's own tables {own / 2**20:.2f} MB; ratio {added / own:.2f}x (goal <= 2x)")
 
 if __name__ == "__main__":
     main()

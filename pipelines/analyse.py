@@ -88,7 +88,7 @@ def analyse_document(doc: Document, nlp: Language, userdicts: tuple[str, ...] = 
         "entities": to_table(
             "entities", ents, doc_id=doc.doc_id, entity_id=range(len(ents)),
             sentence_id=_sentence_ids(sent_starts, [e.start for e in ents]).tolist()),
-        "terms": to_table("terms", terms, doc_id=doc.doc_id, df=None, tfidf=None),
+        "terms": to_table("terms", terms, doc_id=doc.doc_id),
     }
 
 

@@ -24,7 +24,6 @@ import pyarrow as pa
 import pipelines
 from pipelines.analyse import analyse_document
 from pipelines.extract import entities
-from pipelines.extract.terms import add_corpus_weights, corpus_df
 from pipelines.ingest import (
     FieldMap,
     discover,
@@ -256,9 +255,9 @@ def batches(docs: Sequence[Document], n: int) -> list[list[Document]]:
 # A version shares its parent's parts while they number fewer than this; then the document
 # tables are written anew as one part (compaction), so no table splinters into many files.
 MAX_PARTS = 16
-# The tables written in parts of documents; `terms`, whose TF-IDF depends on every document
-# of the version, is written whole.
-PART_TABLES = ("documents", *(t for t in DERIVED_TABLES if t != "terms"))
+# The tables written in parts of documents: all of them (`terms` stores counts only; its
+# `df` and `tfidf`, which depend on every document of the version, are computed on reading).
+PART_TABLES = ("documents", *DERIVED_TABLES)
 
 
 def plan_segments(collected: Collected, parent: Manifest | None,
@@ -297,9 +296,8 @@ def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tu
     """Write the version, streaming each table from the per-document cache a document
     at a time; return its id and manifest. The document tables share the parent's parts
     whose documents did not change (`plan_segments`, hard links) and write one new part
-    for the rest; `terms`, whose TF-IDF depends on every document, is written whole."""
+    for the rest."""
     cache = DocCache(out, collected.pipeline_version)
-    docs = collected.docs
     dataset = Dataset(out)
 
     def rows_of(name: str, which: Sequence[Document]) -> Iterator[pa.Table]:
@@ -307,9 +305,6 @@ def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tu
             t = cache.table(d.doc_id, name)
             yield t.sort_by(list(SORT_KEYS[name])) if SORT_KEYS[name] and t.num_rows > 1 else t
 
-    # TF-IDF depends on every document of the version: document frequencies first (a pass
-    # over two columns), then each document's terms weighted as they are written.
-    df = corpus_df(cache.table(d.doc_id, "terms", columns=["term", "kind"]) for d in docs)
     with dataset.lock():
         dataset.recover()
         parent = dataset.manifest() if dataset.latest() else None
@@ -326,7 +321,6 @@ def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tu
             if fresh or not parts:
                 parts.append(Part(new_part, to_table("documents", fresh) if name == "documents" else rows_of(name, fresh)))
             tables[name] = parts
-        tables["terms"] = (add_corpus_weights(t, len(docs), df) for t in rows_of("terms", docs))
         manifest = {
             "pipeline_version": collected.pipeline_version,
             "options": collected.options,

@@ -3,6 +3,11 @@
 
 from __future__ import annotations
 
+import math
+from collections import Counter
+
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from pipelines.extract.entities import (
@@ -15,6 +20,7 @@ from pipelines.extract.entities import (
 from pipelines.extract.gazetteer import title_holder
 from pipelines.nlp import make_nlp
 from pipelines.qa.scoring import evaluate_entities
+from pipelines.store.dataset import Dataset
 from pipelines.store.query import connect
 from tests.conftest import SEED, doc_by_source
 
@@ -227,6 +233,20 @@ def test_terms_kinds_weights_and_candidates(full_build):
     assert set(kinds) == {"word", "quoted", "dictionary", "candidate"}
     n_docs = con.execute("SELECT count(*) FROM documents").fetchone()[0]
     assert con.execute(f"SELECT count(*) FROM terms WHERE df IS NULL OR tfidf IS NULL OR df < 1 OR df > {n_docs}").fetchone()[0] == 0
+    # df and tfidf are computed on reading, not stored (a new document would change every row):
+    # the files hold the counts, and the view's weights are the documented formula over them
+    stored = pa.concat_tables(pq.read_table(p) for p in Dataset(out).table_files("terms"))
+    assert "df" not in stored.column_names and "tfidf" not in stored.column_names
+    rows = stored.to_pylist()
+    df = Counter((r["term"], r["kind"]) for r in rows)
+    words = Counter()
+    for r in rows:
+        words[r["doc_id"]] += r["count"] if r["kind"] == "word" else 0
+    want = {(r["doc_id"], r["term"], r["kind"]): (df[r["term"], r["kind"]], r["count"] / (words[r["doc_id"]] or 1)
+            * (math.log((1 + n_docs) / (1 + df[r["term"], r["kind"]])) + 1)) for r in rows}
+    got = {(d, t, k): (f, w) for d, t, k, f, w in con.execute("SELECT doc_id, term, kind, df, tfidf FROM terms").fetchall()}
+    assert got.keys() == want.keys() and all(got[k][0] == want[k][0] and math.isclose(got[k][1], want[k][1], rel_tol=1e-12) for k in want)
+    assert Dataset(out).read("terms").select(["doc_id", "term", "kind", "df"]).num_rows == len(rows)
     # candidates are sequences the dictionary splits: never a dictionary term, never one token
     bad = con.execute("""SELECT count(*) FROM terms c WHERE c.kind = 'candidate' AND (c.count < 3 OR EXISTS (
         SELECT 1 FROM terms d WHERE d.doc_id = c.doc_id AND d.kind IN ('dictionary', 'word') AND d.term = c.term))""").fetchone()[0]

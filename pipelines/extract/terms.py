@@ -1,5 +1,5 @@
 """Terms: per-document counts of content words, quoted terms, dictionary terms,
-and candidate new terms; TF-IDF over the documents of a dataset version.
+and candidate new terms.
 
 Kinds (the `kind` column):
 
@@ -18,13 +18,13 @@ Kinds (the `kind` column):
 
 `df` (documents of the version containing the term, same kind) and `tfidf`
 (`count / content words of the document * (ln((1 + N) / (1 + df)) + 1)`, N the
-documents of the version) are filled when a version is written, because they
-depend on every document in it.
+documents of the version) depend on every document of a version, so they are
+computed when the table is read (`pipelines.store.schemas.weighted_terms_sql`),
+not stored: each document's rows stay the same from version to version.
 """
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
@@ -39,7 +39,7 @@ MAX_CANDIDATES = 30
 
 
 class Term(NamedTuple):
-    """A row of the `terms` table of one document (`df` and `tfidf` come later)."""
+    """A stored row of the `terms` table of one document."""
 
     term: str
     kind: str
@@ -108,33 +108,3 @@ def candidates(words: Sequence[str], tags: Sequence[str], sentence_of: Sequence[
     kept = [g for g, c in frequent.items() if not any(len(h) > len(g) and g in h and frequent[h] >= c for h in frequent)]
     kept.sort(key=lambda g: (-frequent[g], -len(g), g))
     return [(g, frequent[g]) for g in kept[:MAX_CANDIDATES]]
-
-
-def corpus_df(tables: Iterable[pa.Table]) -> Counter[tuple[str, str]]:
-    """Documents per (term, kind), from each document's terms (one row a term and kind)."""
-    df: Counter[tuple[str, str]] = Counter()
-    for t in tables:
-        df.update(zip(t.column("term").to_pylist(), t.column("kind").to_pylist()))
-    return df
-
-
-def add_corpus_weights(table: pa.Table, n_docs: int, df: Counter[tuple[str, str]] | None = None) -> pa.Table:
-    """Fill `df` and `tfidf` of `table` (the terms of one or more documents) over the
-    `n_docs` documents of one version; `df` from `corpus_df`, else from `table` itself."""
-    if table.num_rows == 0:
-        return table
-    rows = table.to_pylist()
-    if df is None:
-        df = corpus_df([table])
-    words_in_doc: Counter[str] = Counter()
-    for r in rows:
-        if r["kind"] == "word":
-            words_in_doc[r["doc_id"]] += r["count"]
-    dfs, weights = [], []
-    for r in rows:
-        d = df[(r["term"], r["kind"])]
-        total = words_in_doc[r["doc_id"]] or 1
-        dfs.append(d)
-        weights.append(r["count"] / total * (math.log((1 + n_docs) / (1 + d)) + 1))
-    table = table.set_column(table.schema.get_field_index("df"), table.schema.field("df"), pa.array(dfs, pa.int32()))
-    return table.set_column(table.schema.get_field_index("tfidf"), table.schema.field("tfidf"), pa.array(weights, pa.float64()))

@@ -29,14 +29,14 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.store.faults import checkpoint
-from pipelines.store.schemas import SCHEMAS, TABLE_DESCRIPTIONS, Manifest
+from pipelines.store.schemas import COMPUTED_COLUMNS, SCHEMAS, TABLE_DESCRIPTIONS, Manifest, weighted_terms_sql
 
 PART_NAME = "part-0.parquet"
 
@@ -87,6 +87,25 @@ def validate(table: str, data: pa.Table) -> pa.Table:
         if not f.nullable and data.column(f.name).null_count:
             raise DatasetError(f"table {table}: column {f.name} must not be NULL")
     return data
+
+
+def with_computed(table: str, data: pa.Table, doc_ids: Sequence[str]) -> pa.Table:
+    """`data`, the stored rows of `table` in one version of documents `doc_ids`, with the
+    `COMPUTED_COLUMNS` added (`weighted_terms_sql`), rows in their stored order."""
+    import duckdb
+
+    stored = data.select(SCHEMAS[table].names)
+    stored = stored.append_column("row_", pa.array(range(stored.num_rows), pa.int64()))
+    documents = pa.table({"doc_id": pa.array(doc_ids, pa.string())})
+    con = duckdb.connect()
+    try:
+        con.register("stored", stored)
+        con.register("docs", documents)
+        out = con.sql(weighted_terms_sql("stored", "docs", carry=["row_"]) + " ORDER BY row_").to_arrow_table()
+    finally:
+        con.close()
+    schema = pa.schema([*SCHEMAS[table], *COMPUTED_COLUMNS[table]])
+    return out.select(schema.names).cast(schema)
 
 
 def empty_table(table: str) -> pa.Table:
@@ -160,7 +179,10 @@ class Dataset:
         if table not in m.row_counts:
             raise DatasetError(f"table {table} is not in version {version} of {self.root}")
         files = self._files(m, table)
-        return pa.concat_tables([pq.read_table(p) for p in files]) if files else empty_table(table)
+        data = pa.concat_tables([pq.read_table(p) for p in files]) if files else empty_table(table)
+        if table in COMPUTED_COLUMNS:
+            data = with_computed(table, data, [d["doc_id"] for d in m.documents])
+        return data
 
     # -- checking ---------------------------------------------------------
     def _file_record(self, path: Path) -> dict:

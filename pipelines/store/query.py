@@ -23,6 +23,7 @@ import os
 import duckdb
 
 from pipelines.store.dataset import Dataset, DatasetError
+from pipelines.store.schemas import weighted_terms_sql
 
 
 def _quote(path: str) -> str:
@@ -40,8 +41,12 @@ def connect(out: str | os.PathLike = "datasets", version: str | None = None) -> 
         raise DatasetError(f"version {version} is not in {out} (latest versions: {', '.join(versions[-5:])})")
     con = duckdb.connect()
     tables = ds.tables(version)
-    for table in tables:
-        con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({_quote(ds.table_glob(table, version))})")
+    for table in sorted(tables, key=lambda t: t == "terms"):  # `terms` reads the `documents` view
+        stored = f"read_parquet({_quote(ds.table_glob(table, version))})"
+        if table == "terms":  # with its computed `df` and `tfidf`
+            con.execute(f"CREATE VIEW terms AS {weighted_terms_sql(stored, 'documents')}")
+        else:
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM {stored}")
     if "tasks" in tables:
         con.execute(
             "CREATE VIEW task_tree AS SELECT t.doc_id, d.title AS doc_title, t.task_id, t.path, t.depth, t.kind, t.marker, t.title "
@@ -51,12 +56,13 @@ def connect(out: str | os.PathLike = "datasets", version: str | None = None) -> 
     for v in versions:
         for table in ds.tables(v):
             every.setdefault(table, []).append(ds.table_glob(table, v))
-    for table, paths in every.items():
+    for table, paths in sorted(every.items(), key=lambda kv: kv[0] == "terms"):
         files = "[" + ", ".join(_quote(p) for p in paths) + "]"
-        con.execute(
-            f"CREATE VIEW {table}_all AS SELECT * FROM read_parquet({files}, hive_partitioning = true, "
-            f"hive_types = {{'version': VARCHAR}}, union_by_name = true)"
-        )
+        stored = f"read_parquet({files}, hive_partitioning = true, hive_types = {{'version': VARCHAR}}, union_by_name = true)"
+        if table == "terms" and "documents" in every:
+            con.execute(f"CREATE VIEW terms_all AS {weighted_terms_sql(stored, 'documents_all', by_version=True)}")
+        else:
+            con.execute(f"CREATE VIEW {table}_all AS SELECT * FROM {stored}")
     if "documents" in tables:
         # trend('新质生产力'): occurrences per year, and per 10,000 characters, in the documents' text.
         con.execute(

@@ -32,7 +32,7 @@ TABLE_DESCRIPTIONS = {
     "tokens": "Words from jieba's segmentation with jieba's POS tags; whitespace is not a token.",
     "tasks": "Enumerated units at every level (一、 / （一） / 一是 / 1. / ①, 第一章 / 第一条, `——` and ■ bullets, questions, unmarked lead-sentence paragraphs), nested.",
     "entities": "Named entities: people, organisations, places, meetings and congresses, laws and documents, policy terms; with a normal form and the method that found them.",
-    "terms": "Per-document counts of content words, quoted terms, policy-dictionary terms and candidate new terms, with TF-IDF over the documents of the version.",
+    "terms": "Per-document counts of content words, quoted terms, policy-dictionary terms and candidate new terms; `df` and `tfidf` over the documents of the version are computed on reading (the `terms` view, `Dataset.read`).",
     "figures": "Every figure: percentages, money, quantities, years, dates, periods, five-year plans, congresses and plenums, ranks; normalised, with qualifier, direction, target flag and the metric it measures.",
 }
 
@@ -124,10 +124,45 @@ SCHEMAS: dict[str, pa.Schema] = {
         _col("kind", pa.string(), "`word` (content word, by POS), `quoted` (in quotation marks), `dictionary` (policy-dictionary or gazetteer term, counted as a substring) or `candidate` (a frequent word sequence the dictionary splits: review and add to a user dictionary).", False),
         _col("pos", pa.string(), "jieba's POS tag, for kind `word`; NULL otherwise."),
         _col("count", pa.int32(), "Occurrences in the document.", False),
-        _col("df", pa.int32(), "Documents of this version with the term (same kind)."),
-        _col("tfidf", pa.float64(), "count / content words of the document x (ln((1 + N) / (1 + df)) + 1), N = documents of this version."),
     ]),
 }
+
+# Columns computed when a table is read, not stored in its files: they depend on every
+# document of the version, so storing them would rewrite every row whenever one document
+# is added (no part file could be shared between versions). The `terms` view of
+# `policytrace sql` / `pipelines.store.query.connect` and `Dataset.read("terms")` add them
+# (`weighted_terms_sql`); a reader of the Parquet files runs the same SQL.
+COMPUTED_COLUMNS: dict[str, pa.Schema] = {
+    "terms": pa.schema([
+        _col("df", pa.int32(), "Documents of this version with the term (same kind). Computed on reading: not in the Parquet files.", False),
+        _col("tfidf", pa.float64(), "count / content words of the document x (ln((1 + N) / (1 + df)) + 1), N = documents of this version. Computed on reading: not in the Parquet files.", False),
+    ]),
+}
+
+
+def weighted_terms_sql(terms: str, documents: str, by_version: bool = False, carry: Sequence[str] = ()) -> str:
+    """A query adding `df` and `tfidf` (`COMPUTED_COLUMNS`) to the stored `terms` rows:
+    `terms` and `documents` are relations (a view, a table, `read_parquet(...)`) of one
+    version, or of several with a `version` column when `by_version`. The `carry`
+    columns of `terms` are passed through after the stored ones.
+
+    >>> import duckdb, pyarrow as pa
+    >>> t = pa.table({"doc_id": ["a", "a", "b"], "term": ["创新", "改革", "创新"], "kind": ["word"] * 3,
+    ...               "pos": ["vn"] * 3, "count": [3, 1, 2]})
+    >>> d = pa.table({"doc_id": ["a", "b", "c"]})
+    >>> duckdb.sql(weighted_terms_sql("t", "d") + " ORDER BY doc_id, term").fetchall()  # doctest: +ELLIPSIS
+    [('a', '创新', 'word', 'vn', 3, 2, 0.965...), ('a', '改革', 'word', 'vn', 1, 1, 0.423...), ('b', '创新', 'word', 'vn', 2, 2, 1.287...)]
+    """
+    v = "version, " if by_version else ""
+    stored = ", ".join([*SCHEMAS["terms"].names, *carry])
+    n_docs = (f"JOIN (SELECT version, count(*) AS n_docs FROM {documents} GROUP BY version) USING (version)" if by_version
+              else f"CROSS JOIN (SELECT count(*) AS n_docs FROM {documents})")
+    return (
+        f"SELECT {v}{stored}, df, count / greatest(words, 1) * (ln((1 + n_docs) / (1 + df)) + 1) AS tfidf FROM ("
+        f"SELECT {v}{stored}, CAST(count(*) OVER (PARTITION BY {v}term, kind) AS INTEGER) AS df, "
+        f"sum(CASE WHEN kind = 'word' THEN count ELSE 0 END) OVER (PARTITION BY {v}doc_id) AS words, n_docs "
+        f"FROM (SELECT {v}{stored} FROM {terms}) {n_docs})"
+    )
 
 TABLE_DESCRIPTIONS.update({
     "compare_tasks": "`policytrace compare A B`: every enumerated unit of A and B, paired by content (kept, modified, moved) or not (new in B, dropped from A), with the words added and removed.",
