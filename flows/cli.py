@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -396,3 +397,33 @@ def main(argv: list[str] | None = None) -> int:
 
         use_running_server()
     return args.func(args)
+
+
+class _WithoutPandas:
+    """A meta-path finder under which `import pandas` fails as if it were not installed."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name.partition(".")[0] == "pandas":
+            raise ModuleNotFoundError(f"pandas is not used by `policytrace build` ({name})", name=name)
+
+
+def console() -> int:
+    """The `policytrace` program (and `python -m flows`): `main` in a process of its own.
+
+    A `build` process never uses pandas, but pyarrow imports it (0.3-0.4 s, with
+    `pyarrow.pandas_compat`) the first time it converts a Python list, only to ask
+    whether the list is a pandas object. When pandas is installed (the `notebook`
+    extra) that is a tenth of a one-document build, so the program makes it
+    unimportable first; pyarrow then treats it as absent. `main` itself, which tests and
+    notebooks call in a process that may use pandas, leaves it alone.
+
+    When the command is done, the objects still alive (the pipeline's dictionaries and
+    gazetteers: millions of them) are frozen out of the garbage collector: the process
+    ends next, and the collections of its shutdown would only scan them, 0.35 s of a
+    one-document build. Exit handlers (Prefect's) still run."""
+    argv = sys.argv[1:]
+    if argv[:1] == ["build"] and "pandas" not in sys.modules:
+        sys.meta_path.insert(0, _WithoutPandas())
+    code = main(argv)
+    gc.freeze()
+    return code
