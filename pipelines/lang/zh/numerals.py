@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 import cn2an
 
@@ -51,6 +52,7 @@ def arabic_value(s: str) -> float:
     return float(ascii_digits(s).replace(",", ""))
 
 
+@lru_cache(maxsize=1 << 16)  # numerals repeat (二十, 一千万, 百分之五): cn2an parses each once
 def chinese_value(s: str) -> float | None:
     """`一亿二千万` -> 120000000; `千亿` -> 1e11; `四点五` -> 4.5; None if not a numeral."""
     s = s.translate(_TO_PLAIN)
