@@ -181,9 +181,9 @@ WARM_UP_TEXT = ("一、过去一年工作回顾\n（一）经济运行总体平�
 
 def load_pipeline(userdicts: Sequence[str] = ()) -> None:
     """Load the spaCy pipeline (dictionary, gazetteers, entity model) now, so the first
-    batch does not wait for it: the CLI does this while a Prefect server boots, and
-    `analyse_batch` before its worker processes fork. The entity model (0.2 s) and what
-    the steps build at their first use (`WARM_UP_TEXT`) are loaded too."""
+    batch does not wait for it: the CLI does this while a Prefect server boots, before
+    the build's worker processes fork (they inherit it). The entity model (0.2 s) and
+    what the steps build at their first use (`WARM_UP_TEXT`) are loaded too."""
     ud = tuple(userdicts)
     nlp = make_nlp(ud)
     entities.load_models()

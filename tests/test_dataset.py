@@ -316,6 +316,20 @@ def test_verify_checks_rows_and_schema_of_versions_written_before_checksums(tmp_
     assert problems[1:] == [f"tasks/version={result.version}: {result.row_counts['tasks']} rows in its files, "
                             f"the manifest's row_counts {result.row_counts['tasks'] + 1}"]
 
+    # such a version's terms held df and tfidf (computed on reading since): that column set
+    # is accepted, any other is not; and the views and Dataset.read give the stored values
+    raw["row_counts"]["tasks"] -= 1
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    ds = Dataset(out)
+    (terms,) = ds.table_files("terms")
+    old = ds.read("terms")
+    pq.write_table(old, terms)
+    assert pq.read_schema(terms).names[-2:] == ["df", "tfidf"] and ds.verify()[1:] == []
+    assert ds.read("terms").equals(old)
+    assert sorted(connect(out).sql("SELECT * FROM terms").fetchall()) == sorted(tuple(r.values()) for r in old.to_pylist())
+    pq.write_table(old.drop_columns(["tfidf"]), terms)
+    assert ds.verify()[1:] == [f"{terms.relative_to(out).as_posix()}: its schema is not the one table terms was written with"]
+
 
 def test_paths_in_fields_and_titles_never_leave_the_dataset_folder(tmp_path):
     """Fields that look like paths (`../../`, absolute, a doc_id-like id) stay data: the build
@@ -410,6 +424,10 @@ def test_a_version_shares_the_parts_of_documents_that_did_not_change(tmp_path, c
     (sql,) = [b for b in re.findall(r"```sql\n(.*?)```", readme, re.S) if "tfidf" in b]
     by_files = duckdb.sql(sql.replace("DIR", str(out)).replace("version=V/", f"version={v2}/")).fetchall()
     assert sorted(by_files) == sorted(connect(out, v2).sql("SELECT * FROM terms").fetchall()) != []
+    # every version's terms, weighted within its own version; `version` last, as in every `_all` view
+    con = connect(out)
+    assert [r[0] for r in con.sql("DESCRIBE terms_all").fetchall()] == [*Dataset(out).read("terms").column_names, "version"]
+    assert sorted(con.sql(f"SELECT * EXCLUDE (version) FROM terms_all WHERE version = '{v2}'").fetchall()) == sorted(by_files)
 
     (inputs / pd[0].name).unlink()  # a document of v1's part goes: that part is rewritten, v2's new one kept
     v3 = build([str(inputs)], str(out)).version

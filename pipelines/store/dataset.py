@@ -36,7 +36,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines.store.faults import checkpoint
-from pipelines.store.schemas import COMPUTED_COLUMNS, SCHEMAS, TABLE_DESCRIPTIONS, Manifest, weighted_terms_sql
+from pipelines.store.computed import COMPUTED_COLUMNS, weighted_terms_sql
+from pipelines.store.schemas import SCHEMAS, TABLE_DESCRIPTIONS, Manifest
 
 PART_NAME = "part-0.parquet"
 
@@ -89,6 +90,13 @@ def validate(table: str, data: pa.Table) -> pa.Table:
     return data
 
 
+def _stored_names(table: str) -> list[list[str]]:
+    """The column lists a file of `table` may hold: as written now, and, for a table with
+    `COMPUTED_COLUMNS`, as written before they were computed on reading (with them)."""
+    names = SCHEMAS[table].names
+    return [names] + ([names + COMPUTED_COLUMNS[table].names] if table in COMPUTED_COLUMNS else [])
+
+
 def with_computed(table: str, data: pa.Table, doc_ids: Sequence[str]) -> pa.Table:
     """`data`, the stored rows of `table` in one version of documents `doc_ids`, with the
     `COMPUTED_COLUMNS` added (`weighted_terms_sql`), rows in their stored order."""
@@ -104,7 +112,7 @@ def with_computed(table: str, data: pa.Table, doc_ids: Sequence[str]) -> pa.Tabl
         out = con.sql(weighted_terms_sql("stored", "docs", carry=["row_"]) + " ORDER BY row_").to_arrow_table()
     finally:
         con.close()
-    schema = pa.schema([*SCHEMAS[table], *COMPUTED_COLUMNS[table]])
+    schema = pa.schema([*SCHEMAS[table], *COMPUTED_COLUMNS[table]], metadata=data.schema.metadata)
     return out.select(schema.names).cast(schema)
 
 
@@ -225,7 +233,7 @@ class Dataset:
                 if rec and meta.num_rows != rec["rows"]:
                     problems.append(f"{name}: {meta.num_rows} rows, the manifest records {rec['rows']}")
                 total += meta.num_rows
-                if (schema_digest(schema) != rec["schema"]) if rec else (schema.names != SCHEMAS[table].names):
+                if (schema_digest(schema) != rec["schema"]) if rec else (schema.names not in _stored_names(table)):
                     problems.append(f"{name}: its schema is not the one table {table} was written with")
             if total != rows and not any(p.startswith(f"{table}/") for p in problems):
                 problems.append(f"{table}/version={m.version}: {total} rows in its files, the manifest's row_counts {rows}")

@@ -23,7 +23,7 @@ import os
 import duckdb
 
 from pipelines.store.dataset import Dataset, DatasetError
-from pipelines.store.schemas import weighted_terms_sql
+from pipelines.store.computed import weighted_terms_sql
 
 
 def _quote(path: str) -> str:
@@ -43,7 +43,7 @@ def connect(out: str | os.PathLike = "datasets", version: str | None = None) -> 
     tables = ds.tables(version)
     for table in sorted(tables, key=lambda t: t == "terms"):  # `terms` reads the `documents` view
         stored = f"read_parquet({_quote(ds.table_glob(table, version))})"
-        if table == "terms":  # with its computed `df` and `tfidf`
+        if table == "terms" and "documents" in tables:  # with its computed `df` and `tfidf`
             con.execute(f"CREATE VIEW terms AS {weighted_terms_sql(stored, 'documents')}")
         else:
             con.execute(f"CREATE VIEW {table} AS SELECT * FROM {stored}")

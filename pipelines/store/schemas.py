@@ -127,43 +127,6 @@ SCHEMAS: dict[str, pa.Schema] = {
     ]),
 }
 
-# Columns computed when a table is read, not stored in its files: they depend on every
-# document of the version, so storing them would rewrite every row whenever one document
-# is added (no part file could be shared between versions). The `terms` view of
-# `policytrace sql` / `pipelines.store.query.connect` and `Dataset.read("terms")` add them
-# (`weighted_terms_sql`); a reader of the Parquet files runs the same SQL.
-COMPUTED_COLUMNS: dict[str, pa.Schema] = {
-    "terms": pa.schema([
-        _col("df", pa.int32(), "Documents of this version with the term (same kind). Computed on reading: not in the Parquet files.", False),
-        _col("tfidf", pa.float64(), "count / content words of the document x (ln((1 + N) / (1 + df)) + 1), N = documents of this version. Computed on reading: not in the Parquet files.", False),
-    ]),
-}
-
-
-def weighted_terms_sql(terms: str, documents: str, by_version: bool = False, carry: Sequence[str] = ()) -> str:
-    """A query adding `df` and `tfidf` (`COMPUTED_COLUMNS`) to the stored `terms` rows:
-    `terms` and `documents` are relations (a view, a table, `read_parquet(...)`) of one
-    version, or of several with a `version` column when `by_version`. The `carry`
-    columns of `terms` are passed through after the stored ones.
-
-    >>> import duckdb, pyarrow as pa
-    >>> t = pa.table({"doc_id": ["a", "a", "b"], "term": ["创新", "改革", "创新"], "kind": ["word"] * 3,
-    ...               "pos": ["vn"] * 3, "count": [3, 1, 2]})
-    >>> d = pa.table({"doc_id": ["a", "b", "c"]})
-    >>> duckdb.sql(weighted_terms_sql("t", "d") + " ORDER BY doc_id, term").fetchall()  # doctest: +ELLIPSIS
-    [('a', '创新', 'word', 'vn', 3, 2, 0.965...), ('a', '改革', 'word', 'vn', 1, 1, 0.423...), ('b', '创新', 'word', 'vn', 2, 2, 1.287...)]
-    """
-    v = "version, " if by_version else ""
-    stored = ", ".join([*SCHEMAS["terms"].names, *carry])
-    n_docs = (f"JOIN (SELECT version, count(*) AS n_docs FROM {documents} GROUP BY version) USING (version)" if by_version
-              else f"CROSS JOIN (SELECT count(*) AS n_docs FROM {documents})")
-    return (
-        f"SELECT {v}{stored}, df, count / greatest(words, 1) * (ln((1 + n_docs) / (1 + df)) + 1) AS tfidf FROM ("
-        f"SELECT {v}{stored}, CAST(count(*) OVER (PARTITION BY {v}term, kind) AS INTEGER) AS df, "
-        f"sum(CASE WHEN kind = 'word' THEN count ELSE 0 END) OVER (PARTITION BY {v}doc_id) AS words, n_docs "
-        f"FROM (SELECT {v}{stored} FROM {terms}) {n_docs})"
-    )
-
 TABLE_DESCRIPTIONS.update({
     "compare_tasks": "`policytrace compare A B`: every enumerated unit of A and B, paired by content (kept, modified, moved) or not (new in B, dropped from A), with the words added and removed.",
     "compare_figures": "`policytrace compare A B`: the targets of A and B paired by metric, with both values and qualifiers and the change.",
