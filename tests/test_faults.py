@@ -134,13 +134,15 @@ def test_two_builds_at_once_take_turns_and_say_so(tmp_path):
     assert all(ds.verify(v) == [] for v in ds.versions())
 
 
-def test_a_cut_short_cache_file_is_analysed_again(setup, tmp_path):
+@pytest.mark.parametrize("keep", [0, 100, -1, -10, -12], ids=["empty", "100 bytes", "magic cut", "trailer gone", "footer cut"])
+def test_a_cut_short_cache_file_is_analysed_again(setup, tmp_path, keep):
+    """The cache checks a file's trailer (footer length, `ARROW1`), written last."""
     root, inputs, base, v1, expected = setup
     out = tmp_path / "datasets"
     shutil.copytree(base, out)
     cached = sorted((out / ".cache").rglob("*.tokens.arrow"))
     assert len(cached) == 1
-    cached[0].write_bytes(cached[0].read_bytes()[:100])
+    cached[0].write_bytes(cached[0].read_bytes()[:keep])
     result = build([str(inputs)], str(out))
     assert (result.analysed, result.from_cache) == (2, 0) and _tables(out) == expected
 
