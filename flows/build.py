@@ -146,17 +146,27 @@ async def build_flow(
             f"on Dask ({dask})" if dask else f"{workers if workers > 1 else 0} worker process(es)",
         )
         pool = ProcessPoolExecutor(max_workers=workers) if workers > 1 and not dask else None
+        labels = [f"{i + 1}-of-{len(parts)}" for i in range(len(parts))]
+        results, done = [], 0
+
+        def finished(res: steps.BatchResult) -> None:
+            nonlocal done
+            results.append(res)
+            done += res.n_docs
+            logger.info("documents done: %d of %d", done, len(collected.docs))
+
         try:
-            futures = analyse.map(
-                parts, unmapped(out), unmapped(collected.pipeline_version), unmapped(userdicts), unmapped(pool),
-                [f"{i + 1}-of-{len(parts)}" for i in range(len(parts))],
-            ) if parts else []
-            results, done = [], 0
-            for fut in as_completed(list(futures)):
-                res = fut.result()
-                results.append(res)
-                done += res.n_docs
-                logger.info("documents done: %d of %d", done, len(collected.docs))
+            if pool is None and not dask:
+                # in this process: one batch after another, since two threads analysing at
+                # once only take turns at the GIL (national corpus: 11.4 s against 8.8 s)
+                for part, label in zip(parts, labels):
+                    finished(analyse(part, out, collected.pipeline_version, userdicts, None, label))
+            else:
+                futures = analyse.map(
+                    parts, unmapped(out), unmapped(collected.pipeline_version), unmapped(userdicts), unmapped(pool), labels,
+                ) if parts else []
+                for fut in as_completed(list(futures)):
+                    finished(fut.result())
         finally:
             if pool is not None:
                 pool.shutdown()
