@@ -315,7 +315,11 @@ def commit(collected: Collected, results: Sequence[BatchResult], out: str) -> tu
 
     def rows_of(name: str, which: Sequence[Document]) -> Iterator[pa.Table]:
         for d in which:
-            t = cache.table(d.doc_id, name)
+            try:
+                t = cache.table(d.doc_id, name)
+            except (pa.ArrowInvalid, OSError):  # a cache file damaged inside: analyse the document again
+                cache.put(d.doc_id, _analyse_uncached([d], tuple(collected.options["userdicts"]))[0])
+                t = cache.table(d.doc_id, name)
             yield t.sort_by(list(SORT_KEYS[name])) if SORT_KEYS[name] and t.num_rows > 1 else t
 
     with dataset.lock():

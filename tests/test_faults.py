@@ -147,6 +147,31 @@ def test_a_cut_short_cache_file_is_analysed_again(setup, tmp_path, keep):
     assert (result.analysed, result.from_cache) == (2, 0) and _tables(out) == expected
 
 
+@pytest.mark.parametrize("damage", ["footer", "batches"])
+def test_a_cache_file_damaged_inside_is_analysed_again(setup, tmp_path, damage):
+    """A cache file whose trailer is whole but whose footer (`readable` parses it) or record
+    batches (the writer finds it reading them) are zeroed: the document is analysed again,
+    in the build and not by hand, and the version is a clean build's. Here the seed's part
+    cannot be shared (the note beside it changed), so the writer reads the seed's cache."""
+    root, inputs, base, v1, expected = setup
+    out = tmp_path / "datasets"
+    (tmp_path / "one").mkdir()
+    shutil.copy(inputs / SEED.name, tmp_path / "one" / SEED.name)
+    (tmp_path / "one" / "note.md").write_text(NOTE.replace("。", "，", 1), encoding="utf-8")
+    build([str(tmp_path / "one")], str(out))  # the seed and another note in one part
+    (cached,) = [p for p in (out / ".cache").rglob("*.tokens.arrow") if p.stat().st_size > 20000]
+    data = cached.read_bytes()
+    n = int.from_bytes(data[-10:-6], "little")
+    start, end = (len(data) - 10 - n, len(data) - 10) if damage == "footer" else (8, len(data) // 2)
+    cached.write_bytes(data[:start] + bytes(end - start) + data[end:])
+    shutil.copy(inputs / "note.md", tmp_path / "one" / "note.md")  # now as in `inputs`
+    result = build([str(tmp_path / "one")], str(out))
+    assert (result.analysed, result.from_cache) == ((2, 0) if damage == "footer" else (1, 1))
+    build([str(tmp_path / "one")], str(tmp_path / "clean"))
+    assert _tables(out) == _tables(tmp_path / "clean")
+    assert {t: rows for t, rows in _tables(out).items() if t != "documents"} == {t: rows for t, rows in expected.items() if t != "documents"}
+
+
 def test_an_out_that_is_a_file_is_refused_before_any_work(tmp_path, capsys):
     """`--out` naming a file: the command stops at once with the reason (it was a
     NotADirectoryError traceback from deep in the cache), and the file is untouched."""

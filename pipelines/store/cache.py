@@ -31,30 +31,26 @@ class DocCache:
     def __init__(self, out: str | os.PathLike, version: str):
         self.root = Path(out) / ".cache" / version
 
-    def get(self, doc_id: str) -> dict[str, pa.Table] | None:
-        tables = {}
-        for name in DERIVED_TABLES:
-            try:
-                tables[name] = _read(self.root / f"{doc_id}.{name}.arrow")
-            except (pa.ArrowInvalid, OSError):
-                return None  # missing or unreadable (a disk that filled up, a copy cut short): analyse again
-        return tables
-
     def readable(self, doc_id: str) -> bool:
-        """Every table of `doc_id` is cached and whole: an Arrow IPC file ends with its
-        footer (its length, then `ARROW1`), written last, so a cut-short file does not.
-        Only the last bytes are read."""
+        """Every table of `doc_id` is cached and its file whole at the end: an Arrow IPC
+        file ends with its footer (the schema and where the record batches are), the
+        footer's length and `ARROW1`, written last, so a cut-short file fails here. Only
+        the footer is read and checked, as `ipc.open_file` checks it; damage inside the
+        record batches shows when `table` reads them (`pipelines.build.commit` then
+        analyses the document again)."""
         for name in DERIVED_TABLES:
             try:
                 with open(self.root / f"{doc_id}.{name}.arrow", "rb") as fh:
                     size = fh.seek(0, os.SEEK_END)
-                    if size < 20:
-                        return False
-                    fh.seek(size - 10)
+                    fh.seek(max(size - 10, 0))
                     tail = fh.read(10)
-            except OSError:
-                return False
-            if tail[4:] != _MAGIC or not 0 < int.from_bytes(tail[:4], "little", signed=True) <= size - 18:
+                    n = int.from_bytes(tail[:4], "little", signed=True)
+                    if len(tail) < 10 or tail[4:] != _MAGIC or not 0 < n <= size - 18:
+                        return False
+                    fh.seek(size - 10 - n)
+                    footer = fh.read(n)
+                ipc.open_file(pa.py_buffer(_MAGIC + b"\0\0" + footer + tail))  # parses the footer and the schema
+            except (pa.ArrowInvalid, OSError):
                 return False
         return True
 
