@@ -410,7 +410,7 @@ class _WithoutPandas:
 def console() -> int:
     """The `policytrace` program (and `python -m flows`): `main` in a process of its own.
 
-    A `build` process never uses pandas, but pyarrow imports it (0.3-0.4 s, with
+    A `build` process never uses pandas, but pyarrow imports it (0.1-0.25 s, with
     `pyarrow.pandas_compat`) the first time it converts a Python list, only to ask
     whether the list is a pandas object. When pandas is installed (the `notebook`
     extra) that is a tenth of a one-document build, so the program makes it
