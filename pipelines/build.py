@@ -185,10 +185,16 @@ def load_pipeline(userdicts: Sequence[str] = ()) -> None:
     the build's worker processes fork (they inherit it). The entity model (0.2 s) and
     what the steps build at their first use (`WARM_UP_TEXT`) are loaded too."""
     ud = tuple(userdicts)
+    if ud in _LOADED:
+        return
     nlp = make_nlp(ud)
     entities.load_models()
     warm = Document(doc_id="warm-up", text=WARM_UP_TEXT, source="-", encoding="utf-8", sha256="-")
     analyse_document(warm, nlp, ud, nlp(warm.text))
+    _LOADED.add(ud)
+
+
+_LOADED: set[tuple[str, ...]] = set()  # the user dictionaries `load_pipeline` has loaded with
 
 
 def _analyse_uncached(docs: Sequence[Document], userdicts: tuple[str, ...]) -> list[dict[str, pa.Table]]:
