@@ -97,6 +97,7 @@ def _strip_subject(s: str, figs_inside: list[tuple[int, int]], offset: int) -> s
 
 def annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
     figs.sort(key=lambda f: f.start)
+    starts = [g.start for g in figs]
     # Starts of years and dates not before the document's year: a sentence naming one sets a target.
     future_starts = [g.start for g in figs if year is not None and g.kind in ("year", "date") and g.value >= year]
     out: list[Figure] = []
@@ -127,7 +128,10 @@ def annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
             if target and (_ACHIEVED.search(clause) or baseline):
                 target = False
             kw["target"] = None if f.unit in _TIME_UNITS else target
-            inside = [(g.start, g.end) for g in figs if cstart <= g.start and g.end <= f.start]
+            # the figures between the clause's start and this one (by bisection: a scan of all
+            # of them for each was quadratic in a document's figures)
+            inside = [(g.start, g.end) for g in figs[bisect.bisect_left(starts, cstart):bisect.bisect_right(starts, f.start)]
+                      if g.end <= f.start]
             subj = _strip_subject(text[cstart:f.start], inside, cstart)
             if subj in words().empty_subjects:
                 subj = ""
