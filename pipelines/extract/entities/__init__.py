@@ -289,11 +289,13 @@ def policy_entities(doc: Doc) -> Doc:
         cands.append(Entity(ent.start_char, ent.end_char, ent.text, ent.label_, norm or ent.text, method or "gazetteer"))
     view = TokenView(doc)
     cands += _division_matches(view, cands)
-    named = [(c.start, c.end, c.label) for c in cands if c.label != "TERM"]
+    named = sorted((c.start, c.end, c.label) for c in cands if c.label != "TERM")
+    named_at = [a for a, _, _ in named]  # by bisection: a scan of all names for each quote grew with the document squared
     text = doc_text(doc)
     for c in shape_candidates(view):
-        if c.method == "quote" and any(c.start <= a and b <= c.end and (a, b) != (c.start, c.end)
-                                       and (lab == "PERSON" or c.end - c.start > QUOTED_TERM_MAX) for a, b, lab in named):
+        if c.method == "quote" and any(b <= c.end and (a, b) != (c.start, c.end)
+                                       and (lab == "PERSON" or c.end - c.start > QUOTED_TERM_MAX)
+                                       for a, b, lab in named[bisect.bisect_left(named_at, c.start):bisect.bisect_right(named_at, c.end)]):
             continue  # “篡改毛主席的既定方针”: a quotation naming someone, not a term; “上海标准” is a term
         cands.append(c)
     cands += pos_candidates(view)
