@@ -36,6 +36,7 @@ test: install
 bench: install
 	$(BIN)/python benchmarks/build_speed.py
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/big_document.py
 
 # A comparison report of the 2023 and 2024 reports, and its screenshot in headless Chromium
 # (Debian's chromium and fonts-noto-cjk are installed when missing; needs root and apt).
