@@ -136,8 +136,9 @@ async def build_flow(
         summary.update(unchanged=True, version=collected.latest, parent_version=manifest.parent_version, row_counts=manifest.row_counts)
     else:
         cores = os.cpu_count() or 1
-        if workers is None:
-            workers = cores if collected.n_chars >= PARALLEL_MIN_CHARS else 1
+        if workers is None:  # the pool pays only with two chunks or more (one long document is one)
+            several = len(steps.chunks(collected.docs)) > 1
+            workers = cores if collected.n_chars >= PARALLEL_MIN_CHARS and several else 1
         if dask:  # the Dask workers analyse; no local pool
             workers = dask_workers(dask) or 4 * cores
         # With workers > 1 (or Dask) the batches are mapped over threads, each handing
@@ -152,7 +153,7 @@ async def build_flow(
         pool = None
         if workers > 1 and not dask:
             steps.load_pipeline(userdicts)  # before the workers fork, so they inherit it
-            pool = ProcessPoolExecutor(max_workers=workers)
+            pool = ProcessPoolExecutor(max_workers=workers, mp_context=steps.FORK)
         labels = [f"{i + 1}-of-{len(parts)}" for i in range(len(parts))]
         results, done = [], 0
 

@@ -12,7 +12,9 @@ where it can); `commit` writes the version.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -179,22 +181,22 @@ WARM_UP_TEXT = ("一、过去一年工作回顾\n（一）经济运行总体平�
                 "习近平总书记在北京市考察，国务院、国家发展改革委和浙江省杭州市人民政府部署，我区推进长江经济带发展。")
 
 
+# Worker processes are forked, so they start with the pipeline this process has loaded
+# (`load_pipeline`), on Linux; Python 3.14 makes forkserver the default there, which would
+# have each worker load it again. Elsewhere, the platform's default.
+FORK = multiprocessing.get_context("fork") if sys.platform == "linux" else None
+
+
 def load_pipeline(userdicts: Sequence[str] = ()) -> None:
     """Load the spaCy pipeline (dictionary, gazetteers, entity model) now, so the first
     batch does not wait for it: the CLI does this while a Prefect server boots, before
     the build's worker processes fork (they inherit it). The entity model (0.2 s) and
     what the steps build at their first use (`WARM_UP_TEXT`) are loaded too."""
     ud = tuple(userdicts)
-    if ud in _LOADED:
-        return
-    nlp = make_nlp(ud)
+    nlp = make_nlp(ud)  # cached by the dictionaries' contents; the model by its mode
     entities.load_models()
     warm = Document(doc_id="warm-up", text=WARM_UP_TEXT, source="-", encoding="utf-8", sha256="-")
-    analyse_document(warm, nlp, ud, nlp(warm.text))
-    _LOADED.add(ud)
-
-
-_LOADED: set[tuple[str, ...]] = set()  # the user dictionaries `load_pipeline` has loaded with
+    analyse_document(warm, nlp, ud, nlp(warm.text))  # 5 ms once everything is loaded
 
 
 def _analyse_uncached(docs: Sequence[Document], userdicts: tuple[str, ...]) -> list[dict[str, pa.Table]]:
@@ -241,7 +243,11 @@ def analyse_batch(
     parts = chunks(todo)
     if parts:
         ud = tuple(userdicts)
-        own = ProcessPoolExecutor(max_workers=workers) if pool is None and workers > 1 and len(parts) > 1 else None
+        if pool is None and workers > 1 and len(parts) > 1:
+            load_pipeline(ud)  # before the workers fork, so they inherit it
+            own = ProcessPoolExecutor(max_workers=workers, mp_context=FORK)
+        else:
+            own = None
         runner = pool or own
         if runner is not None:
             done = (f.result() for f in [runner.submit(_analyse_uncached, c, ud) for c in parts])

