@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 
 from prefect import flow, get_run_logger, task, unmapped
 from prefect.artifacts import acreate_markdown_artifact
@@ -150,10 +150,7 @@ async def build_flow(
             len(collected.docs), collected.n_chars, len(parts),
             f"on Dask ({dask})" if dask else f"{workers if workers > 1 else 0} worker process(es)",
         )
-        pool = None
-        if workers > 1 and not dask:
-            steps.load_pipeline(userdicts)  # before the workers fork, so they inherit it
-            pool = ProcessPoolExecutor(max_workers=workers, mp_context=steps.FORK)
+        pool = steps.worker_pool(workers, userdicts) if workers > 1 and not dask else None
         labels = [f"{i + 1}-of-{len(parts)}" for i in range(len(parts))]
         results, done = [], 0
 

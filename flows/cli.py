@@ -189,9 +189,9 @@ def cmd_trend(args) -> int:
     from pipelines.store.dataset import DatasetError
     from pipelines.store.query import connect
 
-    if args.plot and not os.path.isdir(os.path.dirname(os.path.abspath(args.plot))):
-        print(f"policytrace trend: --plot {args.plot}: the folder {os.path.dirname(os.path.abspath(args.plot))} does not exist",
-              file=sys.stderr)
+    folder = os.path.dirname(os.path.abspath(args.plot)) if args.plot else None
+    if folder and not os.path.isdir(folder):
+        print(f"policytrace trend: --plot {args.plot}: the folder {folder} does not exist", file=sys.stderr)
         return 2
     try:
         con = connect(args.out)

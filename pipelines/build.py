@@ -199,6 +199,13 @@ def load_pipeline(userdicts: Sequence[str] = ()) -> None:
     analyse_document(warm, nlp, ud, nlp(warm.text))  # 5 ms once everything is loaded
 
 
+def worker_pool(workers: int, userdicts: Sequence[str] = ()) -> ProcessPoolExecutor:
+    """Worker processes for analysis, forked (`FORK`) after the pipeline has loaded here,
+    so each starts with it instead of loading spaCy and the dictionary itself."""
+    load_pipeline(userdicts)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=FORK)
+
+
 def _analyse_uncached(docs: Sequence[Document], userdicts: tuple[str, ...]) -> list[dict[str, pa.Table]]:
     nlp = make_nlp(tuple(userdicts))
     out = []
@@ -243,11 +250,7 @@ def analyse_batch(
     parts = chunks(todo)
     if parts:
         ud = tuple(userdicts)
-        if pool is None and workers > 1 and len(parts) > 1:
-            load_pipeline(ud)  # before the workers fork, so they inherit it
-            own = ProcessPoolExecutor(max_workers=workers, mp_context=FORK)
-        else:
-            own = None
+        own = worker_pool(workers, ud) if pool is None and workers > 1 and len(parts) > 1 else None
         runner = pool or own
         if runner is not None:
             done = (f.result() for f in [runner.submit(_analyse_uncached, c, ud) for c in parts])

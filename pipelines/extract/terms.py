@@ -19,7 +19,7 @@ Kinds (the `kind` column):
 `df` (documents of the version containing the term, same kind) and `tfidf`
 (`count / content words of the document * (ln((1 + N) / (1 + df)) + 1)`, N the
 documents of the version) depend on every document of a version, so they are
-computed when the table is read (`pipelines.store.schemas.weighted_terms_sql`),
+computed when the table is read (`pipelines.store.computed.weighted_terms_sql`),
 not stored: each document's rows stay the same from version to version.
 """
 
@@ -28,8 +28,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
-
-import pyarrow as pa
 
 from pipelines.lang.zh.script import is_han
 

@@ -54,10 +54,9 @@ class DocCache:
                 return False
         return True
 
-    def table(self, doc_id: str, name: str, columns: list[str] | None = None) -> pa.Table:
+    def table(self, doc_id: str, name: str) -> pa.Table:
         """One cached table of `doc_id` (it must be there: see `readable`)."""
-        t = _read(self.root / f"{doc_id}.{name}.arrow")
-        return t.select(columns) if columns else t
+        return _read(self.root / f"{doc_id}.{name}.arrow")
 
     def put(self, doc_id: str, tables: dict[str, pa.Table]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
