@@ -78,10 +78,16 @@ def external(paths: list[Path]) -> int:
         if not path.exists():
             print(f"eval_entities: {path} is missing (an annotated corpus in ../shared/ner's JSONL format)", file=sys.stderr)
             return 2
+    from pipelines.extract.entities import bilstm
+
+    systems = ["rules", "combined", "model", "ensemble"]
+    if not bilstm.MODEL_PATH.exists():  # a fresh clone: the BiLSTM-CRF is not in git
+        systems.remove("ensemble")
+        print(f"(no ensemble row: {bilstm.MODEL_PATH.name} is not here; `make model` trains it)\n")
     for path in paths:
         print(f"{path.name}: strict spans; P / R / F1 per label (gold count)\n")
         print(f"{'system':<10}" + "".join(f"{lab + ' P R F1 (gold)':>26}" for lab in ("PER", "ORG", "LOC", "all")) + f"{'chars/s':>10}")
-        for system in ("rules", "combined", "model", "ensemble"):
+        for system in systems:
             t0 = time.perf_counter()
             r = evaluate_external(path, system)
             rate = r["chars"] / (time.perf_counter() - t0)
@@ -113,7 +119,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--external", nargs="*", type=Path, metavar="JSONL",
                     help="instead: strict PER/ORG/LOC on annotated corpora in ../shared/ner's JSONL format (records "
                          "with text and entities start/end/label; default: NER/peoples_daily_ner_dev.jsonl, not trained "
-                         "on), for the rules (POLICYTRACE_NER_MODEL=off), rules + model (the default build) and the model alone")
+                         "on), for the rules (POLICYTRACE_NER_MODEL=off), rules + model (the default build), the model alone "
+                         "and the CRF + BiLSTM ensemble (when `make model` has trained the BiLSTM)")
     ap.add_argument("--ner", type=Path, default=ROOT.parent / "shared" / "ner")
     args = ap.parse_args(argv)
     if args.external is not None:

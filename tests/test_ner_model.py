@@ -4,6 +4,7 @@ the package, and how its spans join the rules' (`POLICYTRACE_NER_MODEL=on`)."""
 from __future__ import annotations
 
 import json
+import re
 import threading
 from pathlib import Path
 
@@ -193,6 +194,30 @@ def test_external_scoring_names_a_missing_file(tmp_path, capsys):
     spec.loader.exec_module(mod)
     assert mod.main(["--external", str(tmp_path / "test.jsonl")]) == 2
     assert f"{tmp_path / 'test.jsonl'} is missing" in capsys.readouterr().err
+
+
+def test_external_scoring_runs_with_or_without_the_bilstm(pd_dev, tmp_path, capsys):
+    """`eval_entities.py --external` scores the rules, the build and the model on an
+    annotated file; from a fresh clone (no BiLSTM in git) it says why the ensemble row is
+    missing instead of failing."""
+    import importlib.util
+
+    lines = pd_dev.read_text(encoding="utf-8").splitlines()[:40]
+    (tmp_path / "dev40.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("eval_entities", ROOT / "benchmarks" / "eval_entities.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.main(["--external", str(tmp_path / "dev40.jsonl")]) == 0
+    out = capsys.readouterr().out
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.split() and line.split()[0] in
+            ("rules", "combined", "model", "ensemble")}
+    assert {"rules", "combined", "model"} <= rows.keys()
+    assert ("ensemble" in rows) == bilstm.MODEL_PATH.exists()
+    if "ensemble" not in rows:
+        assert "make model" in out
+    cells = {k: re.findall(r"(\d\.\d{3}) (\d\.\d{3}) (\d\.\d{3}) \(\s*(\d+)\)", " ".join(v)) for k, v in rows.items()}
+    all_f1 = {k: float(c[3][2]) for k, c in cells.items()}  # P R F1 (gold) of PER, ORG, LOC, all
+    assert all_f1["model"] > all_f1["rules"]
 
 
 def test_projects_and_listed_places_are_not_model_names(model_on):
