@@ -39,6 +39,31 @@ def test_build_flow_writes_a_version_then_reports_nothing_changed(prefect_harnes
     assert Dataset(out).versions() == [summary["version"]]
 
 
+def test_with_a_server_up_a_build_with_nothing_new_loads_no_pipeline(prefect_harness, tmp_path, monkeypatch, capsys):
+    """With a Prefect server configured (here the harness's) `policytrace build` has no
+    server boot to load the pipeline behind: it loads it only when a document needs
+    analysing, so a scheduled run that finds nothing new skips the load (0.8 s here);
+    a BiLSTM that ensemble mode needs and lacks is still named before the flow starts."""
+    import pipelines.build as steps
+    from flows.cli import main
+    from pipelines.extract import entities
+
+    calls = []
+    monkeypatch.setattr(steps, "make_nlp", lambda ud=(), _f=steps.make_nlp: calls.append(ud) or _f(ud))
+    monkeypatch.setattr(steps, "load_pipeline", lambda *a: pytest.fail("the pipeline was loaded up front"))
+    out = tmp_path / "datasets"
+    assert main(["build", str(SEEDS), "--out", str(out)]) == 0
+    assert calls, "the analysis loads the pipeline itself"
+    calls.clear()
+    assert main(["build", str(SEEDS), "--out", str(out)]) == 0
+    assert calls == [] and "nothing changed" in capsys.readouterr().out.lower()
+    with entities.model_mode("ensemble"):
+        monkeypatch.setattr(entities.bilstm, "MODEL_PATH", tmp_path / "ner_bilstm.npz")
+        with pytest.raises(SystemExit, match=r"ner_bilstm.npz: POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF.*make model"):
+            main(["build", str(SEEDS), "--out", str(tmp_path / "other")])
+    assert not (tmp_path / "other").exists()
+
+
 def test_serve_deployment_carries_the_cron_schedule(prefect_harness):
     from flows.serve import make_deployment
 

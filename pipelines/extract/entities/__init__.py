@@ -111,6 +111,13 @@ def load_models() -> None:
         bilstm.require()
 
 
+def check_models() -> None:
+    """`load_models`' error, if any, without loading: the BiLSTM-CRF that ensemble mode
+    needs is not there."""
+    if MODEL_MODE == "ensemble" and not bilstm.MODEL_PATH.exists():
+        raise bilstm.missing()
+
+
 def models_version() -> str:
     """The trained models the recogniser uses, for the pipeline version (and so the
     per-document cache key), each named by its card's version: `.ner<crf>` by default,

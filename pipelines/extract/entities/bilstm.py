@@ -196,9 +196,13 @@ def require() -> BiLSTMCRF:
     """The model, for `POLICYTRACE_NER_MODEL=ensemble`, or why it is not there."""
     m = model()
     if m is None:
-        raise FileNotFoundError(f"{MODEL_PATH}: POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF, which is not in the "
-                                "repository (15 MB): run `make model` to train it from ../shared/ner (about 40 minutes)")
+        raise missing()
     return m
+
+
+def missing() -> FileNotFoundError:
+    return FileNotFoundError(f"{MODEL_PATH}: POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF, which is not in the "
+                             "repository (15 MB): run `make model` to train it from ../shared/ner (about 40 minutes)")
 
 
 def card() -> dict:
