@@ -29,6 +29,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+import numpy as np
+
 from pipelines.lang.zh.script import is_han
 
 CONTENT_POS = frozenset({"n", "nz", "vn", "v", "a", "an", "ad", "nt", "ns", "nr", "nrt", "j", "l", "i", "b", "ng", "vd"})
@@ -59,7 +61,9 @@ def document_terms(
     [Term(term='推动', kind='word', pos='v', count=1), Term(term='高质量', kind='word', pos='n', count=1), Term(term='发展', kind='word', pos='vn', count=1), Term(term='高质量发展', kind='dictionary', pos=None, count=1)]
     """
     rows: list[Term] = []
-    tagged = Counter((w, t) for w, t in zip(words, tags) if t in CONTENT_POS and len(w) >= 2 and is_han(w))
+    # each distinct (word, tag) is tested once, not each of its occurrences
+    tagged = Counter({(w, t): n for (w, t), n in Counter(zip(words, tags)).items()
+                      if t in CONTENT_POS and len(w) >= 2 and is_han(w)})
     # One row a word: a word the entity model split out of a longer one (`政府` of 市政府X) may carry
     # a name tag there; the row counts every occurrence and gives the word's most frequent tag.
     word_counts: Counter[str] = Counter()
@@ -86,20 +90,28 @@ def candidates(words: Sequence[str], tags: Sequence[str], sentence_of: Sequence[
     """
     grams: Counter[str] = Counter()
     n_words = len(words)
-    # each word's tests once, not once per sequence it is in
-    content = [t in CONTENT_POS and is_han(w) for w, t in zip(words, tags)]
-    edge = [t in EDGE_POS for t in tags]
-    for i in range(n_words):
-        if not (edge[i] and content[i]):  # a sequence starts with a content word that may edge one
-            continue
-        for n in (2, 3, 4):
-            j = i + n
-            if j > n_words or sentence_of[j - 1] != sentence_of[i] or not content[j - 1]:
-                break
-            if not edge[j - 1]:
-                continue
-            gram = "".join(words[i:j])
-            if 4 <= len(gram) <= 10 and gram not in known:
+    if n_words < 2:
+        return []
+    # the tests of each distinct (word, tag) once, then as arrays over the tokens
+    han = {w: is_han(w) for w in set(words)}
+    content_tag = {t: t in CONTENT_POS for t in set(tags)}
+    edge_tag = {t: t in EDGE_POS for t in content_tag}
+    content = np.fromiter(map(han.__getitem__, words), dtype=bool, count=n_words) \
+        & np.fromiter(map(content_tag.__getitem__, tags), dtype=bool, count=n_words)
+    edge = np.fromiter(map(edge_tag.__getitem__, tags), dtype=bool, count=n_words)
+    sent = np.asarray(sentence_of, dtype=np.int64)
+    ends = np.cumsum(np.fromiter(map(len, words), dtype=np.int64, count=n_words))  # characters up to each word's end
+    # A sequence starts with a content word that may edge one, goes on through content words of
+    # its sentence, and ends with one that may edge it; 2-4 words, 4-10 characters.
+    alive = edge & content
+    for n in (2, 3, 4):
+        i = np.arange(n_words - n + 1)
+        alive = alive[:len(i)] & content[i + n - 1] & (sent[i + n - 1] == sent[i])
+        j = i[alive & edge[i + n - 1]]
+        size = ends[j + n - 1] - np.where(j > 0, ends[j - 1], 0)
+        for a in j[(size >= 4) & (size <= 10)].tolist():
+            gram = "".join(words[a:a + n])
+            if gram not in known:
                 grams[gram] += 1
     frequent = {g: c for g, c in grams.items() if c >= 3}
     # Drop a sequence contained in a longer one that occurs as often: each sequence's own
