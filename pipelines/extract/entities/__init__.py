@@ -95,6 +95,9 @@ MIN_CONFIDENCE = {"PERSON": 0.97, "ORG": 0.9, "GPE": 0.95, "LOC": 0.9}
 # lowers the confidence of landscape names the CRF alone was sure of (`双拥广场` 0.52), and raises
 # that of the extra places. With these neither set loses a right name and each has one fewer spurious.
 MIN_CONFIDENCE_ENSEMBLE = {"PERSON": 0.97, "ORG": 0.9, "GPE": 0.97, "LOC": 0.6}
+# A model PERSON from this confidence up is kept when a title or a verb of saying follows it or a title
+# comes just before it (`person_cue_after`, `person_title_before` of entity_words.txt: 高云江说, 总理差瓦立).
+PERSON_CUED_MIN = 0.5
 # and from this many characters, except a place abbreviation (`对俄` keeps 俄; see `crf.join_abbreviations`).
 MIN_CHARS = 2
 # A short quoted term holding a place or body (“上海标准”, “浙商回归”) is a coined term, and the
@@ -176,6 +179,12 @@ def _between_places(m: Entity, place_ends: set[int], place_starts: set[int], tex
     return before or after
 
 
+def _cued_person(text: str, m: Entity) -> bool:
+    """A title or a verb of saying right after the span, or a title right before it."""
+    W = entity_words()
+    return W.person_cue_after.match(text, m.end) is not None or W.person_title_before.search(text, max(0, m.start - 4), m.start) is not None
+
+
 def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Entity]:
     """Which model spans join the candidates. Where the rules found nothing the model's
     span is taken (from `MIN_CONFIDENCE` of its label, `MIN_CONFIDENCE_ENSEMBLE` in ensemble mode). Where it overlaps a gazetteer, shape or quote
@@ -196,7 +205,9 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
     out = []
     for m in model:
         short = len(m.text) < MIN_CHARS and not (m.label == "GPE" and m.normalized != m.text)
-        if (m.confidence is not None and m.confidence < floor[m.label]) or short or m.text in W.model_stop \
+        unsure = m.confidence is not None and m.confidence < floor[m.label] \
+            and not (m.label == "PERSON" and m.confidence >= PERSON_CUED_MIN and _cued_person(text, m))
+        if unsure or short or m.text in W.model_stop \
                 or (m.label == "ORG" and (W.generic_body.fullmatch(text[_list_start(text, m.start):m.end])
                                           or W.project_end.search(m.text))) \
                 or (m.label == "PERSON" and (_in_place_list(text, m.end) or _between_places(m, place_ends, place_starts, text))):

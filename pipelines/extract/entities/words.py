@@ -23,7 +23,7 @@ ROLES = (
     "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "generic", "pos_stop", "gpe_end", "loc_end",
     "org_end", "name_tag", "proper_tag", "model_stop", "model_org_end",
     "level_word", "generic_body", "project_end", "place_list_head", "route_suffix",
-    "abbr_bound_before", "abbr_bound_after", "abbr_run_cue",
+    "abbr_bound_before", "abbr_bound_after", "abbr_run_cue", "person_cue_after", "person_title_before",
 )
 
 
@@ -32,6 +32,8 @@ class EntityWords:
     press_suffix: re.Pattern      # 《人民日报》 is a newspaper (ORG)
     book_suffix: re.Pattern       # 《毛泽东选集》 is a book, not an entity
     person_before: re.Pattern     # the place before a title: 习近平|同志
+    person_cue_after: re.Pattern  # a title or a verb of saying right after a name: 高云江|说
+    person_title_before: re.Pattern  # a title right before a name: 总理|差瓦立
     byline: re.Pattern            # 作者 何立峰 at a line end
     event_suffix: re.Pattern
     event_cue: re.Pattern         # 召开了 before an event name
@@ -73,6 +75,9 @@ def load(path: str | os.PathLike) -> EntityWords:
         press_suffix=re.compile(f"(?:{alt('press_suffix')})$"),
         book_suffix=re.compile(f"(?:{alt('book_suffix')})$"),
         person_before=re.compile(f"(?=(?:{alt('person_title')})(?![{HAN}]{{0,1}}(?:{alt('person_title_not')})))"),
+        person_cue_after=re.compile(f"(?:{alt('person_title')}|{alt('person_title_before')}|{alt('person_cue_after')})"
+                                    f"(?![{HAN}]{{0,1}}(?:{alt('person_title_not')}))"),
+        person_title_before=re.compile(f"(?:{alt('person_title_before')})$"),
         byline=re.compile(f"(?:{alt('byline')})[:：]?[ \\t　]*([{HAN}]{{2,4}})(?=[ \\t　]*(?:\\n|$))"),
         event_suffix=re.compile(f"(?:{alt('event_suffix')})"),
         event_cue=re.compile(f"(?:{alt('event_cue')})了?$"),
