@@ -81,14 +81,13 @@ def cmd_build(args) -> int:
 
     server_ready = start_temporary_server_early()  # boots while the pipeline loads below
     from flows.build import run_build
-    from pipelines.build import load_pipeline
-    from pipelines.extract.entities import check_models
+    from pipelines.build import check_pipeline, load_pipeline
 
     try:
         if server_ready:  # a temporary server boots on the other core: load the pipeline meanwhile
             load_pipeline(args.userdict)
         else:  # a running server: nothing to hide the load behind, and a run with nothing new needs no
-            check_models()  # pipeline; the analysis loads it if there is something to analyse
+            check_pipeline()  # pipeline; the analysis loads it if there is something to analyse
     except FileNotFoundError as exc:  # a model the mode asks for is not there (`make model`)
         raise SystemExit(f"policytrace build: {exc}") from None
     try:

@@ -199,6 +199,11 @@ def load_pipeline(userdicts: Sequence[str] = ()) -> None:
     analyse_document(warm, nlp, ud, nlp(warm.text))  # 5 ms once everything is loaded
 
 
+def check_pipeline() -> None:
+    """`load_pipeline`'s errors, without loading: a model the mode needs is missing."""
+    entities.check_models()
+
+
 def worker_pool(workers: int, userdicts: Sequence[str] = ()) -> ProcessPoolExecutor:
     """Worker processes for analysis, forked (`FORK`) after the pipeline has loaded here,
     so each starts with it instead of loading spaCy and the dictionary itself."""
