@@ -212,13 +212,25 @@ def worker_pool(workers: int, userdicts: Sequence[str] = ()) -> ProcessPoolExecu
 
 
 def _analyse_uncached(docs: Sequence[Document], userdicts: tuple[str, ...]) -> list[dict[str, pa.Table]]:
+    return list(_analyse_uncached_iter(docs, userdicts))
+
+
+def _analyse_uncached_iter(docs: Sequence[Document], userdicts: tuple[str, ...]) -> Iterator[dict[str, pa.Table]]:
     nlp = make_nlp(tuple(userdicts))
-    out = []
     # `nlp.pipe`: the entity model tags the sentences of several documents at once
     for d, sdoc in zip(docs, nlp.pipe((d.text for d in docs), batch_size=PIPE_BATCH)):
-        out.append(analyse_document(d, nlp, tuple(userdicts), sdoc))
+        tables = analyse_document(d, nlp, tuple(userdicts), sdoc)
         checkpoint("analysed")
-    return out
+        yield tables
+
+
+def _analyse_into_cache(docs: Sequence[Document], userdicts: tuple[str, ...], out: str, version: str) -> None:
+    """Analyse `docs` and write each one's tables to the per-document cache, here: a
+    worker writes its own (an atomic rename each), so its tables are not pickled, sent
+    to the parent and written there while the workers use both cores."""
+    cache = DocCache(out, version)
+    for d, tables in zip(docs, _analyse_uncached_iter(docs, userdicts)):
+        cache.put(d.doc_id, tables)
 
 
 def chunks(docs: Sequence[Document], max_chars: int = CHUNK_CHARS) -> list[list[Document]]:
@@ -246,8 +258,8 @@ def analyse_batch(
 
     Uncached documents go in chunks of `CHUNK_CHARS` to `pool` if given, else over
     `workers` processes when `workers > 1` (worth it only for large inputs: each process
-    loads spaCy and the dictionary), else to this process. Each chunk's tables are
-    cached as it comes back and then dropped.
+    loads spaCy and the dictionary), else to this process. Whoever analyses a document
+    writes its tables to the cache (`_analyse_into_cache`), one document at a time.
     """
     t0 = time.perf_counter()
     cache = DocCache(out, version)
@@ -258,13 +270,12 @@ def analyse_batch(
         own = worker_pool(workers, ud) if pool is None and workers > 1 and len(parts) > 1 else None
         runner = pool or own
         if runner is not None:
-            done = (f.result() for f in [runner.submit(_analyse_uncached, c, ud) for c in parts])
+            done = (f.result() for f in [runner.submit(_analyse_into_cache, c, ud, out, version) for c in parts])
         else:
-            done = (_analyse_uncached(c, ud) for c in parts)
+            done = (_analyse_into_cache(c, ud, out, version) for c in parts)
         try:
-            for chunk, results in zip(parts, done):
-                for d, tables in zip(chunk, results):
-                    cache.put(d.doc_id, tables)
+            for chunk, _ in zip(parts, done):
+                for _d in chunk:
                     checkpoint("cached")
         finally:
             if own is not None:
