@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/eval_entities.py [--corpus ../shared/corpus] [--errors] [--label ORG]
     .venv/bin/python benchmarks/eval_entities.py --external [FILE.jsonl ...]
 
-Four hand-labelled sets (`--set`, default all), labelled by reading the text:
+Seven hand-labelled sets (`--set`, default all), labelled by reading the text:
 `tests/data/entities_gold.jsonl`, 596 mentions in 6 passages of 5 documents of
 different kinds (the seed article, the 2024 national report, the 19th congress
 report, the 海拉尔区 2016 district report, the 1978 report), labelled before the
@@ -11,8 +11,10 @@ recogniser existed and then used to develop it; and
 `tests/data/entities_heldout.jsonl`, 393 mentions in 5 passages of 5 other
 documents (2019, 1997, 1957 reports, the 20th congress report, 海拉尔区 2013),
 labelled afterwards; `entities_2025_heldout.jsonl` (334 PERSON/ORG/GPE/LOC mentions in
-2025 prints and 2026 provincial reports) and `entities_2026_heldout.jsonl` (329, other
-passages), each labelled before the code it measures first ran on it (first runs: the
+2025 prints and 2026 provincial reports), `entities_2026_heldout.jsonl` (329, other
+passages), `entities_2026b_heldout.jsonl`, `entities_2026c_heldout.jsonl` (388) and
+`entities_2026d_heldout.jsonl` (563, congress and national reports of 1956-2010 and two
+2025 prints), each labelled before the code it measures first ran on it (first runs: the
 README and tests/test_entities.py). Conventions are in the
 `.md` next to each. Inside each passage every mention is labelled, so
 precision and recall are measured there.
@@ -102,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--label", help="with --errors, only this label")
-    ap.add_argument("--set", choices=("gold", "heldout", "heldout2025", "heldout2026", "heldout2026b", "heldout2026c", "all"), default="all",
+    ap.add_argument("--set", choices=("gold", "heldout", "heldout2025", "heldout2026", "heldout2026b", "heldout2026c", "heldout2026d", "all"), default="all",
                     help="gold: entities_gold.jsonl (the rules were developed against it); "
                          "heldout: entities_heldout.jsonl (labelled later, from other documents); "
                          "heldout2025: entities_2025_heldout.jsonl (PERSON/ORG/GPE/LOC in 2025 prints and 2026 "
@@ -115,7 +117,10 @@ def main(argv: list[str] | None = None) -> int:
                          "divisions list and the abbreviation-run rule ran on them); "
                          "heldout2026c: entities_2026c_heldout.jsonl (PERSON/ORG/GPE/LOC in 海拉尔区 2012-2017, "
                          "the 1982, 1992 and 1993 national reports and two congress reports, labelled before "
-                         "this session's zone, campus, line and institution rules ran on them)")
+                         "this session's zone, campus, line and institution rules ran on them); "
+                         "heldout2026d: entities_2026d_heldout.jsonl (PERSON/ORG/GPE/LOC in the 十二大 and 十六大 "
+                         "reports, the 1956, 1960, 1986, 2002 and 2010 national reports and two 2025 prints, labelled "
+                         "by a reader who had not seen the code, before the recogniser ran on them)")
     ap.add_argument("--external", nargs="*", type=Path, metavar="JSONL",
                     help="instead: strict PER/ORG/LOC on annotated corpora in ../shared/ner's JSONL format (records "
                          "with text and entities start/end/label; default: NER/peoples_daily_ner_dev.jsonl, not trained "
