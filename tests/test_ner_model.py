@@ -145,6 +145,9 @@ MEASURED_ON = {
     # first run, at f95b241: PERSON 23/2/0, ORG 53/20/60, GPE 108/35/24, LOC 50/18/70; with this
     # session's changes, written before the set existed: ORG 53/16/60, GPE 108/36/24, LOC 53/17/67
     "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (53, 16, 60), "GPE": (109, 36, 23), "LOC": (53, 17, 67)},
+    # first run, at 9748526 (the cued people included): PERSON 40/12/4, ORG 78/33/22, GPE 329/78/6,
+    # LOC 44/2/40; then names inside book titles went (PERSON 40/3/4)
+    "heldout2026d": {"PERSON": (40, 3, 4), "ORG": (78, 33, 22), "GPE": (329, 78, 6), "LOC": (44, 2, 40)},
 }
 
 

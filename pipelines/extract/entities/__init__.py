@@ -59,6 +59,7 @@ from pipelines.extract.entities.context import (
 from pipelines.extract.entities.model import LABELS, METHOD_RANK, Entity
 from pipelines.extract.entities.shapes import (
     BARE_TITLE,
+    BOOK,
     TokenView,
     campuses,
     place_goals,
@@ -323,7 +324,7 @@ def policy_entities(doc: Doc) -> Doc:
     cands += sub_units(view, [c for c in cands if c.method in ("gazetteer", "model")])
     cands += campuses(view, [c for c in cands if c.label == "ORG"])
     cands += place_goals(view, [c for c in cands if c.method == "gazetteer"])
-    ents = resolve_overlaps(cands)
+    ents = [e for e in resolve_overlaps(cands) if e.label != BOOK]  # a book title held its span only
     # A bare title standing for a person (`学习了总书记重要讲话`), not one after a
     # name (`习近平总书记`); kept only if `resolve_in_context` can name the person.
     # Nor one of the titles before a name (`中共中央总书记、国家主席、中央军委主席习近平`).

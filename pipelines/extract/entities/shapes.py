@@ -150,13 +150,21 @@ def _abbreviation_runs(text: str, starts: list[int]) -> list[Entity]:
     return out
 
 
+# The label of a book title (《毛泽东选集》, 《列宁全集》) among the candidates: it takes its span
+# from the names inside (`resolve_overlaps`, longest first) and is then dropped (`policy_entities`).
+BOOK = "BOOK"
+
+
 def shape_candidates(doc: Doc) -> list[Entity]:
     W = words()
     text = doc.text
     out: list[Entity] = []
     for m in _TITLE.finditer(text):
         inner = m.group(1).strip()
-        if not inner or W.book_suffix.search(inner):
+        if not inner:
+            continue
+        if W.book_suffix.search(inner):  # a book is no entity, and names no one inside its title
+            out.append(Entity(m.start(1), m.end(1), m.group(1), BOOK, inner, "pattern"))
             continue
         label = "ORG" if W.press_suffix.search(inner) and len(inner) <= 8 else "LAW"
         out.append(Entity(m.start(1), m.end(1), m.group(1), label, inner, "pattern"))
