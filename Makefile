@@ -6,8 +6,8 @@ OUT    ?= datasets
 
 .PHONY: run test install bench docs screenshot model clean
 
-# The venv is rebuilt when the dependency pins change.
-$(VENV)/.installed: pyproject.toml constraints.txt
+# The venv is rebuilt when the dependency pins change, or the CRF's C loops (compiled by the install).
+$(VENV)/.installed: pyproject.toml constraints.txt pipelines/extract/entities/_crfloops.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	# pip 23 (Python 3.11's own) fails to resolve lxml[html-clean] asked for twice; 25.3 does not.
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check 'pip==25.3'

@@ -364,16 +364,30 @@ def test_bilstm_training_names_missing_data(tmp_path, capsys):
     assert not (tmp_path / "m").exists()
 
 
-def test_numpy_tagging_is_crfsuites_on_real_text(corpus, monkeypatch):
-    """`fastcrf` reads crfsuite's model file and tags in numpy: the same Viterbi labels and
-    the same marginals as a crfsuite `Tagger` fed `crf.features`, on the seed and ten
-    national reports (2,000+ sentences of real text)."""
+def test_the_crf_loops_are_built_with_the_package():
+    """`pip install -e .` (`make install`) compiles `_crfloops.c`; without it the build runs
+    the numpy loops, the same labels at about half the model's speed."""
+    from pipelines.extract.entities import fastcrf
+
+    assert fastcrf._crfloops is not None
+    assert {"viterbi", "marginals", "add_rows"} <= set(dir(fastcrf._crfloops))
+
+
+@pytest.mark.parametrize("loops", ["C", "numpy"])
+def test_numpy_tagging_is_crfsuites_on_real_text(corpus, monkeypatch, loops):
+    """`fastcrf` reads crfsuite's model file and tags with array lookups and the loops of
+    `_crfloops.c` (or numpy's, where it is not built): the same Viterbi labels and the same
+    marginals as a crfsuite `Tagger` fed `crf.features`, on the seed and ten national
+    reports (2,000+ sentences of real text); and the spans the build reads from them."""
     import re
 
     import numpy as np
     import pycrfsuite
 
     from pipelines.extract.entities import bilstm, fastcrf
+
+    if loops == "numpy":
+        monkeypatch.setattr(fastcrf, "_crfloops", None)
 
     docs, _ = read_documents([ROOT / "seeds"])
     national, _ = read_documents([corpus / "national"])
@@ -387,6 +401,12 @@ def test_numpy_tagging_is_crfsuites_on_real_text(corpus, monkeypatch):
     monkeypatch.setattr(fastcrf, "GROUP_CHARS", 500)  # the same, a few sentences at a time
     small = fast.tag_many(sentences, all_marginals=True)
     assert all(a[0] == b[0] and np.allclose(a[1], b[1], rtol=0, atol=1e-12) for a, b in zip(got, small))
+    spans = fast.spans_many(sentences)  # the build's path with the C loops: spans read as arrays
+    if loops == "C":
+        assert spans == [[tuple(sp) for sp in crf.spans_of(labels, lambda lab, j: float(P[j, crf.TAG_INDEX[lab]]))]
+                         if P is not None else [] for labels, P in got] and any(spans)
+    else:
+        assert spans is None
     n_entity = 0
     for (text, words), (labels, P) in zip(sentences, got):
         expect = ref.tag(crf.features(text, words))

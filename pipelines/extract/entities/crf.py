@@ -221,6 +221,12 @@ class Model:
         out: list[list[Span]] = [[] for _ in sentences]
         if not keep:
             return out
+        if nn is None:
+            direct = self._crf.spans_many([sentences[i] for i in keep])
+            if direct is not None:  # read as arrays by the C loops' path
+                for i, spans in zip(keep, direct):
+                    out[i] = [Span(*sp) for sp in spans]
+                return out
         tagged = self._crf.tag_many([sentences[i] for i in keep], all_marginals=nn is not None)
         if nn is None:
             for i, (labels, P) in zip(keep, tagged):

@@ -10,7 +10,9 @@ lookups over all sentences at once:
   them) in sorted key arrays (`np.searchsorted`);
 - word features (`p`, `pt`, `t-1`, `t+1`, `w`, `wl`, `g`, `g-1`, `g+1`) are looked up
   once a word and spread over its characters;
-- Viterbi and forward-backward run over length-sorted batches of sentences.
+- Viterbi and forward-backward run in C (`_crfloops.c`, built with the package) over
+  the sentences laid end to end; where the extension was not built, in numpy over
+  length-sorted batches of sentences.
 
 The labels, the Viterbi path's ties (the first best label wins, as in crfsuite) and
 the marginals (to 1e-9 in the test; 1e-14 measured) are crfsuite's: `tests/test_ner_model.py` compares
@@ -30,11 +32,16 @@ from functools import lru_cache
 from itertools import repeat
 from operator import itemgetter
 from pathlib import Path
-from typing import NamedTuple, Sequence
+from typing import Iterator, NamedTuple, Sequence
 
 import numpy as np
 
 from pipelines.extract.entities import bilstm
+
+try:  # the loops in C, built with the package (`_crfloops.c`); else numpy's below
+    from pipelines.extract.entities import _crfloops
+except ImportError:  # pragma: no cover - a build without a C compiler
+    _crfloops = None
 
 CHAR_TYPES = {"c": (0,), "c-1": (-1,), "c+1": (1,), "c-2": (-2,), "c+2": (2,),
               "c-1c": (-1, 0), "cc+1": (0, 1), "c-1c+1": (-1, 1)}
@@ -100,6 +107,28 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
 
 
+def _groups(sentences: Sequence[tuple[str, Sequence]]) -> Iterator[list[int]]:
+    """The indices of the non-empty sentences, in groups of about `GROUP_CHARS` characters
+    (a longer sentence alone), which are scored together."""
+    group: list[int] = []
+    size = 0
+    for i, (t, _) in enumerate(sentences):
+        if t:
+            group.append(i)
+            size += len(t)
+        if group and (size >= GROUP_CHARS or i == len(sentences) - 1):
+            yield group
+            group, size = [], 0
+
+
+def _add_rows(E: np.ndarray, rows: np.ndarray, idx: np.ndarray) -> None:
+    """E[t] += rows[idx[t]] (a negative index from the end), in C where it was built."""
+    if _crfloops is not None:
+        _crfloops.add_rows(E, rows, np.ascontiguousarray(idx, dtype=np.int64))
+    else:
+        E += rows[idx]
+
+
 class _Keyed:
     """Integer keys -> weight rows, looked up with `searchsorted`; missing keys weigh 0."""
 
@@ -138,6 +167,10 @@ class FastCRF:
         self.trans = m.transitions
         self.exp_trans = np.exp(m.transitions)
         self.to_tags = [m.labels.index(t) for t in bilstm.TAGS]  # column of each TAGS label
+        self.types = sorted({lab[2:] for lab in m.labels if lab[:2] in ("B-", "I-")})
+        self._span_tables = (  # of each label: kind (0 O, 1 B-, 2 I-) and entity type, for `spans_many`
+            np.array([{"B-": 1, "I-": 2}.get(lab[:2], 0) for lab in m.labels], dtype=np.int64),
+            np.array([self.types.index(lab[2:]) if lab[:2] in ("B-", "I-") else -1 for lab in m.labels], dtype=np.int64))
         by_type: dict[str, dict[str, np.ndarray]] = {}
         attr_rows = np.zeros((len(m.attrs), nl))
         np.add.at(attr_rows, (m.state["src"], m.state["dst"]), m.state["w"])
@@ -195,8 +228,8 @@ class FastCRF:
             key = padded[at + offs[0]]
             for o in offs[1:]:
                 key = (key << 21) | padded[at + o]
-            E += keyed(key)
-        E += self.klass[char_classes(padded[at])]
+            _add_rows(E, keyed.rows, keyed.index(key))
+        _add_rows(E, self.klass, char_classes(padded[at]))
         # words: lengths, tags, gazetteer labels, neighbours within the sentence
         n_words = np.fromiter((len(ws) for _, ws in sentences), dtype=np.int64, count=len(sentences))
         flat = [w for _, ws in sentences for w in ws]
@@ -226,15 +259,15 @@ class FastCRF:
         j = np.arange(len(at)) - np.repeat(np.cumsum(wlen) - wlen, wlen)
         L = wlen[word_of]
         pos = np.where(L == 1, 3, np.where(j == 0, 0, np.where(j == L - 1, 2, 1)))
-        E += self.p[pos]
-        E += self.pt[tid[word_of] * 4 + pos]  # an unknown tag's rows (the last) are zeros
-        E += self.prev_t[prev_tid[word_of]]
-        E += self.next_t[next_tid[word_of]]
-        E += self.wl[np.where(L > 1, np.minimum(L, 6) * 4 + pos, len(self.wl) - 1)]
-        E += self.w[wid[word_of]]  # -1: the zero row
-        E += self.g[np.where(gid[word_of] >= 0, gid[word_of] * 4 + pos, -1)]
-        E += self.prev_g[prev_gid[word_of]]
-        E += self.next_g[next_gid[word_of]]
+        _add_rows(E, self.p, pos)
+        _add_rows(E, self.pt, tid[word_of] * 4 + pos)  # an unknown tag's rows (the last) are zeros
+        _add_rows(E, self.prev_t, prev_tid[word_of])
+        _add_rows(E, self.next_t, next_tid[word_of])
+        _add_rows(E, self.wl, np.where(L > 1, np.minimum(L, 6) * 4 + pos, len(self.wl) - 1))
+        _add_rows(E, self.w, wid[word_of])  # -1: the zero row
+        _add_rows(E, self.g, np.where(gid[word_of] >= 0, gid[word_of] * 4 + pos, -1))
+        _add_rows(E, self.prev_g, prev_gid[word_of])
+        _add_rows(E, self.next_g, next_gid[word_of])
         return E
 
     def tag_many(self, sentences: Sequence[tuple[str, Sequence]], all_marginals: bool = False
@@ -242,20 +275,15 @@ class FastCRF:
         """(labels, marginals) of each sentence; the marginals (n, 7, in `bilstm.TAGS` order)
         of every sentence with `all_marginals`, else only where a label is not O (None there)."""
         out: list = [([], np.zeros((0, len(bilstm.TAGS))))] * len(sentences)
-        group: list[int] = []
-        size = 0
-        for i, (t, _) in enumerate(sentences):
-            if t:
-                group.append(i)
-                size += len(t)
-            if group and (size >= GROUP_CHARS or i == len(sentences) - 1):
-                for k, r in zip(group, self._tag_group([sentences[k] for k in group], all_marginals)):
-                    out[k] = r
-                group, size = [], 0
+        for group in _groups(sentences):
+            for k, r in zip(group, self._tag_group([sentences[k] for k in group], all_marginals)):
+                out[k] = r
         return out
 
     def _tag_group(self, sentences: Sequence[tuple[str, Sequence]], all_marginals: bool) -> list:
         """`tag_many` of non-empty sentences, scored together."""
+        if _crfloops is not None:
+            return self._tag_group_c(sentences, all_marginals)
         out: list = [None] * len(sentences)
         E = self.emissions(sentences)
         lengths = np.array([len(t) for t, _ in sentences])
@@ -283,6 +311,63 @@ class FastCRF:
                 else:  # every label O
                     out[k] = (["O"] * n, None)
             b = e
+        return out
+
+    def spans_many(self, sentences: Sequence[tuple[str, Sequence]]) -> list[list[tuple[int, int, str, float]]] | None:
+        """The (start, end, type, confidence) spans of each sentence, as `crf.spans_of` reads
+        them from `tag_many`'s labels and marginals, read from the paths as arrays (no label
+        list per sentence); None where the C loops were not built (then `tag_many`)."""
+        if _crfloops is None:
+            return None
+        out: list[list] = [[] for _ in sentences]
+        kind, entity = self._span_tables
+        for group in _groups(sentences):
+            E, offsets, path = self._paths([sentences[k] for k in group])
+            k_of = np.repeat(np.arange(len(group)), np.diff(offsets))
+            knd, ent = kind[path], entity[path]
+            first = np.zeros(len(path), dtype=bool)
+            first[offsets[:-1]] = True
+            prev_knd = np.concatenate([[0], knd[:-1]])
+            prev_ent = np.concatenate([[-1], ent[:-1]])
+            start = (knd == 1) | ((knd == 2) & (first | (prev_knd == 0) | (prev_ent != ent)))
+            inside = knd != 0
+            end = inside & ~np.append(inside[1:] & ~start[1:], False)
+            a, b = np.flatnonzero(start), np.flatnonzero(end) + 1
+            if len(a):
+                M = np.zeros_like(E)
+                _crfloops.marginals(E, offsets, np.add.reduceat(inside, offsets[:-1]) > 0, self.exp_trans, M)
+                own = np.append(M[np.arange(len(path)), path], 1.0)
+                low = np.minimum.reduceat(own, np.column_stack([a, b]).ravel())[::2]
+                ks = k_of[a]
+                base = offsets[ks]
+                for k, s0, e0, ty, c in zip(ks.tolist(), (a - base).tolist(), (b - base).tolist(), ent[a].tolist(), low.tolist()):
+                    out[group[k]].append((s0, e0, self.types[ty], round(c, 4)))
+        return out
+
+    def _paths(self, sentences: Sequence[tuple[str, Sequence]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Scores, sentence offsets and best paths of non-empty sentences laid end to end (C loops)."""
+        E = np.ascontiguousarray(self.emissions(sentences))
+        offsets = np.zeros(len(sentences) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter((len(t) for t, _ in sentences), dtype=np.int64, count=len(sentences)), out=offsets[1:])
+        path = np.empty(len(E), dtype=np.int64)
+        _crfloops.viterbi(E, offsets, self.trans, path)
+        return E, offsets, path
+
+    def _tag_group_c(self, sentences: Sequence[tuple[str, Sequence]], all_marginals: bool) -> list:
+        """`_tag_group` with the loops of `_crfloops`, over the sentences laid end to end."""
+        E, offsets, path = self._paths(sentences)
+        o_label = self.labels.index("O")
+        need = np.ones(len(sentences), dtype=bool) if all_marginals else np.add.reduceat(path != o_label, offsets[:-1]) > 0
+        M = np.zeros_like(E)
+        _crfloops.marginals(E, offsets, need, self.exp_trans, M)
+        M = M[:, self.to_tags]
+        out: list = []
+        labels = self.labels
+        for k, (a, b) in enumerate(zip(offsets[:-1].tolist(), offsets[1:].tolist())):
+            if need[k]:
+                out.append(([labels[i] for i in path[a:b].tolist()], M[a:b]))
+            else:  # every label O
+                out.append((["O"] * (b - a), None))
         return out
 
     def _viterbi(self, X: np.ndarray, lens: np.ndarray) -> np.ndarray:
