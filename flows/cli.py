@@ -87,7 +87,7 @@ def cmd_build(args) -> int:
         if server_ready:  # a temporary server boots on the other core: load the pipeline meanwhile
             load_pipeline(args.userdict)
         else:  # a running server: nothing to hide the load behind, and a run with nothing new needs no
-            check_pipeline()  # pipeline; the analysis loads it if there is something to analyse
+            check_pipeline(args.userdict)  # pipeline; the analysis loads it if there is something to analyse
     except FileNotFoundError as exc:  # a model the mode asks for is not there (`make model`)
         raise SystemExit(f"policytrace build: {exc}") from None
     try:

@@ -61,7 +61,7 @@ def analysis_files() -> list[Path]:
     for name in ANALYSIS_CODE:
         path = PACKAGE_DIR / name
         found = [path] if path.is_file() else path.rglob("*")
-        out += [p for p in found if p.is_file() and p.suffix in (".py", ".txt", ".tsv", ".jsonl") and "__pycache__" not in p.parts]
+        out += [p for p in found if p.is_file() and p.suffix in (".py", ".c", ".txt", ".tsv", ".jsonl") and "__pycache__" not in p.parts]
     return sorted(out)
 
 
@@ -199,16 +199,32 @@ def load_pipeline(userdicts: Sequence[str] = ()) -> None:
     analyse_document(warm, nlp, ud, nlp(warm.text))  # 5 ms once everything is loaded
 
 
-def check_pipeline() -> None:
-    """`load_pipeline`'s errors, without loading: a model the mode needs is missing."""
+def check_pipeline(userdicts: Sequence[str] = ()) -> None:
+    """`load_pipeline`'s errors, without loading: a model the mode needs is missing, or a
+    user dictionary (`--userdict`, `$POLICYTRACE_USERDICT`) is not there."""
     entities.check_models()
+    userdict_paths(userdicts)
 
 
 def worker_pool(workers: int, userdicts: Sequence[str] = ()) -> ProcessPoolExecutor:
     """Worker processes for analysis, forked (`FORK`) after the pipeline has loaded here,
     so each starts with it instead of loading spaCy and the dictionary itself."""
     load_pipeline(userdicts)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=FORK)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=FORK, initializer=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """A worker ends when the build that forked it does (Linux: PR_SET_PDEATHSIG), instead of
+    going on analysing its chunks and writing them to the cache under a later build."""
+    if sys.platform != "linux":
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def _analyse_uncached(docs: Sequence[Document], userdicts: tuple[str, ...]) -> list[dict[str, pa.Table]]:
@@ -231,6 +247,7 @@ def _analyse_into_cache(docs: Sequence[Document], userdicts: tuple[str, ...], ou
     cache = DocCache(out, version)
     for d, tables in zip(docs, _analyse_uncached_iter(docs, userdicts)):
         cache.put(d.doc_id, tables)
+        checkpoint("cached")
 
 
 def chunks(docs: Sequence[Document], max_chars: int = CHUNK_CHARS) -> list[list[Document]]:
@@ -274,9 +291,8 @@ def analyse_batch(
         else:
             done = (_analyse_into_cache(c, ud, out, version) for c in parts)
         try:
-            for chunk, _ in zip(parts, done):
-                for _d in chunk:
-                    checkpoint("cached")
+            for _ in done:  # each chunk's documents are in the cache when it is done
+                pass
         finally:
             if own is not None:
                 own.shutdown()

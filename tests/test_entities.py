@@ -324,6 +324,8 @@ def test_names_inside_a_book_title_are_no_mentions(corpus_docs):
     assert len(books) >= 8
     assert {e.text for e in people} >= {"列宁", "马克思", "恩格斯", "毛泽东"}
     assert not [e for e in people if any(a <= e.start - notes < b for a, b in books)]
+    # nor a bare title inside one
+    assert extract_entities(make_nlp()("我们认真学习了《习近平总书记重要讲话文集》。"), 2025) == []
 
 
 def test_a_model_person_between_listed_places_is_not_taken():

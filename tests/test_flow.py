@@ -62,6 +62,10 @@ def test_with_a_server_up_a_build_with_nothing_new_loads_no_pipeline(prefect_har
         with pytest.raises(SystemExit, match=r"ner_bilstm.npz: POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF.*make model"):
             main(["build", str(SEEDS), "--out", str(tmp_path / "other")])
     assert not (tmp_path / "other").exists()
+    monkeypatch.setenv("POLICYTRACE_USERDICT", str(tmp_path / "missing.txt"))  # nor a user dictionary
+    with pytest.raises(SystemExit, match=r"user dictionary .*missing.txt does not exist"):
+        main(["build", str(SEEDS), "--out", str(tmp_path / "other")])
+    assert not (tmp_path / "other").exists()
 
 
 def test_serve_deployment_carries_the_cron_schedule(prefect_harness):

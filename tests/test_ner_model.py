@@ -365,12 +365,29 @@ def test_bilstm_training_names_missing_data(tmp_path, capsys):
 
 
 def test_the_crf_loops_are_built_with_the_package():
-    """`pip install -e .` (`make install`) compiles `_crfloops.c`; without it the build runs
-    the numpy loops, the same labels at about half the model's speed."""
+    """`pip install -e .` (`make install`) compiles `_crfloops.c` where there is a C compiler
+    (optional: elsewhere the build runs the numpy loops, the same labels at about half the
+    model's speed); here, with one, it must have been built."""
+    import shutil
+    import sysconfig
+
     from pipelines.extract.entities import fastcrf
 
+    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    if shutil.which(cc) is None:
+        pytest.skip(f"no C compiler ({cc}): the optional extension is not built here")
     assert fastcrf._crfloops is not None
     assert {"viterbi", "marginals", "add_rows"} <= set(dir(fastcrf._crfloops))
+    import numpy as np
+
+    C, E, T = fastcrf._crfloops, np.zeros((4, 3)), np.zeros((3, 3))
+    for bad in ([0, 10**9, 4], [-1, 4], [0, 3, 2, 4]):  # offsets outside the rows, or going back
+        with pytest.raises(ValueError, match="do not fit"):
+            C.viterbi(E, np.array(bad, dtype=np.int64), T, np.empty(4, dtype=np.int64))
+        with pytest.raises(ValueError, match="do not fit"):
+            C.marginals(E, np.array(bad, dtype=np.int64), np.ones(len(bad) - 1, dtype=bool), T, np.zeros_like(E))
+    with pytest.raises(IndexError):
+        C.add_rows(E, T, np.array([0, 1, 2, 3], dtype=np.int64))
 
 
 @pytest.mark.parametrize("loops", ["C", "numpy"])

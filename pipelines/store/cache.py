@@ -61,7 +61,7 @@ class DocCache:
     def put(self, doc_id: str, tables: dict[str, pa.Table]) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
         for name, table in tables.items():
-            tmp = self.root / f"{doc_id}.{name}.arrow.tmp"
+            tmp = self.root / f"{doc_id}.{name}.arrow.{os.getpid()}.tmp"  # a process's own: two may write one document
             with ipc.new_file(tmp, table.schema) as writer:
                 writer.write_table(table)
             os.replace(tmp, self.root / f"{doc_id}.{name}.arrow")

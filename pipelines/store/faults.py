@@ -6,7 +6,8 @@ new version is moved into place; `analysed#2` at the second time the point is
 reached. Unset (always, outside tests), a checkpoint costs one dictionary lookup.
 
 The points, in the order a build reaches them: `collected`; per analysed document
-`analysed`, then `cached`; per table `writing:<table>` (the Parquet file written but
+`analysed`, then `cached` (in the process that analyses it: a worker of the pool, when
+the build has one); per table `writing:<table>` (the Parquet file written but
 its footer not yet), `staged:<table>` (written and fsynced in `.staging-<VERSION>/`),
 then per table `moved:<table>` (in `<table>/version=<VERSION>/`); `manifest-tmp`,
 `manifest`, `latest-tmp`, `committed` (LATEST names the new version), `pruned`.

@@ -324,13 +324,14 @@ def policy_entities(doc: Doc) -> Doc:
     cands += sub_units(view, [c for c in cands if c.method in ("gazetteer", "model")])
     cands += campuses(view, [c for c in cands if c.label == "ORG"])
     cands += place_goals(view, [c for c in cands if c.method == "gazetteer"])
-    ents = [e for e in resolve_overlaps(cands) if e.label != BOOK]  # a book title held its span only
+    resolved = resolve_overlaps(cands)
+    ents = [e for e in resolved if e.label != BOOK]  # a book title held its span only
     # A bare title standing for a person (`学习了总书记重要讲话`), not one after a
     # name (`习近平总书记`); kept only if `resolve_in_context` can name the person.
     # Nor one of the titles before a name (`中共中央总书记、国家主席、中央军委主席习近平`).
     named_ends = {e.end for e in ents if e.label == "PERSON"}
     named_starts = {e.start: e.normalized for e in ents if e.label == "PERSON"}
-    taken = {i for e in ents for i in range(e.start, e.end)}
+    taken = {i for e in resolved for i in range(e.start, e.end)}  # a book title's too (《习近平总书记…文集》)
     bare = [Entity(m.start(), m.end(), m.group(), "PERSON", m.group(), "pattern") for m in BARE_TITLE.finditer(text)
             if m.start() not in named_ends and not taken & set(range(m.start(), m.end()))
             and not _titles_before_name(text, m.end(), named_starts)]
