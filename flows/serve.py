@@ -17,10 +17,12 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import flows  # noqa: F401
+from pipelines.store.faults import die_with_parent
 
 DEFAULT_API = "http://127.0.0.1:4200/api"
 
@@ -86,15 +88,6 @@ def use_running_server() -> str | None:
     return api
 
 
-def _die_with_parent() -> None:
-    """In the server's process, before it starts: on Linux, end it when this command ends,
-    even when the command is killed (atexit does not run then)."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 def start_temporary_server_early() -> Callable[[], None] | None:
     """With no server to talk to, Prefect starts a temporary one at the flow's first API
     call and waits ~3.5 s for it, after this process has imported everything. Here the
@@ -112,7 +105,7 @@ def start_temporary_server_early() -> Callable[[], None] | None:
         [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "error", "--lifespan", "on"],
         env={**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=partial(die_with_parent, signal.SIGTERM))  # ends with this command
 
     def stop() -> None:
         proc.terminate()

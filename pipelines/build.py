@@ -39,7 +39,7 @@ from pipelines.nlp import make_nlp
 from pipelines.records import Document, InputError, Rejection
 from pipelines.store.cache import DocCache
 from pipelines.store.dataset import Dataset, Part
-from pipelines.store.faults import checkpoint
+from pipelines.store.faults import checkpoint, die_with_parent
 from pipelines.store.schemas import (
     DERIVED_TABLES,
     SORT_KEYS,
@@ -210,21 +210,8 @@ def worker_pool(workers: int, userdicts: Sequence[str] = ()) -> ProcessPoolExecu
     """Worker processes for analysis, forked (`FORK`) after the pipeline has loaded here,
     so each starts with it instead of loading spaCy and the dictionary itself."""
     load_pipeline(userdicts)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=FORK, initializer=_die_with_parent)
-
-
-def _die_with_parent() -> None:
-    """A worker ends when the build that forked it does (Linux: PR_SET_PDEATHSIG), instead of
-    going on analysing its chunks and writing them to the cache under a later build."""
-    if sys.platform != "linux":
-        return
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1: PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    # a worker ends with the build that forked it, not analysing on and writing the cache under a later build
+    return ProcessPoolExecutor(max_workers=workers, mp_context=FORK, initializer=die_with_parent)
 
 
 def _analyse_uncached(docs: Sequence[Document], userdicts: tuple[str, ...]) -> list[dict[str, pa.Table]]:
@@ -286,13 +273,13 @@ def analyse_batch(
         ud = tuple(userdicts)
         own = worker_pool(workers, ud) if pool is None and workers > 1 and len(parts) > 1 else None
         runner = pool or own
-        if runner is not None:
-            done = (f.result() for f in [runner.submit(_analyse_into_cache, c, ud, out, version) for c in parts])
-        else:
-            done = (_analyse_into_cache(c, ud, out, version) for c in parts)
         try:
-            for _ in done:  # each chunk's documents are in the cache when it is done
-                pass
+            if runner is not None:
+                for f in [runner.submit(_analyse_into_cache, c, ud, out, version) for c in parts]:
+                    f.result()
+            else:
+                for c in parts:
+                    _analyse_into_cache(c, ud, out, version)
         finally:
             if own is not None:
                 own.shutdown()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections import Counter
 
 _reached: Counter[str] = Counter()
@@ -29,3 +30,13 @@ def checkpoint(name: str) -> None:
     _reached[name] += 1
     if point == name or point == f"{name}#{_reached[name]}":
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+def die_with_parent(sig: int = signal.SIGKILL) -> None:
+    """In a child process (a pool's initializer, a `preexec_fn`): on Linux, be sent `sig`
+    when the process that started it ends, even when that one is killed and its atexit
+    handlers never run (PR_SET_PDEATHSIG); elsewhere nothing."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, sig)  # 1: PR_SET_PDEATHSIG
