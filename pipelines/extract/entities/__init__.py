@@ -99,6 +99,9 @@ MIN_CONFIDENCE_ENSEMBLE = {"PERSON": 0.97, "ORG": 0.9, "GPE": 0.97, "LOC": 0.6}
 # A model PERSON from this confidence up is kept when a title or a verb of saying follows it or a title
 # comes just before it (`person_cue_after`, `person_title_before` of entity_words.txt: 高云江说, 总理差瓦立).
 PERSON_CUED_MIN = 0.5
+# and when a `、`, `和`, `与` or `及` joins it to a person the rules or the model are sure of, as far as
+# the list goes (`奥登西亚和保拉`; `宋双、周森古沙和方炳祯`; in the corpus `谭平山`, `勃列日涅夫`).
+PERSON_LISTED = frozenset("、和与及")
 # and from this many characters, except a place abbreviation (`对俄` keeps 俄; see `crf.join_abbreviations`).
 MIN_CHARS = 2
 # A short quoted term holding a place or body (“上海标准”, “浙商回归”) is a coined term, and the
@@ -203,27 +206,47 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
     taken.sort(key=lambda c: c.start)
     taken_starts = [c.start for c in taken]
     longest = max((c.end - c.start for c in taken), default=0)
-    out = []
-    for m in model:
-        short = len(m.text) < MIN_CHARS and not (m.label == "GPE" and m.normalized != m.text)
-        unsure = m.confidence is not None and m.confidence < floor[m.label] \
-            and not (m.label == "PERSON" and m.confidence >= PERSON_CUED_MIN and _cued_person(text, m))
-        if unsure or short or m.text in W.model_stop \
-                or (m.label == "ORG" and (W.generic_body.fullmatch(text[_list_start(text, m.start):m.end])
-                                          or W.project_end.search(m.text))) \
-                or (m.label == "PERSON" and (_in_place_list(text, m.end) or _between_places(m, place_ends, place_starts, text))):
-            continue  # unsure, one character, a word of policy prose, several levels' bodies, a project, a place listed
-        # a name only divisions.tsv lists gives way to a model span that holds it (衡阳有色冶金机械总厂)
+
+    def fits(m: Entity) -> bool:
+        """No rule's candidate overlaps it, or it is a body holding them (see above)."""
         near = taken[bisect.bisect_left(taken_starts, m.start - longest):bisect.bisect_left(taken_starts, m.end)]
         over = [c for c in near if c.start < m.end and m.start < c.end
                 and not (c.method == "gazetteer" and c.text in weak and m.start <= c.start and c.end <= m.end)]
-        if not over:
+        return not over or (m.label == "ORG" and all(m.start <= c.start and c.end <= m.end for c in over)
+                            and not any(c.label == "PERSON" for c in over)  # 林彪反党集团: the person stays
+                            and any((c.end - c.start) < (m.end - m.start) for c in over)
+                            and W.model_org_end.search(m.text) is not None)
+
+    out, listed = [], []
+    for m in model:
+        short = len(m.text) < MIN_CHARS and not (m.label == "GPE" and m.normalized != m.text)
+        if short or m.text in W.model_stop \
+                or (m.label == "ORG" and (W.generic_body.fullmatch(text[_list_start(text, m.start):m.end])
+                                          or W.project_end.search(m.text))) \
+                or (m.label == "PERSON" and (_in_place_list(text, m.end) or _between_places(m, place_ends, place_starts, text))):
+            continue  # one character, a word of policy prose, several levels' bodies, a project, a place listed
+        if m.confidence is not None and m.confidence < floor[m.label]:  # unsure
+            if m.label == "PERSON" and m.confidence >= PERSON_CUED_MIN:
+                if _cued_person(text, m):
+                    out += [m] if fits(m) else []
+                else:
+                    listed.append(m)
+            continue
+        if fits(m):  # a name only divisions.tsv lists gives way to a model span that holds it (衡阳有色冶金机械总厂)
             out.append(m)
-        elif (m.label == "ORG" and all(m.start <= c.start and c.end <= m.end for c in over)
-              and not any(c.label == "PERSON" for c in over)  # 林彪反党集团: the person stays
-              and any((c.end - c.start) < (m.end - m.start) for c in over)
-              and W.model_org_end.search(m.text)):
-            out.append(m)
+    people = [c for c in taken if c.label == "PERSON"] + [m for m in out if m.label == "PERSON"]
+    ends, starts = {c.end for c in people}, {c.start for c in people}
+    while listed:  # people listed with a sure person, one more each round (宋双、周森古沙和方炳祯)
+        joined = [m for m in listed if m.start > 0 and text[m.start - 1] in PERSON_LISTED and m.start - 1 in ends
+                  or m.end < len(text) and text[m.end] in PERSON_LISTED and m.end + 1 in starts]
+        if not joined:
+            break
+        for m in joined:
+            listed.remove(m)
+            if fits(m):
+                out.append(m)
+                ends.add(m.end)
+                starts.add(m.start)
     return out
 
 
