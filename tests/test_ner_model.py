@@ -149,8 +149,9 @@ MEASURED_ON = {
     "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (54, 16, 59), "GPE": (109, 35, 23), "LOC": (53, 17, 67)},
     # first run, at 9748526 (the cued people included): PERSON 40/12/4, ORG 78/33/22, GPE 329/78/6,
     # LOC 44/2/40; then names inside book titles went (PERSON 40/3/4), and the model's factories
-    # won over the cities they name (ORG 78/33/22 -> 82/34/18, GPE 329/78/6 -> 328/74/7)
-    "heldout2026d": {"PERSON": (40, 3, 4), "ORG": (82, 34, 18), "GPE": (328, 74, 7), "LOC": (44, 2, 40)},
+    # won over the cities they name (ORG 78/33/22 -> 82/34/18, GPE 329/78/6 -> 328/74/7), and roads
+    # and reservoirs named by places became LOC whole (GPE 328/67/7, LOC 44/2/40 -> 50/2/34)
+    "heldout2026d": {"PERSON": (40, 3, 4), "ORG": (82, 34, 18), "GPE": (328, 67, 7), "LOC": (50, 2, 34)},
 }
 
 

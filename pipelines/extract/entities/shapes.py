@@ -352,17 +352,22 @@ def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
     and policy terms (`共同富裕示范区`) name no line or zone; before a one-character
     suffix (`站`, `港`) only places do (`党要站在`)."""
     text = doc.text
+    W = words()
     out = []
-    for m in words().route.finditer(text):
+    for m in W.route.finditer(text):
         i = index.get(m.start())
         if i is None or m.end() not in ends:
             continue
         one_char = m.end() - m.start() == 1
         if one_char and text[m.end():m.end() + 1] in _VERB_AFTER:
             continue  # 站在, 站稳: the verb
+        places_only = one_char or m.group() in W.place_route
         j = i - 1
-        while j >= 0 and i - j <= 3 and _place_word(doc[j].text, doc[j].tag_, one_char):
+        while j >= 0 and i - j <= 3 and _place_word(doc[j].text, doc[j].tag_, places_only):
             j -= 1
+        if m.group() in W.place_route and i - j > 2 and name_labels().get(doc[j + 1].text) == "GPE" \
+                and name_labels().get(doc[j + 2].text) != "GPE":
+            j += 1  # `安徽|响洪甸水库`: the province locates the reservoir; `青海西藏公路` joins two
         if j + 1 < i:
             # a line between two places: `黎塘——湛江线`, `北京西—良乡`
             a = _line_start(doc, text, doc[j + 1].idx, index)

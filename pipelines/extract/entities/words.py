@@ -22,7 +22,7 @@ ROLES = (
     "org_suffix", "institution_suffix", "institution_generic", "facility_suffix", "town_suffix", "listed_kind",
     "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "generic", "pos_stop", "gpe_end", "loc_end",
     "org_end", "name_tag", "proper_tag", "model_stop", "model_org_end",
-    "level_word", "generic_body", "project_end", "place_list_head", "route_suffix",
+    "level_word", "generic_body", "project_end", "place_list_head", "route_suffix", "place_route_suffix",
     "abbr_bound_before", "abbr_bound_after", "abbr_run_cue", "person_cue_after", "person_title_before",
 )
 
@@ -42,6 +42,7 @@ class EntityWords:
     institution_generic: frozenset[str]
     facility: re.Pattern
     route: re.Pattern             # 高铁, 港, 综保区 after a name (温福高铁)
+    place_route: frozenset[str]   # 公路, 水库: after places only (青海西藏公路)
     abbr_bound_before: frozenset[str]  # 访 of 访华: the abbreviation after it is a place
     abbr_bound_after: frozenset[str]   # 方 of 中方
     abbr_run_cue: re.Pattern           # 关系 after 中苏: the run is places
@@ -85,7 +86,8 @@ def load(path: str | os.PathLike) -> EntityWords:
         institution=re.compile(f"(?:{alt('institution_suffix')})"),
         institution_generic=frozenset(w["institution_generic"]),
         facility=re.compile(f"(?:{alt('facility_suffix')})"),
-        route=re.compile(f"(?:{alt('route_suffix')})"),
+        route=re.compile(f"(?:{alternation(w['route_suffix'] + w['place_route_suffix'])})"),
+        place_route=frozenset(w["place_route_suffix"]),
         abbr_bound_before=frozenset(w["abbr_bound_before"]),
         abbr_bound_after=frozenset(w["abbr_bound_after"]),
         abbr_run_cue=re.compile(f"(?:{alt('abbr_run_cue')})"),
