@@ -297,6 +297,22 @@ def test_a_model_body_holding_a_place_wins_where_its_ending_vouches_for_it(pd_de
     assert not any(wanted[k] in bodies(t) for k, t in texts.items())
 
 
+def test_words_the_model_takes_for_people_in_the_corpus_are_not_people(corpus_docs, model_on):
+    """Read in the corpus's model people (142 mentions): `苏修` (the Soviet revisionists) in the
+    十届 and 十一大 reports, `林田湖` of 山水林田湖草 (2014, 2016 reports), `许可权` (1990) and
+    `黄麻` (jute, 1958) were people at 0.97 or more; `model_stop` keeps them out."""
+    from tests.conftest import doc_by_source
+
+    docs = {"cpc_congress_reports.jsonl:5": "苏修", "cpc_congress_reports.jsonl:7": "苏修",
+            "government_work_reports.jsonl:14": "林田湖", "government_work_reports.jsonl:38": "许可权",
+            "government_work_reports.jsonl:66": "黄麻"}
+    nlp = make_nlp()
+    for src, word in docs.items():
+        doc = nlp(doc_by_source(corpus_docs[0], src).text)
+        assert any(e.text == word and e.label == "PERSON" for e in doc._.model_entities), src
+        assert not any(e.text == word for e in extract_entities(doc)), src
+
+
 def test_projects_and_listed_places_are_not_model_names(model_on):
     """`红星美凯龙城市商贸综合体` is a project, `谢尔塔拉` a site in a list of places."""
     text = "推进红星美凯龙城市商贸综合体建设。哈克、团结、谢尔塔拉等三处文化遗址被列入名录。李强等同志出席。"
