@@ -134,15 +134,17 @@ def test_model_spans_split_words_and_carry_a_confidence(model_on, monkeypatch):
 # (right, spurious, missed) with the model on, as measured (`POLICYTRACE_NER_MODEL=on
 # benchmarks/eval_entities.py`); the rules alone are `MEASURED` of test_entities.py.
 MEASURED_ON = {
-    "gold": {"PERSON": (56, 0, 0), "ORG": (114, 4, 11), "GPE": (82, 2, 5), "LOC": (15, 0, 7)},
+    # then kinds of body the model took for bodies (公立医院, 革命委员会) went: gold ORG 114/4/11 -> 114/3/11,
+    # heldout2026 ORG 66/24/25 -> 66/21/25, heldout2026b ORG 53/8/22 -> 53/7/22
+    "gold": {"PERSON": (56, 0, 0), "ORG": (114, 3, 11), "GPE": (82, 2, 5), "LOC": (15, 0, 7)},
     "heldout": {"PERSON": (8, 1, 0), "ORG": (79, 5, 25), "GPE": (53, 7, 12), "LOC": (29, 6, 12)},
     "heldout2025": {"PERSON": (50, 2, 2), "ORG": (89, 12, 24), "GPE": (69, 24, 18), "LOC": (40, 9, 42)},
     # first run (the default build, before the fixes it prompted): PERSON 8/2/1, ORG 62/37/29,
     # GPE 63/62/30, LOC 41/27/95
-    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (66, 24, 25), "GPE": (77, 43, 16), "LOC": (61, 29, 75)},
+    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (66, 21, 25), "GPE": (77, 43, 16), "LOC": (61, 29, 75)},
     # first run, at f95b241: PERSON 16/2/1, ORG 53/10/22, GPE 156/40/35, LOC 27/16/63; with the
     # divisions list, written before the set existed: GPE 157/41/34, LOC 28/16/62
-    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (53, 8, 22), "GPE": (169, 30, 22), "LOC": (40, 15, 50)},
+    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (53, 7, 22), "GPE": (169, 30, 22), "LOC": (40, 15, 50)},
     # first run, at f95b241: PERSON 23/2/0, ORG 53/20/60, GPE 108/35/24, LOC 50/18/70; with this
     # session's changes, written before the set existed: ORG 53/16/60, GPE 108/36/24, LOC 53/17/67
     # then factories, federations and offices the model names whole (`model_org_end`: 厂 联 协 署 报)
@@ -297,20 +299,25 @@ def test_a_model_body_holding_a_place_wins_where_its_ending_vouches_for_it(pd_de
     assert not any(wanted[k] in bodies(t) for k, t in texts.items())
 
 
-def test_words_the_model_takes_for_people_in_the_corpus_are_not_people(corpus_docs, model_on):
-    """Read in the corpus's model people (142 mentions): `苏修` (the Soviet revisionists) in the
-    十届 and 十一大 reports, `林田湖` of 山水林田湖草 (2014, 2016 reports), `许可权` (1990) and
-    `黄麻` (jute, 1958) were people at 0.97 or more; `model_stop` keeps them out."""
+def test_words_the_model_takes_for_names_in_the_corpus_are_not_names(corpus_docs, model_on):
+    """Read in the corpus's model people (142 mentions) and bodies (551): `苏修` (the Soviet
+    revisionists) in the 十届 and 十一大 reports, `林田湖` of 山水林田湖草 (2014, 2016 reports),
+    `许可权` (1990) and `黄麻` (jute, 1958) were people at 0.97 or more; `公立医院` (11
+    mentions), `革命委员会` (9) and `燃煤电厂` (5) were bodies: kinds of body, not bodies.
+    `model_stop` (and the `generic` words) keep them out."""
     from tests.conftest import doc_by_source
 
-    docs = {"cpc_congress_reports.jsonl:5": "苏修", "cpc_congress_reports.jsonl:7": "苏修",
-            "government_work_reports.jsonl:14": "林田湖", "government_work_reports.jsonl:38": "许可权",
-            "government_work_reports.jsonl:66": "黄麻"}
+    docs = {"cpc_congress_reports.jsonl:5": [("苏修", "PERSON"), ("革命委员会", "ORG")],
+            "cpc_congress_reports.jsonl:7": [("苏修", "PERSON")],
+            "government_work_reports.jsonl:14": [("林田湖", "PERSON"), ("燃煤电厂", "ORG")],
+            "government_work_reports.jsonl:38": [("许可权", "PERSON")],
+            "government_work_reports.jsonl:66": [("黄麻", "PERSON")], "hailaer/2015.txt": [("公立医院", "ORG")]}
     nlp = make_nlp()
-    for src, word in docs.items():
+    for src, words in docs.items():
         doc = nlp(doc_by_source(corpus_docs[0], src).text)
-        assert any(e.text == word and e.label == "PERSON" for e in doc._.model_entities), src
-        assert not any(e.text == word for e in extract_entities(doc)), src
+        model = {(e.text, e.label) for e in doc._.model_entities if e.confidence >= E.MIN_CONFIDENCE[e.label]}
+        assert set(words) <= model, (src, words)
+        assert not {e.text for e in extract_entities(doc)} & {w for w, _ in words}, src
 
 
 def test_projects_and_listed_places_are_not_model_names(model_on):
