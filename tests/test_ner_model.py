@@ -337,6 +337,21 @@ def test_roads_the_model_finds_are_loc_and_kinds_of_place_are_no_places(corpus_d
         assert not {t for t, _ in ents(src)} & {word}, src
 
 
+def test_a_model_body_starts_after_a_verb_of_policy_prose(corpus_docs, model_on):
+    """The model's `力争包商银行培训中心` (海拉尔区 2014) is the body `包商银行培训中心`; its
+    `深化公立医院` (the 2024 report, seven documents in all) is `公立医院`, a kind of body,
+    so no entity (`model_org_not_first`)."""
+    from tests.conftest import doc_by_source
+
+    nlp = make_nlp()
+    h2014 = nlp(doc_by_source(corpus_docs[0], "hailaer/2014.txt").text)
+    assert ("包商银行培训中心", "ORG") in {(e.text, e.label) for e in extract_entities(h2014)}
+    r2024 = nlp(doc_by_source(corpus_docs[0], "government_work_reports.jsonl:1").text)
+    model = {e.text for e in r2024._.model_entities if e.label == "ORG"}
+    assert "公立医院" in model and "深化公立医院" not in model
+    assert not {e.text for e in extract_entities(r2024)} & {"公立医院", "深化公立医院"}
+
+
 def test_projects_and_listed_places_are_not_model_names(model_on):
     """`红星美凯龙城市商贸综合体` is a project, `谢尔塔拉` a site in a list of places."""
     text = "推进红星美凯龙城市商贸综合体建设。哈克、团结、谢尔塔拉等三处文化遗址被列入名录。李强等同志出席。"

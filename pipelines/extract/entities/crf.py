@@ -407,6 +407,12 @@ def _entities(doc, view: TokenView, spans: list[tuple[int, Span]], gaz: dict[str
         if sp.label == "ORG" and s not in token_start:
             # a body does not begin inside a word (`利街小学` of 胜利街小学): start with the word
             s = starts[bisect.bisect_right(starts, s) - 1]
+        if sp.label == "ORG":
+            # nor with a verb of policy prose (`力争|包商银行培训中心`, `深化|公立医院`: `model_org_not_first`)
+            k = bisect.bisect_left(starts, s)
+            while k + 1 < len(starts) and starts[k] >= s and starts[k + 1] < e and view.words[k] in W.model_org_not_first:
+                k += 1
+                s = starts[k]
         name = text[s:e]
         if not name.strip() or _BREAK.search(name) or name.count("（") != name.count("）") \
                 or name.count("(") != name.count(")"):
