@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/eval_entities.py [--corpus ../shared/corpus] [--errors] [--label ORG]
     .venv/bin/python benchmarks/eval_entities.py --external [FILE.jsonl ...]
 
-Seven hand-labelled sets (`--set`, default all), labelled by reading the text:
+Eight hand-labelled sets (`--set`, default all), labelled by reading the text:
 `tests/data/entities_gold.jsonl`, 596 mentions in 6 passages of 5 documents of
 different kinds (the seed article, the 2024 national report, the 19th congress
 report, the 海拉尔区 2016 district report, the 1978 report), labelled before the
@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--label", help="with --errors, only this label")
-    ap.add_argument("--set", choices=("gold", "heldout", "heldout2025", "heldout2026", "heldout2026b", "heldout2026c", "heldout2026d", "all"), default="all",
+    ap.add_argument("--set", choices=("gold", "heldout", "heldout2025", "heldout2026", "heldout2026b", "heldout2026c", "heldout2026d", "heldout2026e", "all"), default="all",
                     help="gold: entities_gold.jsonl (the rules were developed against it); "
                          "heldout: entities_heldout.jsonl (labelled later, from other documents); "
                          "heldout2025: entities_2025_heldout.jsonl (PERSON/ORG/GPE/LOC in 2025 prints and 2026 "
@@ -120,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
                          "this session's zone, campus, line and institution rules ran on them); "
                          "heldout2026d: entities_2026d_heldout.jsonl (PERSON/ORG/GPE/LOC in the 十二大 and 十六大 "
                          "reports, the 1956, 1960, 1986, 2002 and 2010 national reports and two 2025 prints, labelled "
-                         "by a reader who had not seen the code, before the recogniser ran on them)")
+                         "by a reader who had not seen the code, before the recogniser ran on them); "
+                         "heldout2026e: entities_2026e_heldout.jsonl (PERSON/ORG/GPE/LOC in the 1954 report and the "
+                         "三大 report, written in traditional characters, labelled the same way)")
     ap.add_argument("--external", nargs="*", type=Path, metavar="JSONL",
                     help="instead: strict PER/ORG/LOC on annotated corpora in ../shared/ner's JSONL format (records "
                          "with text and entities start/end/label; default: NER/peoples_daily_ner_dev.jsonl, not trained "

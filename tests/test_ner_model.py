@@ -156,6 +156,9 @@ MEASURED_ON = {
     # won over the cities they name (ORG 78/33/22 -> 82/34/18, GPE 329/78/6 -> 328/74/7), and roads
     # and reservoirs named by places became LOC whole (GPE 328/67/7, LOC 44/2/40 -> 50/2/34)
     "heldout2026d": {"PERSON": (40, 3, 4), "ORG": (82, 34, 18), "GPE": (328, 67, 7), "LOC": (50, 2, 34)},
+    # first run, traditional characters read in simplified ones (as written: PERSON 7/1/17, ORG 2/16/71,
+    # GPE 89/42/271, LOC 7/4/82); then 中央人民政府 joined organs.tsv (ORG 49/42/24 -> 58/42/15)
+    "heldout2026e": {"PERSON": (13, 1, 11), "ORG": (58, 42, 15), "GPE": (326, 36, 34), "LOC": (51, 10, 38)},
 }
 
 

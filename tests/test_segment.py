@@ -9,8 +9,10 @@ from pipelines.extract.gazetteer import policy_terms
 from pipelines.ingest import read_documents
 from pipelines.lang.zh.segment import (
     DEFAULT_USERDICT,
+    ORIGINAL_KEY,
     JiebaTokenizer,
     Tagger,
+    analysis_text,
     read_userdict,
     split_sentences,
 )
@@ -44,14 +46,15 @@ def test_words_are_jiebas_words(corpus_docs):
 
 def test_the_tokenizers_doc_is_spacys_own_with_tags(corpus_docs):
     """The tokenizer sets the tags as one array; the Doc is the one `Doc(words, tags=...)`
-    makes, byte for byte, on the seed and reports of three decades."""
+    makes, byte for byte, on the seed and reports of three decades (of the text it segments:
+    the 1957 report's in simplified characters, `analysis_text`)."""
     from spacy.tokens import Doc
 
     nlp = make_nlp()
     docs, _ = corpus_docs
     sample = [seed_doc()] + [d for d in docs if d.year in (1957, 1997, 2024)]
     for d in sample:
-        words, tags = nlp.tokenizer.tagger.tag(d.text)
+        words, tags = nlp.tokenizer.tagger.tag(analysis_text(d.text))
         ours = nlp.make_doc(d.text)
         assert ours.to_bytes(exclude=["user_data"]) == Doc(nlp.vocab, words=words, spaces=[False] * len(words), tags=tags).to_bytes(
             exclude=["user_data"]), d.source
@@ -115,3 +118,37 @@ def test_tokenizer_saves_and_reloads_its_dictionary(tmp_path):
     nlp.to_disk(tmp_path / "nlp")
     tok = JiebaTokenizer(nlp.vocab).from_disk(tmp_path / "nlp" / "tokenizer")
     assert [t.text for t in tok("发展新质生产力")] == ["发展", "新质生产力"]
+
+
+def test_traditional_script_is_segmented_and_recognised_in_simplified_characters(corpus_docs):
+    """The 1954 report and the 三大 report are written in traditional characters, which
+    jieba's dictionary, the gazetteers and the entity model do not know (`中華|人民|共和|國`).
+    The tokenizer segments their simplified form, offset for offset (`analysis_text`); the
+    tokens and entities keep the text as written, and the entities' normal forms are
+    simplified. A simplified text (the seed, the 2024 report) is segmented as it is."""
+    from conftest import doc_by_source
+
+    from pipelines.extract.entities import extract_entities
+
+    docs, _ = corpus_docs
+    r1954 = doc_by_source(docs, "government_work_reports.jsonl:70")
+    r2024 = doc_by_source(docs, "government_work_reports.jsonl:1")
+    seed = seed_doc().text
+    assert analysis_text(seed) is seed and analysis_text(r2024.text) is r2024.text
+    few = "中国的發展。" + "发展新质生产力。" * 2000  # a few traditional characters: as it is
+    assert analysis_text(few) is few
+    simple = analysis_text(r1954.text)
+    assert len(simple) == len(r1954.text) and simple != r1954.text and "中华人民共和国" in simple
+
+    nlp = make_nlp()
+    sdoc = nlp(r1954.text)
+    assert sdoc.user_data[ORIGINAL_KEY] == r1954.text and "中华人民共和国" in [t.text for t in sdoc]
+    ents = extract_entities(sdoc, r1954.year)
+    assert all(r1954.text[e.start:e.end] == e.text for e in ents)
+    found = {(e.text, e.label, e.normalized) for e in ents}
+    assert {("中華人民共和國", "GPE", "中国"), ("美國", "GPE", "美国"), ("毛澤東", "PERSON", "毛泽东"),
+            ("全國人民代表大會", "ORG", "全国人民代表大会")} <= found
+    assert len(ents) > 400  # 120 when it was read as written
+    tables = analyse_document(r1954, nlp, (), sdoc)
+    tokens = tables["tokens"].to_pydict()
+    assert "".join(tokens["text"]) == "".join(r1954.text.split()) and "中華人民共和國" in tokens["text"]

@@ -12,7 +12,7 @@ from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.shapes import ORDINAL_PREFIX
 from pipelines.extract.gazetteer import gpe_names, names, parents, title_holder
 from pipelines.lang.zh.script import HAN, simplified
-from pipelines.lang.zh.segment import doc_text
+from pipelines.lang.zh.segment import ORIGINAL_KEY, doc_text
 
 
 def place_of(*fields: str | None) -> dict[str, str]:
@@ -137,4 +137,8 @@ def extract_entities(doc: Doc, year: int | None = None, places: dict[str, str] |
     ents = doc._.policy_entities
     if ents is None:
         raise ValueError("the pipeline has no `policy_entities` component: build it with make_nlp()")
-    return resolve_in_context(ents, doc_text(doc), year, places or {})
+    out = resolve_in_context(ents, doc_text(doc), year, places or {})
+    original = doc.user_data.get(ORIGINAL_KEY)
+    if original is not None:  # recognised in simplified characters: each name as the text writes it
+        out = [replace(e, text=original[e.start:e.end]) for e in out]
+    return out

@@ -156,6 +156,27 @@ def _add_span(text: str, start: int, end: int, spans: list) -> None:
 # each) on every call, and the components read the text and the tokens many times.
 TEXT_KEY = "policytrace.text"
 TOKENS_KEY = "policytrace.tokens"  # (words, tags) until a component retokenises (then removed)
+ORIGINAL_KEY = "policytrace.original"  # the text as given, where the Doc holds its simplified form
+
+# Characters only traditional script writes (國 for 国, 會 for 会...): a text with many of them
+# is segmented and recognised in simplified characters (`analysis_text`).
+_TRADITIONAL = re.compile("[國會們這個為說與發經濟業產對區學時從實現進關於開東車門長義書歲億萬貫徹務農總並機]")
+
+
+def analysis_text(text: str) -> str:
+    """`text` in simplified characters where it is written in traditional ones (the 1954
+    and 1957 reports, 七大's), so jieba's dictionary, the gazetteers and the entity model,
+    all simplified, know its words; otherwise `text` itself. Only where OpenCC's t2s keeps
+    every offset (it converts character for character here), so entity and token offsets
+    hold for the text as given; a simplified text quoting a few traditional characters
+    (under one in a thousand) is left as it is."""
+    n = len(_TRADITIONAL.findall(text, 0, 20000))
+    if n < 5 or n * 1000 < min(len(text), 20000):
+        return text
+    from pipelines.lang.zh.script import simplified
+
+    out = simplified(text)
+    return out if len(out) == len(text) else text
 
 
 def doc_text(doc: Doc) -> str:
@@ -189,6 +210,7 @@ class JiebaTokenizer:
         self.tagger = Tagger(entries)
 
     def __call__(self, text: str) -> Doc:
+        original, text = text, analysis_text(text)  # traditional script: its simplified form, offset for offset
         words, tags = self.tagger.tag(text)
         doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
         # The tags as one array: `Doc(tags=...)` adds and looks up each token's tag string in
@@ -198,6 +220,8 @@ class JiebaTokenizer:
         doc.from_array([TAG], numpy.fromiter(map(hashes.__getitem__, tags), dtype=numpy.uint64, count=len(tags)))
         doc.user_data[TEXT_KEY] = text
         doc.user_data[TOKENS_KEY] = (words, tags)
+        if text is not original:
+            doc.user_data[ORIGINAL_KEY] = original
         return doc
 
     def pipe(self, texts, batch_size=1000):
