@@ -193,3 +193,28 @@ def test_provincial_2026_targets_as_labelled(corpus):
     r = evaluate_targets(corpus)
     assert (r["n"], r["found"], r["wrong"]) == (13, 13, [])
     assert all(r["right"][f] == 13 for f in TARGET_FIELDS)
+
+
+def test_a_count_under_ten_thousand_keeps_its_written_unit(corpus_docs):
+    """A count before a noun that implies its counter was kept only from ten thousand up
+    (`6600多万纳税人`), so `一千五百名工人` (the 1921 report) and `五十一个钢铁企业` (1959) were
+    lost; with a unit written they are counts now. `上千万家庭` still counts 户, not 家."""
+    c1 = {(f.text, f.value, f.unit) for f in extract_figures(doc_by_source(corpus_docs[0], "cpc_congress_reports.jsonl:1").text)}
+    r1959 = {(f.text, f.value, f.unit) for f in extract_figures(doc_by_source(corpus_docs[0], "government_work_reports.jsonl:65").text)}
+    assert ("一千五百名", 1500.0, "人") in c1 and ("两千名", 2000.0, "人") in c1
+    assert {("五十一个", 51.0, "个"), ("一百六十一个", 161.0, "个"), ("七十八项", 78.0, "项")} <= r1959
+    assert [(f.text, f.unit) for f in extract_figures("惠及上千万家庭")] == [("上千万", "户")]
+
+
+def test_traditional_characters_are_read_in_simplified_ones(corpus_docs):
+    """The 1954 report writes decimals with 點: read as written, `百分之三十六點九` was 36 and
+    `一億六千餘萬畝` only its `萬畝`. Read in simplified characters (`analysis_text`) they are
+    36.9 and 160 million mu, the plan period `第一個五年計劃` is found, and every figure keeps
+    its text as written."""
+    doc = doc_by_source(corpus_docs[0], "government_work_reports.jsonl:70")
+    figs = extract_figures(doc.text, doc.year)
+    assert all(doc.text[f.start:f.end] == f.text for f in figs)
+    got = {(f.text, f.kind, f.value) for f in figs}
+    assert {("百分之三十六點九", "percent", 36.9), ("一億六千餘萬畝", "quantity", 160000000.0),
+            ("第一個五年計劃", "plan_period", 1.0), ("四點二倍", "quantity", 4.2)} <= got
+    assert not {t for t, _, _ in got} & {"百分之三十六", "萬畝"}

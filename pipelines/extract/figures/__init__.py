@@ -40,6 +40,8 @@ Modules, by stage: `model` (the `Figure` record), `words` (the data files),
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipelines.extract.figures.context import annotate
 from pipelines.extract.figures.model import KINDS, Figure
 from pipelines.extract.figures.passes import (
@@ -54,12 +56,21 @@ from pipelines.extract.figures.passes import (
     pass_ranks,
 )
 from pipelines.lang.zh.script import URL_RE
+from pipelines.lang.zh.segment import analysis_text
 
 __all__ = ["Figure", "KINDS", "extract_figures", "congresses"]
 
 
 def extract_figures(text: str, year: int | None = None) -> list[Figure]:
-    """Every figure in `text`, in text order; `year` (the document's) resolves `去年7月`, `前三年` and targets."""
+    """Every figure in `text`, in text order; `year` (the document's) resolves `去年7月`, `前三年` and targets.
+    A text in traditional characters is read in simplified ones (`analysis_text`, offset for offset:
+    `百分之三十六點九` is 36.9, not 36), each figure's `text` as written."""
+    written, text = text, analysis_text(text)
+    figs = _extract(text, year)
+    return figs if text is written else [replace(f, text=written[f.start:f.end]) for f in figs]
+
+
+def _extract(text: str, year: int | None) -> list[Figure]:
     mask = bytearray(len(text))
     for m in URL_RE.finditer(text):
         mask[m.start():m.end()] = b"\x02" * (m.end() - m.start())

@@ -356,6 +356,10 @@ def pass_numbers(text: str, mask: bytearray, out: list) -> None:
         start = m.start() if up else a
         implied = _counter_after(text, b) if (scale or re.search(f"[{CN_U}]", num)) else None
         unit = None if implied else _unit_at(text, b)
+        if implied and value < 1e4 and not scale and (written := _unit_at(text, b)):
+            # a count under ten thousand is kept only with a unit (below): `二百名党员` has 名,
+            # while `6600多万纳税人` counts the 人 that 纳税人 implies and `上千万家庭` the 户 of 家庭
+            implied, unit = None, written
         if unit is None and not implied and not scale and num[-1] in "千百" and len(num) > 1:
             # `五百万千瓦`: the numeral ate the first character of the unit.
             retry = _unit_at(text, b - 1)
