@@ -7,12 +7,12 @@ from conftest import SEEDS
 from pipelines.analyse import analyse_document
 from pipelines.extract.gazetteer import policy_terms
 from pipelines.ingest import read_documents
+from pipelines.lang.zh.script import analysis_text
 from pipelines.lang.zh.segment import (
     DEFAULT_USERDICT,
     ORIGINAL_KEY,
     JiebaTokenizer,
     Tagger,
-    analysis_text,
     read_userdict,
     split_sentences,
 )

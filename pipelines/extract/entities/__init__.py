@@ -227,10 +227,10 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
             continue  # one character, a word of policy prose, several levels' bodies, a project, a place listed
         if m.confidence is not None and m.confidence < floor[m.label]:  # unsure
             if m.label == "PERSON" and m.confidence >= PERSON_CUED_MIN:
-                if _cued_person(text, m):
-                    out += [m] if fits(m) else []
-                else:
-                    listed.append(m)
+                if not _cued_person(text, m):
+                    listed.append(m)  # taken below if listed with a sure person
+                elif fits(m):
+                    out.append(m)
             continue
         if fits(m):  # a name only divisions.tsv lists gives way to a model span that holds it (衡阳有色冶金机械总厂)
             out.append(m)

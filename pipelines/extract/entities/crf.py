@@ -404,15 +404,13 @@ def _entities(doc, view: TokenView, spans: list[tuple[int, Span]], gaz: dict[str
     out = []
     for a, sp in spans:
         s, e = sp.start + a, sp.end + a
-        if sp.label == "ORG" and s not in token_start:
-            # a body does not begin inside a word (`利街小学` of 胜利街小学): start with the word
-            s = starts[bisect.bisect_right(starts, s) - 1]
         if sp.label == "ORG":
-            # nor with a verb of policy prose (`力争|包商银行培训中心`, `深化|公立医院`: `model_org_not_first`)
-            k = bisect.bisect_left(starts, s)
-            while k + 1 < len(starts) and starts[k] >= s and starts[k + 1] < e and view.words[k] in W.model_org_not_first:
+            # a body begins with a word (`利街小学` of 胜利街小学: with 胜利), and not with a verb
+            # of policy prose (`力争|包商银行培训中心`, `深化|公立医院`: `model_org_not_first`)
+            k = bisect.bisect_right(starts, s) - 1
+            while k + 1 < len(starts) and starts[k + 1] < e and view.words[k] in W.model_org_not_first:
                 k += 1
-                s = starts[k]
+            s = starts[k]
         name = text[s:e]
         if not name.strip() or _BREAK.search(name) or name.count("（") != name.count("）") \
                 or name.count("(") != name.count(")"):
@@ -423,7 +421,7 @@ def _entities(doc, view: TokenView, spans: list[tuple[int, Span]], gaz: dict[str
             label = "ORG"
         else:
             label = gaz.get(name) if gaz.get(name) in ("GPE", "LOC") else \
-                "LOC" if W.loc_end.search(name) or W.facility_end.search(name) or name.endswith("路") else "GPE"
+                "LOC" if W.loc_end.search(name) or W.facility_end.search(name) or W.model_loc_end.search(name) else "GPE"
         norm = (place_body(name) or name) if label == "ORG" else name
         out.append(Entity(s, e, name, label, norm, "model", sp.confidence))
     return join_abbreviations(out, doc)

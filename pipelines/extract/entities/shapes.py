@@ -361,11 +361,11 @@ def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
         one_char = m.end() - m.start() == 1
         if one_char and text[m.end():m.end() + 1] in _VERB_AFTER:
             continue  # 站在, 站稳: the verb
-        places_only = one_char or m.group() in W.place_route
+        place_route = m.group() in W.place_route
         j = i - 1
-        while j >= 0 and i - j <= 3 and _place_word(doc[j].text, doc[j].tag_, places_only):
+        while j >= 0 and i - j <= 3 and _place_word(doc[j].text, doc[j].tag_, one_char or place_route):
             j -= 1
-        if m.group() in W.place_route and i - j > 2 and name_labels().get(doc[j + 1].text) == "GPE" \
+        if place_route and i - j > 2 and name_labels().get(doc[j + 1].text) == "GPE" \
                 and name_labels().get(doc[j + 2].text) != "GPE":
             j += 1  # `安徽|响洪甸水库`: the province locates the reservoir; `青海西藏公路` joins two
         if j + 1 < i:

@@ -55,8 +55,7 @@ from pipelines.extract.figures.passes import (
     pass_plans,
     pass_ranks,
 )
-from pipelines.lang.zh.script import URL_RE
-from pipelines.lang.zh.segment import analysis_text
+from pipelines.lang.zh.script import URL_RE, analysis_text
 
 __all__ = ["Figure", "KINDS", "extract_figures", "congresses"]
 

@@ -32,6 +32,7 @@ from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from pipelines.lang.zh import lexicon
+from pipelines.lang.zh.script import analysis_text
 
 DEFAULT_USERDICT = lexicon.path_of("userdict.txt")
 
@@ -157,27 +158,6 @@ def _add_span(text: str, start: int, end: int, spans: list) -> None:
 TEXT_KEY = "policytrace.text"
 TOKENS_KEY = "policytrace.tokens"  # (words, tags) until a component retokenises (then removed)
 ORIGINAL_KEY = "policytrace.original"  # the text as given, where the Doc holds its simplified form
-
-# Characters only traditional script writes (國 for 国, 會 for 会...): a text with many of them
-# is segmented and recognised in simplified characters (`analysis_text`).
-_TRADITIONAL = re.compile("[國會們這個為說與發經濟業產對區學時從實現進關於開東車門長義書歲億萬貫徹務農總並機]")
-
-
-def analysis_text(text: str) -> str:
-    """`text` in simplified characters where it is written in traditional ones (the 1954
-    and 1957 reports, 七大's), so jieba's dictionary, the gazetteers and the entity model,
-    all simplified, know its words; otherwise `text` itself. Only where OpenCC's t2s keeps
-    every offset (it converts character for character here), so entity and token offsets
-    hold for the text as given; a simplified text quoting a few traditional characters
-    (under one in a thousand) is left as it is."""
-    n = len(_TRADITIONAL.findall(text, 0, 20000))
-    if n < 5 or n * 1000 < min(len(text), 20000):
-        return text
-    from pipelines.lang.zh.script import simplified
-
-    out = simplified(text)
-    return out if len(out) == len(text) else text
-
 
 def doc_text(doc: Doc) -> str:
     """`doc.text`, without joining its tokens again (retokenising never changes the text)."""
