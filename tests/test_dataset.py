@@ -483,3 +483,30 @@ def test_a_comparison_version_shares_every_file_and_the_next_build_its_parts(tmp
     v3 = build([str(inputs)], str(out)).version
     (old,), (shared, new) = ds.table_files("tokens", v1), ds.table_files("tokens", v3)
     assert shared.samefile(old) and all(ds.verify(v) == [] for v in (v1, v2, v3))
+
+
+def test_analysis_runs_with_the_garbage_collector_paused_and_restores_it(tmp_path, monkeypatch):
+    """The analysis makes no reference cycles; the cyclic collector is off while it runs
+    (`gc_paused`: 0.7-1.3 s of 12 s of CPU on the national corpus) and on again after."""
+    import gc
+
+    import pipelines.build as B
+
+    seen = []
+    real = B.analyse_document
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(B, "analyse_document", spy)
+    assert gc.isenabled()
+    result = build([str(SEED)], str(tmp_path / "ds"))
+    assert result.analysed == 1 and seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with B.gc_paused():
+            pass
+        assert not gc.isenabled()  # a caller's choice stands
+    finally:
+        gc.enable()
