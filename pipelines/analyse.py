@@ -5,9 +5,11 @@ Every row carries offsets into `Document.text`.
 
 from __future__ import annotations
 
+from itertools import compress
+
 import numpy as np
 import pyarrow as pa
-from spacy.attrs import IDX, TAG
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -16,7 +18,7 @@ from pipelines.extract.figures import extract_figures
 from pipelines.extract.gazetteer import policy_terms
 from pipelines.extract.tasks import extract_tasks
 from pipelines.extract.terms import document_terms
-from pipelines.lang.zh.segment import split_sentences
+from pipelines.lang.zh.segment import ORIGINAL_KEY, doc_tokens, split_sentences
 from pipelines.records import Document
 from pipelines.store.schemas import SCHEMAS, to_table
 
@@ -48,15 +50,19 @@ def analyse_document(doc: Document, nlp: Language, userdicts: tuple[str, ...] = 
     )
 
     sdoc = nlp(text) if sdoc is None else sdoc
+    words, tags = doc_tokens(sdoc)  # as the tokenizer made them, without making a Token per word
     starts = sdoc.to_array(IDX).astype(np.int64)
     ends = np.append(starts[1:], len(text))
-    words = [text[s:e] for s, e in zip(starts.tolist(), ends.tolist())]
-    keep = np.fromiter((not w.isspace() for w in words), dtype=bool, count=len(words))
-    strings = sdoc.vocab.strings
-    tags = [strings[h] for h in sdoc.to_array(TAG).tolist()]  # without making a Token per word
-    starts, ends = starts[keep], ends[keep]
-    kept_words = [w for w, k in zip(words, keep.tolist()) if k]
-    kept_tags = [t for t, k in zip(tags, keep.tolist()) if k]
+    if ORIGINAL_KEY in sdoc.user_data:  # segmented in simplified characters: the words as written
+        words = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+    blank = list(map(str.isspace, words))
+    if any(blank):
+        keep = ~np.array(blank, dtype=bool)
+        starts, ends = starts[keep], ends[keep]
+        kept_words = list(compress(words, keep.tolist()))
+        kept_tags = list(compress(tags, keep.tolist()))
+    else:
+        kept_words, kept_tags = words, tags
     sentence_of = _sentence_ids(sent_starts, starts)
     tokens = pa.table(
         {

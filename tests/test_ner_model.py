@@ -14,6 +14,7 @@ import pipelines.extract.entities as E
 from pipelines.extract.entities import bilstm, crf, extract_entities, words
 from pipelines.ingest import read_documents
 from pipelines.lang.zh import lexicon
+from pipelines.lang.zh.segment import doc_tokens, split_sentences
 from pipelines.nlp import make_nlp
 from pipelines.qa.scoring import ROOT, evaluate_entities, evaluate_external
 
@@ -129,6 +130,13 @@ def test_model_spans_split_words_and_carry_a_confidence(model_on, monkeypatch):
         assert (e.confidence is not None) == (e.method == "model")
         assert e.confidence is None or 0.6 <= e.confidence <= 1
     assert [t.tag_ for t in doc if t.text == "江"] == ["nr"]
+    # The split Doc is a new one, made once from the words; it keeps what the components set.
+    assert doc._.model_entities and [s.text for s in doc.sents] == [text]
+    assert doc_tokens(doc) == ([t.text for t in doc], [t.tag_ for t in doc])
+    two = "会议今天开幕。" + text
+    doc2 = make_nlp()(two)
+    assert [t.tag_ for t in doc2 if t.text == "江"] == ["nr"]
+    assert [s.start_char for s in doc2.sents] == [a for a, _ in split_sentences(two)] == [0, 7]
 
 
 # (right, spurious, missed) with the model on, as measured (`POLICYTRACE_NER_MODEL=on

@@ -360,7 +360,7 @@ def policy_entities(doc: Doc) -> Doc:
             and not _titles_before_name(text, m.end(), named_starts)]
     if bare:
         ents = sorted(ents + bare, key=lambda e: e.start)
-    crf.split_tokens(doc, ents, view)  # a model span may cut a jieba word: split it (see `crf`)
+    doc = crf.split_tokens(doc, ents, view)  # a model span may cut a jieba word: split it (see `crf`)
     doc._.policy_entities = ents
     spans = [doc.char_span(e.start, e.end, label=e.label) for e in ents]
     doc.ents = [s for s in spans if s is not None]

@@ -156,7 +156,7 @@ def _add_span(text: str, start: int, end: int, spans: list) -> None:
 # What the tokenizer made, kept on the Doc: `Doc.text` joins every token (a Python object
 # each) on every call, and the components read the text and the tokens many times.
 TEXT_KEY = "policytrace.text"
-TOKENS_KEY = "policytrace.tokens"  # (words, tags) until a component retokenises (then removed)
+TOKENS_KEY = "policytrace.tokens"  # (words, tags); a Doc made again with split tokens has its own
 ORIGINAL_KEY = "policytrace.original"  # the text as given, where the Doc holds its simplified form
 
 def doc_text(doc: Doc) -> str:
@@ -178,6 +178,20 @@ def doc_tokens(doc: Doc) -> tuple[list[str], list[str]]:
     return [text[a:b] for a, b in zip(starts, ends)], [strings[int(t)] for t in (arr[:, 1].tolist() if len(doc) else [])]
 
 
+def make_doc(vocab: Vocab, text: str, words: list[str], tags: list[str]) -> Doc:
+    """A Doc of `words` (which concatenate to `text`, no spaces) with their POS `tags`,
+    keeping the text and the tokens for `doc_text` and `doc_tokens`."""
+    doc = Doc(vocab, words=words, spaces=[False] * len(words))
+    # The tags as one array: `Doc(tags=...)` adds and looks up each token's tag string in
+    # the StringStore, token by token (1.1-1.5 s of the national corpus; this, 0.1 s).
+    # The Doc is the same, byte for byte (`tests/test_segment.py`).
+    hashes = {t: vocab.strings.add(t) for t in set(tags)}
+    doc.from_array([TAG], numpy.fromiter(map(hashes.__getitem__, tags), dtype=numpy.uint64, count=len(tags)))
+    doc.user_data[TEXT_KEY] = text
+    doc.user_data[TOKENS_KEY] = (words, tags)
+    return doc
+
+
 class JiebaTokenizer:
     """A spaCy tokenizer: jieba words with jieba POS tags in `token.tag_`.
 
@@ -191,15 +205,7 @@ class JiebaTokenizer:
 
     def __call__(self, text: str) -> Doc:
         original, text = text, analysis_text(text)  # traditional script: its simplified form, offset for offset
-        words, tags = self.tagger.tag(text)
-        doc = Doc(self.vocab, words=words, spaces=[False] * len(words))
-        # The tags as one array: `Doc(tags=...)` adds and looks up each token's tag string in
-        # the StringStore, token by token (1.1-1.5 s of the national corpus; this, 0.1 s).
-        # The Doc is the same, byte for byte (`tests/test_segment.py`).
-        hashes = {t: self.vocab.strings.add(t) for t in set(tags)}
-        doc.from_array([TAG], numpy.fromiter(map(hashes.__getitem__, tags), dtype=numpy.uint64, count=len(tags)))
-        doc.user_data[TEXT_KEY] = text
-        doc.user_data[TOKENS_KEY] = (words, tags)
+        doc = make_doc(self.vocab, text, *self.tagger.tag(text))
         if text is not original:
             doc.user_data[ORIGINAL_KEY] = original
         return doc
