@@ -495,7 +495,7 @@ def test_the_crf_loops_are_built_with_the_package():
     if shutil.which(cc) is None:
         pytest.skip(f"no C compiler ({cc}): the optional extension is not built here")
     assert fastcrf._crfloops is not None
-    assert {"viterbi", "marginals", "add_rows"} <= set(dir(fastcrf._crfloops))
+    assert {"viterbi", "marginals", "add_rows", "hash_build", "hash_index"} <= set(dir(fastcrf._crfloops))
     import numpy as np
 
     C, E, T = fastcrf._crfloops, np.zeros((4, 3)), np.zeros((3, 3))
@@ -506,6 +506,13 @@ def test_the_crf_loops_are_built_with_the_package():
             C.marginals(E, np.array(bad, dtype=np.int64), np.ones(len(bad) - 1, dtype=bool), T, np.zeros_like(E))
     with pytest.raises(IndexError):
         C.add_rows(E, T, np.array([0, 1, 2, 3], dtype=np.int64))
+    keys = np.array([5 << 21 | 7, 3, 1 << 40], dtype=np.int64)
+    with pytest.raises(ValueError, match="power of two"):  # 6 slots
+        C.hash_build(keys, np.full(6, -1, dtype=np.int64), np.zeros(6, dtype=np.int64))
+    slots, rows, out = np.full(4, -1, dtype=np.int64), np.zeros(4, dtype=np.int64), np.empty(5, dtype=np.int64)
+    C.hash_build(keys, slots, rows)
+    C.hash_index(slots, rows, np.array([3, 1 << 40, 4, 5 << 21 | 7, 0], dtype=np.int64), -1, out)
+    assert out.tolist() == [1, 2, -1, 0, -1]
 
 
 @pytest.mark.parametrize("loops", ["C", "numpy"])

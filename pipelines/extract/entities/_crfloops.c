@@ -10,7 +10,8 @@
  * the numpy loops.
  *
  * `add_rows` adds the emission weights of a feature to every row in one pass (numpy's
- * `E += rows[idx]` builds a temporary array of E's size first).
+ * `E += rows[idx]` builds a temporary array of E's size first); `hash_build` and
+ * `hash_index` look up the keys of character-pair features.
  *
  * Arrays come in through the buffer protocol (C-contiguous, checked), so no numpy
  * headers are needed.
@@ -233,7 +234,91 @@ static PyObject *add_rows(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* A hash table of integer keys (feature keys of character pairs, `(a << 21) | b`): keys
+ * in `slots` (a power of two of them, -1 where empty), each key's row in `rows`, linear
+ * probing from the key's Fibonacci hash. `np.searchsorted` over the sorted keys took
+ * 0.35 s of the national corpus for the three pair features; this, about 0.03 s. */
+static inline Py_ssize_t slot_of(long long key, int bits) {
+    return (Py_ssize_t)(((unsigned long long)key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
+}
+
+static int bits_of(Py_ssize_t n) {
+    int bits = 0;
+    while (((Py_ssize_t)1 << bits) < n) bits++;
+    return ((Py_ssize_t)1 << bits) == n && bits > 0 && bits < 63 ? bits : -1;
+}
+
+/* hash_build(keys, slots, rows): key k (non-negative, distinct) goes to `slots` with row k. */
+static PyObject *hash_build(PyObject *self, PyObject *args) {
+    PyObject *oK, *oS, *oR;
+    if (!PyArg_ParseTuple(args, "OOO", &oK, &oS, &oR))
+        return NULL;
+    Py_buffer bK, bS, bR;
+    if (get(oK, &bK, 0, "lq", 8, "keys") < 0) return NULL;
+    if (get(oS, &bS, 1, "lq", 8, "slots") < 0) { PyBuffer_Release(&bK); return NULL; }
+    if (get(oR, &bR, 1, "lq", 8, "rows") < 0) { PyBuffer_Release(&bK); PyBuffer_Release(&bS); return NULL; }
+    const long long *K = bK.buf;
+    long long *S = bS.buf, *R = bR.buf;
+    Py_ssize_t n = bK.len / 8, m = bS.len / 8;
+    int bits = bits_of(m);
+    int ok = bits > 0 && bR.len == bS.len && n < m;
+    for (Py_ssize_t k = 0; ok && k < n; k++) ok = K[k] >= 0;
+    for (Py_ssize_t j = 0; ok && j < m; j++) ok = S[j] == -1;
+    for (Py_ssize_t k = 0; ok && k < n; k++) {
+        Py_ssize_t j = slot_of(K[k], bits);
+        while (S[j] != -1 && S[j] != K[k]) j = (j + 1) & (m - 1);
+        S[j] = K[k];
+        R[j] = k;
+    }
+    PyBuffer_Release(&bK); PyBuffer_Release(&bS); PyBuffer_Release(&bR);
+    if (!ok) {
+        PyErr_SetString(PyExc_ValueError, "hash_build: keys must be non-negative and fewer than the slots, a power of two of them, all -1, as many as the rows");
+        return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
+/* hash_index(slots, rows, queries, missing, out): out[t] = the row of queries[t], or missing. */
+static PyObject *hash_index(PyObject *self, PyObject *args) {
+    PyObject *oS, *oR, *oQ, *oO;
+    long long missing;
+    if (!PyArg_ParseTuple(args, "OOOLO", &oS, &oR, &oQ, &missing, &oO))
+        return NULL;
+    Py_buffer bS, bR, bQ, bO;
+    if (get(oS, &bS, 0, "lq", 8, "slots") < 0) return NULL;
+    if (get(oR, &bR, 0, "lq", 8, "rows") < 0) { PyBuffer_Release(&bS); return NULL; }
+    if (get(oQ, &bQ, 0, "lq", 8, "queries") < 0) { PyBuffer_Release(&bS); PyBuffer_Release(&bR); return NULL; }
+    if (get(oO, &bO, 1, "lq", 8, "out") < 0) {
+        PyBuffer_Release(&bS); PyBuffer_Release(&bR); PyBuffer_Release(&bQ); return NULL;
+    }
+    const long long *S = bS.buf, *R = bR.buf, *Q = bQ.buf;
+    long long *O = bO.buf;
+    Py_ssize_t m = bS.len / 8, n = bQ.len / 8;
+    int bits = bits_of(m);
+    int ok = bits > 0 && bR.len == bS.len && bO.len == bQ.len;
+    if (ok) {
+        Py_BEGIN_ALLOW_THREADS
+        for (Py_ssize_t t = 0; t < n; t++) {
+            long long q = Q[t], row = missing;
+            Py_ssize_t j = slot_of(q, bits);
+            for (Py_ssize_t probes = 0; probes < m && S[j] != -1; probes++) {
+                if (S[j] == q) { row = R[j]; break; }
+                j = (j + 1) & (m - 1);
+            }
+            O[t] = row;
+        }
+        Py_END_ALLOW_THREADS
+    } else {
+        PyErr_SetString(PyExc_ValueError, "hash_index: slots and rows (a power of two of them) and queries and out must fit");
+    }
+    PyBuffer_Release(&bS); PyBuffer_Release(&bR); PyBuffer_Release(&bQ); PyBuffer_Release(&bO);
+    if (!ok) return NULL;
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
+    {"hash_build", hash_build, METH_VARARGS, "hash_build(keys, slots, rows): a hash table of keys to their positions."},
+    {"hash_index", hash_index, METH_VARARGS, "hash_index(slots, rows, queries, missing, out): each query's row, or missing."},
     {"add_rows", add_rows, METH_VARARGS, "add_rows(E, rows, idx): E[t] += rows[idx[t]]."},
     {"viterbi", viterbi, METH_VARARGS, "viterbi(E, offsets, trans, path): the best path of each sentence into path."},
     {"marginals", marginals, METH_VARARGS, "marginals(E, offsets, selected, exp_trans, M): label marginals into M."},

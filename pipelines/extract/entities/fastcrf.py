@@ -6,8 +6,9 @@ and one call per sentence; on the national corpus that was half of the build. He
 the file's weights are read once (`read_model`) and the features become array
 lookups over all sentences at once:
 
-- character features (`c`, `c-1`, ..., `c-1c+1`) look up code points (and pairs of
-  them) in sorted key arrays (`np.searchsorted`);
+- character features (`c`, `c-1`, ..., `c-1c+1`) look up code points in dense tables
+  and pairs of them in a hash table (`_crfloops.hash_index`; `np.searchsorted` over
+  sorted keys where the extension was not built);
 - word features (`p`, `pt`, `t-1`, `t+1`, `w`, `wl`, `g`, `g-1`, `g+1`) are looked up
   once a word and spread over its characters;
 - Viterbi and forward-backward run in C (`_crfloops.c`, built with the package) over
@@ -137,17 +138,25 @@ class _Keyed:
         self.keys = np.asarray(keys, dtype=np.int64)[order]
         self.rows = np.vstack([rows[order], np.zeros((1, rows.shape[1]))])  # last row: missing
 
+        self.dense = self.slots = None
         if len(self.keys) and self.keys[-1] < 0x30000:  # code points: a dense table
             self.dense = np.full(int(self.keys[-1]) + 2, len(self.rows) - 1, dtype=np.int64)
             self.dense[self.keys] = np.arange(len(self.keys))
-        else:
-            self.dense = None
+        elif len(self.keys) and _crfloops is not None and hasattr(_crfloops, "hash_index"):  # pairs: a hash table
+            size = 1 << int(2 * len(self.keys) - 1).bit_length()  # at most half full
+            self.slots = np.full(size, -1, dtype=np.int64)
+            self.slot_rows = np.zeros(size, dtype=np.int64)
+            _crfloops.hash_build(self.keys, self.slots, self.slot_rows)
 
     def index(self, q: np.ndarray) -> np.ndarray:
         if self.dense is not None:
             return self.dense[np.minimum(q, len(self.dense) - 1)]
         if not len(self.keys):
             return np.full(len(q), len(self.rows) - 1)
+        if self.slots is not None and _crfloops is not None:
+            out = np.empty(len(q), dtype=np.int64)
+            _crfloops.hash_index(self.slots, self.slot_rows, np.ascontiguousarray(q, dtype=np.int64), len(self.rows) - 1, out)
+            return out
         i = np.searchsorted(self.keys, q).clip(0, len(self.keys) - 1)
         return np.where(self.keys[i] == q, i, len(self.rows) - 1)
 
