@@ -543,6 +543,8 @@ def test_numpy_tagging_is_crfsuites_on_real_text(corpus, monkeypatch, loops):
     monkeypatch.setattr(fastcrf, "GROUP_CHARS", 500)  # the same, a few sentences at a time
     small = fast.tag_many(sentences, all_marginals=True)
     assert all(a[0] == b[0] and np.allclose(a[1], b[1], rtol=0, atol=1e-12) for a, b in zip(got, small))
+    batch = fastcrf.Batch.of(sentences)  # the build's columns: the same sentences, and a part of them taken
+    assert batch.sentences() == sentences and batch.take([3, 1]).sentences() == [sentences[3], sentences[1]]
     spans = fast.spans_many(sentences)  # the build's path with the C loops: spans read as arrays
     if loops == "C":
         assert spans == [[tuple(sp) for sp in crf.spans_of(labels, lambda lab, j: float(P[j, crf.TAG_INDEX[lab]]))]

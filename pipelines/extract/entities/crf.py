@@ -214,21 +214,24 @@ class Model:
     def tag(self, text: str, words: list[Word], ensemble: bool = False) -> list[Span]:
         return self.tag_many([(text, words)], ensemble)[0]
 
-    def tag_many(self, sentences: list[tuple[str, list[Word]]], ensemble: bool = False) -> list[list[Span]]:
+    def tag_many(self, sentences: "list[tuple[str, list[Word]]] | fastcrf.Batch", ensemble: bool = False) -> list[list[Span]]:
         """Spans of each (text, words) sentence; both models tag the sentences as one batch.
-        A word is a `Word` or any (text, tag, gazetteer label) tuple."""
+        A word is a `Word` or any (text, tag, gazetteer label) tuple; the sentences may
+        come as columns (`fastcrf.Batch`)."""
         nn = bilstm.require() if ensemble else None
-        keep = [i for i, (text, _) in enumerate(sentences) if text]
-        out: list[list[Span]] = [[] for _ in sentences]
+        batch = fastcrf.Batch.of(sentences)
+        keep = [i for i, text in enumerate(batch.texts) if text]
+        out: list[list[Span]] = [[] for _ in range(len(batch))]
         if not keep:
             return out
+        kept = batch.take(keep)
         if nn is None:
-            direct = self._crf.spans_many([sentences[i] for i in keep])
+            direct = self._crf.spans_many(kept)
             if direct is not None:  # read as arrays by the C loops' path
                 for i, spans in zip(keep, direct):
                     out[i] = [Span(*sp) for sp in spans]
                 return out
-        tagged = self._crf.tag_many([sentences[i] for i in keep], all_marginals=nn is not None)
+        tagged = self._crf.tag_many(kept, all_marginals=nn is not None)
         if nn is None:
             for i, (labels, P) in zip(keep, tagged):
                 if P is not None:  # a label other than O
@@ -236,7 +239,8 @@ class Model:
             return out
         # A cascade: the BiLSTM sees only the sentences the CRF is unsure of somewhere
         unsure = [k for k, (_, Pc) in enumerate(tagged) if Pc.max(1).min() < ENSEMBLE_SURE]
-        marg = dict(zip(unsure, nn.marginals([nn.encode(*sentences[keep[k]]) for k in unsure])))
+        as_tuples = kept.sentences() if unsure else []
+        marg = dict(zip(unsure, nn.marginals([nn.encode(*as_tuples[k]) for k in unsure])))
         for k, (i, (labels, Pc)) in enumerate(zip(keep, tagged)):
             if k not in marg:  # the CRF is sure of every character: its path stands
                 if any(t != "O" for t in labels):
@@ -375,23 +379,35 @@ def candidates_many(docs: Sequence, ensemble: bool = False) -> list[list[Entity]
     if m is None:
         return [[] for _ in docs]
     gaz = _gazetteer_labels()
-    sents, where = [], []  # where: (document, offset of the sentence)
+    # the sentences as columns (`fastcrf.Batch`): a document's token lists, not a tuple a word
+    batch = fastcrf.Batch([], [], [], [], [])
+    where = []  # (document, offset of the sentence)
     views = []
     for n, doc in enumerate(docs):
         view = TokenView(doc)
         views.append(view)
         text = view.text
-        first = [i for i, v in enumerate(doc.to_array(SENT_START).tolist()) if v == 1] if len(doc) else []
+        first = np.flatnonzero(doc.to_array(SENT_START) == 1).tolist() if len(doc) else []
+        ranges = []
         for k, i in enumerate(first):
             j = first[k + 1] if k + 1 < len(first) else len(view)
             a = view.idx[i]
             b = view.idx[j] if j < len(view) else len(text)
             if text[a:b].strip():
-                ws = view.words[i:j]
-                sents.append((text[a:b], list(zip(ws, view.tags[i:j], map(gaz.get, ws, repeat(""))))))
+                batch.texts.append(text[a:b])
+                batch.n_words.append(j - i)
                 where.append((n, a))
+                ranges.append((i, j))
+        if ranges and ranges[0][0] == 0 and ranges[-1][1] == len(view) and sum(j - i for i, j in ranges) == len(view):
+            batch.words.extend(view.words)  # every sentence kept: the document's lists whole
+            batch.tags.extend(view.tags)
+        else:
+            for i, j in ranges:
+                batch.words.extend(view.words[i:j])
+                batch.tags.extend(view.tags[i:j])
+    batch.gaz.extend(map(gaz.get, batch.words, repeat("")))
     spans_of_doc: list[list[tuple[int, Span]]] = [[] for _ in docs]
-    for (n, a), spans in zip(where, m.tag_many(sents, ensemble)):
+    for (n, a), spans in zip(where, m.tag_many(batch, ensemble)):
         spans_of_doc[n].extend((a, sp) for sp in spans)
     return [_entities(doc, view, spans, gaz) for doc, view, spans in zip(docs, views, spans_of_doc)]
 

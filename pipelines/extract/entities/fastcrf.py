@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import struct
 from functools import lru_cache
-from itertools import repeat
+from itertools import accumulate, repeat
 from operator import itemgetter
 from pathlib import Path
 from typing import Iterator, NamedTuple, Sequence
@@ -108,16 +108,59 @@ def _codes(text: str) -> np.ndarray:
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64)
 
 
-def _groups(sentences: Sequence[tuple[str, Sequence]]) -> Iterator[list[int]]:
+class Batch(NamedTuple):
+    """Sentences as columns: their texts, how many words each has, and the words' texts,
+    POS tags and gazetteer labels ("" for none), sentence after sentence. The build makes
+    one from a document's token lists (`crf.candidates_many`) without a tuple a word; a
+    list of (text, words) sentences, each word a (text, tag, gazetteer label) tuple such
+    as `crf.Word`, becomes one with `Batch.of`."""
+
+    texts: list[str]
+    n_words: list[int]
+    words: list[str]
+    tags: list[str]
+    gaz: list[str]
+
+    @classmethod
+    def of(cls, sentences: "Sequence[tuple[str, Sequence]] | Batch") -> "Batch":
+        if isinstance(sentences, Batch):
+            return sentences
+        flat = [w for _, ws in sentences for w in ws]
+        words, tags, gaz = (list(map(itemgetter(i), flat)) for i in range(3))
+        return cls([t for t, _ in sentences], [len(ws) for _, ws in sentences], words, tags, gaz)
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    def take(self, which: Sequence[int]) -> "Batch":
+        """The sentences `which` (indices, in order) as a Batch."""
+        if len(which) == len(self.texts):
+            return self
+        first = list(accumulate(self.n_words, initial=0))
+        cols: tuple[list, list, list] = ([], [], [])
+        for k in which:
+            a, b = first[k], first[k + 1]
+            for col, src in zip(cols, (self.words, self.tags, self.gaz)):
+                col += src[a:b]
+        return Batch([self.texts[k] for k in which], [self.n_words[k] for k in which], *cols)
+
+    def sentences(self) -> list[tuple[str, list[tuple[str, str, str]]]]:
+        """The sentences as (text, words), each word a (text, tag, gazetteer label) tuple."""
+        first = list(accumulate(self.n_words, initial=0))
+        return [(t, list(zip(self.words[a:b], self.tags[a:b], self.gaz[a:b])))
+                for t, a, b in zip(self.texts, first, first[1:])]
+
+
+def _groups(batch: Batch) -> Iterator[list[int]]:
     """The indices of the non-empty sentences, in groups of about `GROUP_CHARS` characters
     (a longer sentence alone), which are scored together."""
     group: list[int] = []
     size = 0
-    for i, (t, _) in enumerate(sentences):
+    for i, t in enumerate(batch.texts):
         if t:
             group.append(i)
             size += len(t)
-        if group and (size >= GROUP_CHARS or i == len(sentences) - 1):
+        if group and (size >= GROUP_CHARS or i == len(batch) - 1):
             yield group
             group, size = [], 0
 
@@ -224,9 +267,10 @@ class FastCRF:
         self.word_id = {w: i for i, w in enumerate(words)}
         self.w = np.vstack([np.array(list(words.values())).reshape(-1, nl), zero])
 
-    def emissions(self, sentences: Sequence[tuple[str, Sequence]]) -> np.ndarray:
+    def emissions(self, sentences: "Sequence[tuple[str, Sequence]] | Batch") -> np.ndarray:
         """The (total characters, labels) state scores of the sentences, one after another."""
-        texts = [t for t, _ in sentences]
+        batch = Batch.of(sentences)
+        texts = batch.texts
         padded = _codes("".join("^^" + t + "$$" for t in texts))
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         # the position of each real character in `padded`
@@ -240,12 +284,11 @@ class FastCRF:
             _add_rows(E, keyed.rows, keyed.index(key))
         _add_rows(E, self.klass, char_classes(padded[at]))
         # words: lengths, tags, gazetteer labels, neighbours within the sentence
-        n_words = np.fromiter((len(ws) for _, ws in sentences), dtype=np.int64, count=len(sentences))
-        flat = [w for _, ws in sentences for w in ws]
-        if not flat:
+        n_words = np.asarray(batch.n_words, dtype=np.int64)
+        wtext, wtag, wgaz = batch.words, batch.tags, batch.gaz
+        if not wtext:
             raise ValueError("sentences without words")
-        wtext, wtag, wgaz = (list(map(itemgetter(i), flat)) for i in range(3))
-        nw = len(flat)
+        nw = len(wtext)
         wlen = np.fromiter(map(len, wtext), dtype=np.int64, count=nw)
         if wlen.sum() != len(at):
             raise ValueError("the words do not concatenate to the sentences")
@@ -279,23 +322,24 @@ class FastCRF:
         _add_rows(E, self.next_g, next_gid[word_of])
         return E
 
-    def tag_many(self, sentences: Sequence[tuple[str, Sequence]], all_marginals: bool = False
+    def tag_many(self, sentences: "Sequence[tuple[str, Sequence]] | Batch", all_marginals: bool = False
                  ) -> list[tuple[list[str], np.ndarray | None]]:
         """(labels, marginals) of each sentence; the marginals (n, 7, in `bilstm.TAGS` order)
         of every sentence with `all_marginals`, else only where a label is not O (None there)."""
-        out: list = [([], np.zeros((0, len(bilstm.TAGS))))] * len(sentences)
-        for group in _groups(sentences):
-            for k, r in zip(group, self._tag_group([sentences[k] for k in group], all_marginals)):
+        batch = Batch.of(sentences)
+        out: list = [([], np.zeros((0, len(bilstm.TAGS))))] * len(batch)
+        for group in _groups(batch):
+            for k, r in zip(group, self._tag_group(batch.take(group), all_marginals)):
                 out[k] = r
         return out
 
-    def _tag_group(self, sentences: Sequence[tuple[str, Sequence]], all_marginals: bool) -> list:
+    def _tag_group(self, batch: Batch, all_marginals: bool) -> list:
         """`tag_many` of non-empty sentences, scored together."""
         if _crfloops is not None:
-            return self._tag_group_c(sentences, all_marginals)
-        out: list = [None] * len(sentences)
-        E = self.emissions(sentences)
-        lengths = np.array([len(t) for t, _ in sentences])
+            return self._tag_group_c(batch, all_marginals)
+        out: list = [None] * len(batch)
+        E = self.emissions(batch)
+        lengths = np.array([len(t) for t in batch.texts])
         offsets = np.concatenate([[0], np.cumsum(lengths)])
         order = np.argsort(lengths, kind="stable")
         o_label = self.labels.index("O")
@@ -322,16 +366,17 @@ class FastCRF:
             b = e
         return out
 
-    def spans_many(self, sentences: Sequence[tuple[str, Sequence]]) -> list[list[tuple[int, int, str, float]]] | None:
+    def spans_many(self, sentences: "Sequence[tuple[str, Sequence]] | Batch") -> list[list[tuple[int, int, str, float]]] | None:
         """The (start, end, type, confidence) spans of each sentence, as `crf.spans_of` reads
         them from `tag_many`'s labels and marginals, read from the paths as arrays (no label
         list per sentence); None where the C loops were not built (then `tag_many`)."""
         if _crfloops is None:
             return None
-        out: list[list] = [[] for _ in sentences]
+        batch = Batch.of(sentences)
+        out: list[list] = [[] for _ in range(len(batch))]
         kind, entity = self._span_tables
-        for group in _groups(sentences):
-            E, offsets, path = self._paths([sentences[k] for k in group])
+        for group in _groups(batch):
+            E, offsets, path = self._paths(batch.take(group))
             k_of = np.repeat(np.arange(len(group)), np.diff(offsets))
             knd, ent = kind[path], entity[path]
             first = np.zeros(len(path), dtype=bool)
@@ -353,20 +398,20 @@ class FastCRF:
                     out[group[k]].append((s0, e0, self.types[ty], round(c, 4)))
         return out
 
-    def _paths(self, sentences: Sequence[tuple[str, Sequence]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _paths(self, batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Scores, sentence offsets and best paths of non-empty sentences laid end to end (C loops)."""
-        E = np.ascontiguousarray(self.emissions(sentences))
-        offsets = np.zeros(len(sentences) + 1, dtype=np.int64)
-        np.cumsum(np.fromiter((len(t) for t, _ in sentences), dtype=np.int64, count=len(sentences)), out=offsets[1:])
+        E = np.ascontiguousarray(self.emissions(batch))
+        offsets = np.zeros(len(batch) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, batch.texts), dtype=np.int64, count=len(batch)), out=offsets[1:])
         path = np.empty(len(E), dtype=np.int64)
         _crfloops.viterbi(E, offsets, self.trans, path)
         return E, offsets, path
 
-    def _tag_group_c(self, sentences: Sequence[tuple[str, Sequence]], all_marginals: bool) -> list:
+    def _tag_group_c(self, batch: Batch, all_marginals: bool) -> list:
         """`_tag_group` with the loops of `_crfloops`, over the sentences laid end to end."""
-        E, offsets, path = self._paths(sentences)
+        E, offsets, path = self._paths(batch)
         o_label = self.labels.index("O")
-        need = np.ones(len(sentences), dtype=bool) if all_marginals else np.add.reduceat(path != o_label, offsets[:-1]) > 0
+        need = np.ones(len(batch), dtype=bool) if all_marginals else np.add.reduceat(path != o_label, offsets[:-1]) > 0
         M = np.zeros_like(E)
         _crfloops.marginals(E, offsets, need, self.exp_trans, M)
         M = M[:, self.to_tags]
