@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence
 
 import numpy as np
-from spacy.attrs import SENT_START
+from spacy.attrs import ORTH, SENT_START
 
 from pipelines.extract.entities import bilstm, fastcrf
 from pipelines.extract.entities.context import place_body
@@ -537,26 +537,31 @@ def split_tokens(doc, ents: list, view: TokenView | None = None):
         return doc
     starts = [e.start for e in model_ents]
     text = view.text
-    sent = doc.to_array(SENT_START).astype(np.int64).tolist()
+    arr = doc.to_array([ORTH, SENT_START]).astype(np.int64)
+    orth, sent = arr[:, 0].view(np.uint64).tolist(), arr[:, 1].tolist()
     words: list[str] = []
     tags: list[str] = []
+    orths: list[int] = []
     sent_starts: list[int] = []
     done = 0
     for k, pieces in plans:
         words += view.words[done:k]
         tags += view.tags[done:k]
+        orths += orth[done:k]
         sent_starts += sent[done:k]
         for n, (x, y) in enumerate(pieces):
             m = bisect.bisect_right(starts, x) - 1
             inside = m >= 0 and model_ents[m].start <= x and y <= model_ents[m].end
             words.append(text[x:y])
             tags.append(NAME_TAG.get(model_ents[m].label, view.tags[k]) if inside else view.tags[k])
+            orths.append(doc.vocab.strings.add(text[x:y]))
             sent_starts.append(sent[k] if n == 0 else -1)
         done = k + 1
     words += view.words[done:]
     tags += view.tags[done:]
+    orths += orth[done:]
     sent_starts += sent[done:]
-    new = make_doc(doc.vocab, text, words, tags)
+    new = make_doc(doc.vocab, text, words, tags, orths)
     new.from_array([SENT_START], np.asarray(sent_starts, dtype=np.int64).astype(np.uint64).reshape(-1, 1))
     new.user_data.update((key, value) for key, value in doc.user_data.items() if key != TOKENS_KEY)
     return new

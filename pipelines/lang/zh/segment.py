@@ -178,10 +178,11 @@ def doc_tokens(doc: Doc) -> tuple[list[str], list[str]]:
     return [text[a:b] for a, b in zip(starts, ends)], [strings[int(t)] for t in (arr[:, 1].tolist() if len(doc) else [])]
 
 
-def make_doc(vocab: Vocab, text: str, words: list[str], tags: list[str]) -> Doc:
+def make_doc(vocab: Vocab, text: str, words: list[str], tags: list[str], orths: list[int] | None = None) -> Doc:
     """A Doc of `words` (which concatenate to `text`, no spaces) with their POS `tags`,
-    keeping the text and the tokens for `doc_text` and `doc_tokens`."""
-    doc = Doc(vocab, words=words, spaces=[False] * len(words))
+    keeping the text and the tokens for `doc_text` and `doc_tokens`. `orths`, the words'
+    hashes in `vocab.strings` where the caller has them, spare hashing each word again."""
+    doc = Doc(vocab, words=words if orths is None else orths, spaces=[False] * len(words))
     # The tags as one array: `Doc(tags=...)` adds and looks up each token's tag string in
     # the StringStore, token by token (1.1-1.5 s of the national corpus; this, 0.1 s).
     # The Doc is the same, byte for byte (`tests/test_segment.py`).
