@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from functools import cached_property, lru_cache
 from itertools import accumulate
@@ -85,6 +86,51 @@ class _Tok(NamedTuple):
     tag_: str
 
 
+class TokenStarts:
+    """The tokens' start offsets as a read-only mapping, offset -> token index: `a in
+    starts`, `starts.get(a)`, `starts[a]`, and iteration over the offsets in order. Looked
+    up by bisection in the tokens' offsets: the rules ask about a few thousand offsets of a
+    document, and a set and a dict of every token's offsets cost more to build than all
+    their questions (0.2-0.3 s of the national corpus)."""
+
+    __slots__ = ("idx",)
+
+    def __init__(self, idx: list[int]):
+        self.idx = idx
+
+    def get(self, offset: int, default=None):
+        i = bisect.bisect_left(self.idx, offset)
+        return i if i < len(self.idx) and self.idx[i] == offset else default
+
+    def __contains__(self, offset: int) -> bool:
+        return self.get(offset) is not None
+
+    def __getitem__(self, offset: int) -> int:
+        i = self.get(offset)
+        if i is None:
+            raise KeyError(offset)
+        return i
+
+    def __iter__(self):
+        return iter(self.idx)
+
+    def __len__(self) -> int:
+        return len(self.idx)
+
+
+class TokenEnds:
+    """The tokens' end offsets, `e in ends`: the tokens cover the text one after another,
+    so a token ends where the next starts, and the last at the text's end."""
+
+    __slots__ = ("starts", "n_chars")
+
+    def __init__(self, starts: TokenStarts, n_chars: int):
+        self.starts, self.n_chars = starts, n_chars
+
+    def __contains__(self, offset: int) -> bool:
+        return bool(self.starts.idx) and (offset == self.n_chars or (offset > 0 and offset in self.starts))
+
+
 class TokenView:
     """The tokens of a Doc as plain lists (`words`, `tags`, `idx`), made once a component:
     creating spaCy `Token` objects over and over cost more than the whole recogniser.
@@ -97,9 +143,11 @@ class TokenView:
         self.idx = list(accumulate(map(len, self.words), initial=0))[:-1] if self.words else []
 
     @cached_property
-    def bounds(self) -> tuple[set[int], set[int], dict[int, int]]:
-        """Token starts, token ends, and the index of the token starting at an offset."""
-        return set(self.idx), {a + len(w) for a, w in zip(self.idx, self.words)}, dict(zip(self.idx, range(len(self.idx))))
+    def bounds(self) -> tuple["TokenStarts", "TokenEnds", "TokenStarts"]:
+        """Token starts, token ends, and the index of the token starting at an offset
+        (the first and the last are one mapping: offset -> token index)."""
+        starts = TokenStarts(self.idx)
+        return starts, TokenEnds(starts, len(self.text)), starts
 
     def __getitem__(self, i: int) -> _Tok:
         if i < 0:
