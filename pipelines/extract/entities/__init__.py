@@ -44,6 +44,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import compress
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -292,6 +293,12 @@ def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:
 _FUNCTION_TAGS = frozenset({"c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "y", "e"})
 
 
+@lru_cache(maxsize=1)
+def _division_pair_firsts() -> frozenset[str]:
+    """The first characters of the two-character names of `divisions.tsv` (`镇` of 镇沅)."""
+    return frozenset(name[0] for name in division_names() if len(name) == 2)
+
+
 def _division_matches(view: TokenView, found: list[Entity]) -> list[Entity]:
     """The names of `divisions.tsv` as one token (`嘉兴`, `余姚市`: names of three characters
     or more are words of the segmentation dictionary) or as two one-character tokens jieba
@@ -299,14 +306,16 @@ def _division_matches(view: TokenView, found: list[Entity]) -> list[Entity]:
     as the ruler would have matched them."""
     table = division_names()
     words, idx = view.words, view.idx
-    n = len(words)
     tags = view.tags
-    pairs = [i for i in range(n - 1) if len(words[i]) == 1 == len(words[i + 1]) and words[i] + words[i + 1] in table
+    # the tests over every token in C (`map`, `compress`); Python only at the few tokens that pass
+    firsts = _division_pair_firsts()
+    pairs = [i for i in compress(range(len(words) - 1), map(firsts.__contains__, words))
+             if len(words[i + 1]) == 1 and words[i] + words[i + 1] in table
              and tags[i] not in _FUNCTION_TAGS and tags[i + 1] not in _FUNCTION_TAGS]  # 新|和|旧 is no 新和
     pairs = [i for k, i in enumerate(pairs) if not (k and pairs[k - 1] == i - 1)]  # A|B|C: AB, not BC too
     hits = [(i, 2) for i in pairs]
     paired = {k for i in pairs for k in (i, i + 1)}
-    hits += [(i, 1) for i, w in enumerate(words) if w in table and i not in paired]
+    hits += [(i, 1) for i in compress(range(len(words)), map(table.__contains__, words)) if i not in paired]
     if not hits:
         return []
     covered = bytearray(len(view.text) + 1)
