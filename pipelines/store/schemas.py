@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import Any
 
 import pyarrow as pa
@@ -219,7 +220,7 @@ def to_table(name: str, records: Sequence[Any], **columns: Any) -> pa.Table:
                 data[field.name] = pa.array(values, field.type)
         else:
             try:
-                data[field.name] = pa.array([getattr(r, field.name) for r in records], field.type)
+                data[field.name] = pa.array(list(map(attrgetter(field.name), records)), field.type)
             except AttributeError as exc:
                 kind = type(records[0]).__name__ if records else "record"
                 raise ValueError(f"table {name}: column {field.name} is neither given nor an attribute of {kind}") from exc
