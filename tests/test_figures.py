@@ -218,3 +218,26 @@ def test_traditional_characters_are_read_in_simplified_ones(corpus_docs):
     assert {("百分之三十六點九", "percent", 36.9), ("一億六千餘萬畝", "quantity", 160000000.0),
             ("第一個五年計劃", "plan_period", 1.0), ("四點二倍", "quantity", 4.2)} <= got
     assert not {t for t, _, _ in got} & {"百分之三十六", "萬畝"}
+
+
+def test_cued_scans_find_what_the_patterns_find_on_the_corpus(corpus_docs):
+    """The figure patterns that open with a lookbehind or an optional part are tried only
+    where their cue matches (`finditer_cued`): on every document of the corpus, in simplified
+    characters too, the matches (spans and groups) are `finditer`'s, and there are some."""
+    import re
+
+    from pipelines.extract.figures import passes as P
+    from pipelines.lang.zh.script import analysis_text, finditer_cued
+
+    docs, _ = corpus_docs
+    cued = [(P._PLENUMS, P._TERM_CUE), (P._SESSION, P._TERM_CUE), (P._NPC_TERM, P._TERM_CUE), (P._DA, P._DA_CUE),
+            (P._YEAR_RANGE, P._YEAR_RANGE_CUE), (P._DATE, P._YEAR_CUE), (P._FRACTION, P._FRACTION_CUE),
+            (P._SLASH, P._SLASH_CUE), (P._PLAN_SHORT, P._PLAN_SHORT_CUE)]
+    texts = sorted({analysis_text(d.text) for d in docs} | {d.text for d in docs})
+    for pattern, cue in cued:
+        got = [(m.span(), m.groupdict()) for t in texts for m in finditer_cued(pattern, cue, t)]
+        assert got == [(m.span(), m.groupdict()) for t in texts for m in pattern.finditer(t)], pattern.pattern
+        assert got, pattern.pattern
+    # a match right after one, and one whose lookbehind reads the character before the cue
+    date = re.compile(r"(?<![0-9])(?P<y>[0-9]{4})年")
+    assert [m["y"] for m in finditer_cued(date, re.compile("[0-9]{4}年"), "2024年2025年12025年")] == ["2024", "2025"]

@@ -349,6 +349,7 @@ _REFERENCE_HEADS = frozenset("我区 我市 我县 我省 我国 本区 本市 �
 _RING = re.compile(f"(?<![{HAN}])(?:[东南西北]{{1,2}})?[二三四五六七]环路?(?![{HAN}])|"
                    f"(?:[东南西北]{{1,2}})?[二三四五六七]环路?(?=[、，及和；。]|以[内外])")
 _METRO = re.compile(r"(?<![0-9０-９])[0-9０-９]{1,2}号线")  # a metro line: 13号线
+_RING_CUE, _METRO_CUE = re.compile("[二三四五六七]环"), re.compile("号线")  # what every match of each holds
 _CODE = re.compile(r"[A-Z]\d{1,4}")  # a road or corridor code: G60 of G60科创走廊
 _VERB_AFTER = frozenset("在起出稳住到")
 _NOUN_TAGS = frozenset({"n", "nr", "ns", "nz", "nt", "ng", "j"})  # what jieba tags a word its HMM made up as a name
@@ -420,7 +421,9 @@ def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
             # a line between two places: `黎塘——湛江线`, `北京西—良乡`
             a = _line_start(doc, text, doc[j + 1].idx, index)
             out.append(Entity(a, m.end(), text[a:m.end()], "LOC", text[a:m.end()], "pattern"))
-    for pattern in (_RING, _METRO):
+    for pattern, cue in ((_RING, _RING_CUE), (_METRO, _METRO_CUE)):
+        if not cue.search(text):  # both patterns open with a lookbehind: tried at every character
+            continue
         for m in pattern.finditer(text):
             if m.start() in index and m.end() in ends:
                 out.append(Entity(m.start(), m.end(), m.group(), "LOC", m.group(), "pattern"))

@@ -55,7 +55,7 @@ from pipelines.extract.figures.passes import (
     pass_plans,
     pass_ranks,
 )
-from pipelines.lang.zh.script import URL_RE, analysis_text
+from pipelines.lang.zh.script import analysis_text, find_urls
 
 __all__ = ["Figure", "KINDS", "extract_figures", "congresses"]
 
@@ -71,7 +71,7 @@ def extract_figures(text: str, year: int | None = None) -> list[Figure]:
 
 def _extract(text: str, year: int | None) -> list[Figure]:
     mask = bytearray(len(text))
-    for m in URL_RE.finditer(text):
+    for m in find_urls(text):
         mask[m.start():m.end()] = b"\x02" * (m.end() - m.start())
     mask_idioms(text, mask)
     figs: list[Figure] = []

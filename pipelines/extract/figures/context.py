@@ -16,17 +16,17 @@ from pipelines.lang.zh.script import HAN, simplified
 _SENT_END = re.compile(r"[。！？!?\n]")
 _CLAUSE_END = re.compile(r"[，,；;：:。！？!?、\n]")
 # (`超过预期目标`, `达到预期目标`: a result measured against a target, not a target)
-_TARGET_CUES = re.compile(r"(?<!超过)(?<!达到)(?<!完成)(?<!实现)(?<!高于)预期目标|调控目标|目标(?:是|为|定为)|拟|力争|争取|确保|今年|明年|届时|将(?!近)")
+_TARGET_CUES = re.compile(r"预期目标(?<!超过预期目标)(?<!达到预期目标)(?<!完成预期目标)(?<!实现预期目标)(?<!高于预期目标)|调控目标|目标(?:是|为|定为)|拟|力争|争取|确保|今年|明年|届时|将(?!近)")
 # A list of targets opened in the paragraph (or the line before): `主要预期目标是：…。…。`
 _TARGET_LIST = re.compile(r"(?:预期|调控|主要)目标(?:是|为)?[：:]|预期目标(?:是|为)")
 # A budget paragraph (`赤字率拟按3%安排`, `今年安排中央本级支出…`): what follows in it is planned.
 _BUDGET = re.compile(r"拟按|拟安排|今年安排|今年拟|预计今年")
-_TARGET_CLAUSE = re.compile(r"(?<![主需重只])要|需|应")
+_TARGET_CLAUSE = re.compile(r"要(?<![主需重只]要)|需|应")
 _TIME_UNITS = {"年", "周年", "月", "天", "小时"}
 _ACHIEVED = re.compile(r"实际|已经|已|完成了|实现了|达到了|回落到")
 # A change verb followed by 到/为 gives a level, not a change: `提高到66.2%` measures 城镇化率.
 _LEVEL_VERB = re.compile(r"(?:增长|增加|提高|提升|上升|扩大|下降|减少|降低|缩减|缩小|回落|降|升|减|增)(?:了)?(?:到|至|为)$")
-_INNER_ADVERB = re.compile(r"(?:共|将|要|就|都|仍然|也|又|还|已经|已|分别|(?<![年人平])均)(?=增长|增加|提高|下降|减少|降低|扩大|递增)")
+_INNER_ADVERB = re.compile(r"(?:共|将|要|就|都|仍然|也|又|还|已经|已|分别|均(?<![年人平]均))(?=增长|增加|提高|下降|减少|降低|扩大|递增)")
 _YEARISH = {"year", "date", "period", "plan_period", "congress"}
 
 

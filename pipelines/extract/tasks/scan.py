@@ -17,7 +17,7 @@ from pipelines.extract.tasks.markers import (
     statement_lead,
     style_of,
 )
-from pipelines.lang.zh.script import URL_RE
+from pipelines.lang.zh.script import find_urls
 
 _LINE_RE = re.compile(r"[^\n]+")
 _INDENT_RE = re.compile(r"[ \t\u3000\u2003\u00a0]*")
@@ -181,7 +181,7 @@ def candidates(text: str, lines: Lines) -> list[Mark]:
         _close_run(run, marks, lines, text)
     _close_run(run, marks, lines, text)
 
-    urls = [u.span() for u in URL_RE.finditer(text, 0, lines.body_end)]
+    urls = [u.span() for u in find_urls(text, 0, lines.body_end)]
     url_starts = [s for s, _ in urls]
     for m in INLINE_RE.finditer(text, 0, lines.body_end):
         pos = m.start()

@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 # CJK Unified Ideographs, Extension A, Compatibility Ideographs, Extensions B–G.
@@ -21,6 +22,18 @@ HAN_RUN_RE = re.compile(f"[{HAN}]+")
 # A web address or a percent-encoded stretch: ASCII only, so `详见https://www.gov.cn/a.html。今年增长5%`
 # ends at the `。` and the figure after it stays a figure.
 URL_RE = re.compile(r"(?:https?://|www\.)[!-~]+|[A-Za-z0-9./_-]*(?:%[0-9A-Fa-f]{2}){2,}[!-~]*")
+_PERCENT_PAIR = re.compile(r"%[0-9A-Fa-f]{2}%[0-9A-Fa-f]{2}")
+
+
+def find_urls(text: str, pos: int = 0, endpos: int | None = None) -> list[re.Match]:
+    """`URL_RE`'s matches in `text[pos:endpos]`. The pattern can start at any character, so
+    its scan tries every one (0.06 s of the national corpus each time); a text without
+    `://`, `www.` or two percent-encoded bytes (`%E4%B8`), as most are, has none, which
+    `in` and a scan for `%` tell in microseconds."""
+    end = len(text) if endpos is None else endpos
+    if "://" not in text and "www." not in text and not _PERCENT_PAIR.search(text):
+        return []
+    return list(URL_RE.finditer(text, pos, end))
 
 
 def is_han(s: str) -> bool:
@@ -58,3 +71,24 @@ def analysis_text(text: str) -> str:
         return text
     out = simplified(text)
     return out if len(out) == len(text) else text
+
+
+def finditer_cued(pattern: re.Pattern, cue: re.Pattern, text: str) -> Iterator[re.Match]:
+    """`pattern.finditer(text)`, the same matches, tried only where `cue` matches.
+
+    Python's `re` scans for a pattern's first character in C when the pattern opens with
+    a literal or a set of them; one that opens with a lookbehind or an optional part is
+    tried at every character of the text (each figure pattern, 0.04-0.09 s of the
+    national corpus). `cue` opens with a literal or a set and matches wherever a match
+    of `pattern` can start (a necessary condition, `[0-9]{4}年` for a date): from each
+    place it finds, `pattern.match` is tried, and a match resumes the search at its end,
+    as `finditer` does. Lookbehinds see the text before each place, as in `finditer`.
+    `pattern` must not match the empty string."""
+    pos = 0
+    while (c := cue.search(text, pos)) is not None:
+        m = pattern.match(text, c.start())
+        if m is None:
+            pos = c.start() + 1
+        else:
+            yield m
+            pos = m.end()
