@@ -226,13 +226,15 @@ def test_cued_scans_find_what_the_patterns_find_on_the_corpus(corpus_docs):
     characters too, the matches (spans and groups) are `finditer`'s, and there are some."""
     import re
 
+    from pipelines.extract.entities.words import words as entity_words
     from pipelines.extract.figures import passes as P
     from pipelines.lang.zh.script import analysis_text, finditer_cued
 
     docs, _ = corpus_docs
     cued = [(P._PLENUMS, P._TERM_CUE), (P._SESSION, P._TERM_CUE), (P._NPC_TERM, P._TERM_CUE), (P._DA, P._DA_CUE),
             (P._YEAR_RANGE, P._YEAR_RANGE_CUE), (P._DATE, P._YEAR_CUE), (P._FRACTION, P._FRACTION_CUE),
-            (P._SLASH, P._SLASH_CUE), (P._PLAN_SHORT, P._PLAN_SHORT_CUE)]
+            (P._SLASH, P._SLASH_CUE), (P._PLAN_SHORT, P._PLAN_SHORT_CUE),
+            (entity_words().person_before, entity_words().person_before_cue)]  # a lookahead alone: empty matches
     texts = sorted({analysis_text(d.text) for d in docs} | {d.text for d in docs})
     for pattern, cue in cued:
         got = [(m.span(), m.groupdict()) for t in texts for m in finditer_cued(pattern, cue, t)]

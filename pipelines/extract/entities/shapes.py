@@ -25,7 +25,7 @@ from pipelines.lang.zh.numerals import (
     ordinal,
     plan_number,
 )
-from pipelines.lang.zh.script import HAN, is_han
+from pipelines.lang.zh.script import HAN, finditer_cued, is_han
 from pipelines.lang.zh.segment import DEFAULT_USERDICT, dictionary_words, doc_text, doc_tokens, read_userdict
 
 _TITLE = re.compile(r"《([^《》\n]{1,80})》")
@@ -34,7 +34,7 @@ _QUOTE = re.compile(r"“\s*([^“”\n，。；：！？,;:!?\s][^“”\n，�
 _CC_TERM = re.compile(r"第([一二三四五六七八九十]{1,3})届中央委员会")
 ORDINAL_PREFIX = re.compile(r"(?:第[一二三四五六七八九十0-9０-９]{1,3}[届次]|首届)$")
 # Bare 中央 as the Party centre, by what it does (`中央采取的…措施`, `主持中央日常工作`).
-_CENTRE = re.compile(r"(?<=主持)中央(?=日常工作)|中央(?=采取|决定|要求|指出|强调|部署|号召|和国务院|和省级党委|、国务院)")
+_CENTRE = re.compile(r"中央(?<=主持中央)(?=日常工作)|中央(?=采取|决定|要求|指出|强调|部署|号召|和国务院|和省级党委|、国务院)")
 # A bare title standing for a person (`总书记强调`); kept only when the person
 # can be resolved (`resolve_in_context`).
 BARE_TITLE = re.compile(r"总书记(?![处的职])")
@@ -223,7 +223,7 @@ def shape_candidates(doc: Doc) -> list[Entity]:
         out.append(Entity(m.start(), m.end(), m.group(), "LAW", f"第{chinese(n)}个五年{kind}", "pattern"))
     starts, ends, index = doc.bounds
     single, double = surnames()
-    for m in W.person_before.finditer(text):
+    for m in finditer_cued(W.person_before, W.person_before_cue, text):  # a lookahead alone: tried at every character
         pos = m.start()
         if text[pos - 1:pos] == "副":
             continue  # 叶剑英副主席: the title is 副主席, matched at 副
@@ -261,7 +261,7 @@ def shape_candidates(doc: Doc) -> list[Entity]:
         span = text[a:m.end()]
         if len(span) >= 4:
             out.append(Entity(a, m.end(), span, "ORG", span, "pattern"))
-    for m in W.embassy.finditer(text):
+    for m in (W.embassy.finditer(text) if "驻" in text else ()):  # opens with a repeat: tried at every character
         out.append(Entity(m.start(), m.end(), m.group(), "ORG", m.group(), "pattern"))
     for m in _CENTRE.finditer(text):
         if m.start() in starts:

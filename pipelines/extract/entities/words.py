@@ -32,6 +32,7 @@ class EntityWords:
     press_suffix: re.Pattern      # 《人民日报》 is a newspaper (ORG)
     book_suffix: re.Pattern       # 《毛泽东选集》 is a book, not an entity
     person_before: re.Pattern     # the place before a title: 习近平|同志
+    person_before_cue: re.Pattern  # a title, where `person_before` may match (`finditer_cued`)
     person_cue_after: re.Pattern  # a title or a verb of saying right after a name: 高云江|说
     person_title_before: re.Pattern  # a title right before a name: 总理|差瓦立
     byline: re.Pattern            # 作者 何立峰 at a line end
@@ -78,6 +79,7 @@ def load(path: str | os.PathLike) -> EntityWords:
         press_suffix=re.compile(f"(?:{alt('press_suffix')})$"),
         book_suffix=re.compile(f"(?:{alt('book_suffix')})$"),
         person_before=re.compile(f"(?=(?:{alt('person_title')})(?![{HAN}]{{0,1}}(?:{alt('person_title_not')})))"),
+        person_before_cue=re.compile(f"(?:{alt('person_title')})"),
         person_cue_after=re.compile(f"(?:{alt('person_title')}|{alt('person_title_before')}|{alt('person_cue_after')})"
                                     f"(?![{HAN}]{{0,1}}(?:{alt('person_title_not')}))"),
         person_title_before=re.compile(f"(?:{alt('person_title_before')})$"),
@@ -97,7 +99,8 @@ def load(path: str | os.PathLike) -> EntityWords:
         listed=re.compile(f"等(?:一批|一些|多家|[0-9０-９]+家)?[{HAN}]{{0,6}}?(?:{alt('listed_kind')})"),
         not_name_end=re.compile(f"(?:{alt('not_name_end')})$"),
         embassy=re.compile(f"[{HAN}]{{2,6}}驻[{HAN}]{{2,8}}?(?:{alt('mission')})"),
-        people_bodies=re.compile(f"(?:区|市|县)?(?:人大|政协)(?={alt('people_body_cue')})"),
+        # `(?:区|市|县)?(?:人大|政协)` written so that the pattern opens with literals, which `re` scans for in C
+        people_bodies=re.compile(f"(?:区(?:人大|政协)|市(?:人大|政协)|县(?:人大|政协)|人大|政协)(?={alt('people_body_cue')})"),
         gpe_prefix_rest=frozenset(w["gpe_prefix_rest"]),
         generic=frozenset(w["generic"]),
         pos_stop=frozenset(w["pos_stop"]),

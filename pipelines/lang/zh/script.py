@@ -83,7 +83,8 @@ def finditer_cued(pattern: re.Pattern, cue: re.Pattern, text: str) -> Iterator[r
     of `pattern` can start (a necessary condition, `[0-9]{4}年` for a date): from each
     place it finds, `pattern.match` is tried, and a match resumes the search at its end,
     as `finditer` does. Lookbehinds see the text before each place, as in `finditer`.
-    `pattern` must not match the empty string."""
+    `pattern`'s matches are all non-empty, or all empty (a lookahead alone, which
+    `finditer` finds at every place it holds)."""
     pos = 0
     while (c := cue.search(text, pos)) is not None:
         m = pattern.match(text, c.start())
@@ -91,4 +92,4 @@ def finditer_cued(pattern: re.Pattern, cue: re.Pattern, text: str) -> Iterator[r
             pos = c.start() + 1
         else:
             yield m
-            pos = m.end()
+            pos = m.end() if m.end() > m.start() else m.start() + 1
