@@ -18,7 +18,7 @@ from pipelines.extract.figures import extract_figures
 from pipelines.extract.gazetteer import policy_terms
 from pipelines.extract.tasks import extract_tasks
 from pipelines.extract.terms import document_terms
-from pipelines.lang.zh.segment import ORIGINAL_KEY, doc_tokens, split_sentences
+from pipelines.lang.zh.segment import ORIGINAL_KEY, SENTENCES_KEY, doc_tokens, split_sentences
 from pipelines.records import Document
 from pipelines.store.schemas import SCHEMAS, to_table
 
@@ -36,7 +36,9 @@ def analyse_document(doc: Document, nlp: Language, userdicts: tuple[str, ...] = 
     [('发展', 'vn'), ('新质生产力', 'nz'), ('。', 'x')]
     """
     text = doc.text
-    spans = split_sentences(text)
+    sdoc = nlp(text) if sdoc is None else sdoc
+    spans = sdoc.user_data.get(SENTENCES_KEY) if ORIGINAL_KEY not in sdoc.user_data else None
+    spans = split_sentences(text) if spans is None else spans  # `policy_sentences` split the same text
     sent_starts = np.fromiter((s for s, _ in spans), dtype=np.int64, count=len(spans))
     sentences = pa.table(
         {
@@ -49,7 +51,6 @@ def analyse_document(doc: Document, nlp: Language, userdicts: tuple[str, ...] = 
         schema=SCHEMAS["sentences"],
     )
 
-    sdoc = nlp(text) if sdoc is None else sdoc
     words, tags = doc_tokens(sdoc)  # as the tokenizer made them, without making a Token per word
     starts = sdoc.to_array(IDX).astype(np.int64)
     ends = np.append(starts[1:], len(text))

@@ -18,8 +18,12 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00"  # and NUL, which no te
 # exported as \x0b, a form feed between PDF pages, NEL, the old record separators
 # \x1c-\x1e, and web text's line and paragraph separators (U+2028, U+2029), as
 # `str.splitlines` has them. Left in, they join a heading to the line after it.
-_LINE_BREAKS = str.maketrans({"\u2028": "\n", "\x85": "\n", "\x0b": "\n", "\x0c": "\n", "\x1c": "\n", "\x1d": "\n",
-                              "\x1e": "\n", "\u2029": "\n\n"})
+# Line and paragraph separators other than \n: each a line break, a paragraph separator a blank line.
+# Found with a regex (a set scanned in C), not `str.translate`, which looks up every character of a
+# Chinese text in the table (0.12 s of the national corpus; this, 0.01 s).
+_LINE_BREAKS = {"\u2028": "\n", "\x85": "\n", "\x0b": "\n", "\x0c": "\n", "\x1c": "\n", "\x1d": "\n",
+                "\x1e": "\n", "\u2029": "\n\n"}
+_LINE_BREAK_RE = re.compile(f"[{''.join(_LINE_BREAKS)}]")
 _ZW_RE = re.compile(f"[{_ZERO_WIDTH}]")
 # A line holding nothing but zero-width characters is an artefact, not a
 # paragraph break: drop it with its line break.
@@ -99,7 +103,7 @@ def clean_text(raw: str) -> str:
     >>> clean_text("国务院\\x00总理\\x1e李强")
     '国务院总理\\n李强'
     """
-    text = raw.replace("\r\n", "\n").replace("\r", "\n").translate(_LINE_BREAKS)
+    text = _LINE_BREAK_RE.sub(lambda m: _LINE_BREAKS[m.group()], raw.replace("\r\n", "\n").replace("\r", "\n"))
     text = _ZW_LINE_RE.sub("", text)
     text = _ZW_RE.sub("", text)
     text = _despace_titles(text)

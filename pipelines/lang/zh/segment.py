@@ -158,6 +158,7 @@ def _add_span(text: str, start: int, end: int, spans: list) -> None:
 TEXT_KEY = "policytrace.text"
 TOKENS_KEY = "policytrace.tokens"  # (words, tags); a Doc made again with split tokens has its own
 ORIGINAL_KEY = "policytrace.original"  # the text as given, where the Doc holds its simplified form
+SENTENCES_KEY = "policytrace.sentences"  # `split_sentences` of the Doc's text, from `policy_sentences`
 
 def doc_text(doc: Doc) -> str:
     """`doc.text`, without joining its tokens again (retokenising never changes the text)."""
@@ -235,7 +236,8 @@ def policy_sentences(doc: Doc) -> Doc:
     """Mark sentence starts from `split_sentences` (token boundaries agree)."""
     if not len(doc):
         return doc
-    starts = {s for s, _ in split_sentences(doc_text(doc))}
+    spans = doc.user_data[SENTENCES_KEY] = split_sentences(doc_text(doc))  # the sentences table reads them too
+    starts = {s for s, _ in spans}
     idx = doc.to_array(IDX)
     # SENT_START: 1 starts a sentence, -1 continues one.
     values = numpy.fromiter((1 if i in starts else -1 for i in idx.tolist()), dtype="int64", count=len(idx)).astype("uint64")
