@@ -27,11 +27,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import compress
 from typing import NamedTuple
 
 import numpy as np
 
-from pipelines.lang.zh.script import is_han
+from pipelines.lang.zh.script import HAN_RUN_RE
 
 CONTENT_POS = frozenset({"n", "nz", "vn", "v", "a", "an", "ad", "nt", "ns", "nr", "nrt", "j", "l", "i", "b", "ng", "vd"})
 EDGE_POS = frozenset({"n", "nz", "vn", "j", "nt", "ns", "an", "b", "l"})
@@ -62,8 +63,9 @@ def document_terms(
     """
     rows: list[Term] = []
     # each distinct (word, tag) is tested once, not each of its occurrences
-    tagged = Counter({(w, t): n for (w, t), n in Counter(zip(words, tags)).items()
-                      if t in CONTENT_POS and len(w) >= 2 and is_han(w)})
+    counted = Counter(compress(zip(words, tags), map(CONTENT_POS.__contains__, tags)))  # content words only
+    han = _han_words({w for w, _ in counted})
+    tagged = Counter({(w, t): n for (w, t), n in counted.items() if len(w) >= 2 and han[w]})
     # One row a word: a word the entity model split out of a longer one (`政府` of 市政府X) may carry
     # a name tag there; the row counts every occurrence and gives the word's most frequent tag.
     word_counts: Counter[str] = Counter()
@@ -80,6 +82,12 @@ def document_terms(
     return rows
 
 
+def _han_words(words: Iterable[str]) -> dict[str, bool]:
+    """Whether each of `words` is Han characters only (`is_han`), tested in C (`map`)."""
+    words = list(words)
+    return dict(zip(words, map(bool, map(HAN_RUN_RE.fullmatch, words))))
+
+
 def candidates(words: Sequence[str], tags: Sequence[str], sentence_of: Sequence[int], known: set[str]) -> list[tuple[str, int]]:
     """Frequent word sequences that the dictionary splits, longest first among equals.
 
@@ -93,7 +101,7 @@ def candidates(words: Sequence[str], tags: Sequence[str], sentence_of: Sequence[
     if n_words < 2:
         return []
     # the tests of each distinct (word, tag) once, then as arrays over the tokens
-    han = {w: is_han(w) for w in set(words)}
+    han = _han_words(set(words))
     content_tag = {t: t in CONTENT_POS for t in set(tags)}
     edge_tag = {t: t in EDGE_POS for t in content_tag}
     content = np.fromiter(map(han.__getitem__, words), dtype=bool, count=n_words) \

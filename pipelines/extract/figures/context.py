@@ -27,6 +27,20 @@ _ACHIEVED = re.compile(r"实际|已经|已|完成了|实现了|达到了|回落�
 # A change verb followed by 到/为 gives a level, not a change: `提高到66.2%` measures 城镇化率.
 _LEVEL_VERB = re.compile(r"(?:增长|增加|提高|提升|上升|扩大|下降|减少|降低|缩减|缩小|回落|降|升|减|增)(?:了)?(?:到|至|为)$")
 _INNER_ADVERB = re.compile(r"(?:共|将|要|就|都|仍然|也|又|还|已经|已|分别|均(?<![年人平]均))(?=增长|增加|提高|下降|减少|降低|扩大|递增)")
+# patterns of the per-figure tests, compiled once (`re.sub(f"...")` formats and looks up its pattern each call)
+_COMPARE_WORD = re.compile("[比较較]")
+_TO_VERB = re.compile("了?(?:到|至|为|成)")
+_GAP_WORDS = re.compile("了|近|约|約|将近|超过|保持在|达到|达")
+_TARGET_IS_END = re.compile(r"目标定?为$")
+_PRE_TAIL = re.compile(r"(?:(?:比|较|較|由|从|到|在)(?:去年|上年末|上年)?的?)?[“\"]?$")
+_POST_HEAD = re.compile(r"^[”\"]?(?:的|以来|来|时期|期间)?")
+_BLANKS = re.compile(r"\s+")
+_FROM_END = re.compile(r"(?:从|由)(?:人均)?$")
+_SUBJECT_LEAD = re.compile(r"^(?:比|较|較|同比|环比|年均|平均|实际)")
+_PURPOSE_AFTER = re.compile(rf"([{HAN}]{{1,6}}?)(?=支持|用于|，|。|；|、|$)")
+_DIGIT = re.compile(rf"[{DIG}]")
+_COMPARE_TAIL = re.compile(r"(?:比|较).*$")
+_SUBJECT_AFTER = re.compile(rf"[{HAN}]{{2,12}}?(?=[，,；;。、！？]|$)")
 _YEARISH = {"year", "date", "period", "plan_period", "congress"}
 
 
@@ -62,17 +76,17 @@ def _direction(text: str, f: Figure, cstart: int) -> str | None:
             best = m
     comp = None
     m2 = lex.comparative_re.search(before.rstrip("近约約超过将"))
-    if m2 and re.search("[比较較]", before[:m2.start()]):
+    if m2 and _COMPARE_WORD.search(before[:m2.start()]):
         comp = lex.comparative[m2.group(1)]
     if best is None:
         return comp
     gap = before[best.end():]
-    if re.match("了?(?:到|至|为|成)", gap):
+    if _TO_VERB.match(gap):
         return None
     if comp and m2.start() >= best.end():
         return comp
-    gap = re.sub("了|近|约|約|将近|超过|保持在|达到|达", "", gap)
-    if len(gap) > 3 and not re.search(r"目标定?为$", gap):
+    gap = _GAP_WORDS.sub("", gap)
+    if len(gap) > 3 and not _TARGET_IS_END.search(gap):
         return None
     return lex.directions[best.group()]
 
@@ -82,10 +96,10 @@ def _strip_subject(s: str, figs_inside: list[tuple[int, int]], offset: int) -> s
     for a, b in sorted(figs_inside, reverse=True):
         a0, b0 = a - offset, b - offset
         pre = s[:a0]
-        pre = re.sub(r"(?:(?:比|较|較|由|从|到|在)(?:去年|上年末|上年)?的?)?[“\"]?$", "", pre)
-        post = re.sub(r"^[”\"]?(?:的|以来|来|时期|期间)?", "", s[b0:])
+        pre = _PRE_TAIL.sub("", pre)
+        post = _POST_HEAD.sub("", s[b0:])
         s = pre + post
-    s = re.sub(r"\s+", "", s)
+    s = _BLANKS.sub("", s)
     s = _LEVEL_VERB.sub("", s)
     for _ in range(3):
         s = words().lead_strip.sub("", s)
@@ -111,7 +125,7 @@ def annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
         clause = text[cstart:cend_m.start() if cend_m else len(text)]
         kw: dict = {}
         if f.kind not in _YEARISH:
-            baseline = bool(re.search(r"(?:从|由)(?:人均)?$", text[cstart:f.start]))
+            baseline = bool(_FROM_END.search(text[cstart:f.start]))
             if (f.unit == "倍" and f.text.startswith("翻")) or baseline or f.unit in _TIME_UNITS:
                 kw["direction"] = None
             else:
@@ -135,11 +149,11 @@ def annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
             subj = _strip_subject(text[cstart:f.start], inside, cstart)
             if subj in words().empty_subjects:
                 subj = ""
-            lead = re.match(r"^(?:比|较|較|同比|环比|年均|平均|实际)", subj)
+            lead = _SUBJECT_LEAD.match(subj)
             if subj in words().object_verbs:
                 obj = re.search(subj + r"([^，,；;。！？、\n]{2,16}?)(?=[，,；;。、]|$)", sentence[: f.start - sstart])
-                after = re.match(rf"([{HAN}]{{1,6}}?)(?=支持|用于|，|。|；|、|$)", text[f.end:f.end + 8])
-                if obj and not re.search(rf"[{DIG}]", obj.group(1)):
+                after = _PURPOSE_AFTER.match(text[f.end:f.end + 8])
+                if obj and not _DIGIT.search(obj.group(1)):
                     subj = obj.group(1)
                 elif after:
                     subj = subj + after.group(1)
@@ -150,7 +164,7 @@ def annotate(text: str, figs: list[Figure], year: int | None) -> list[Figure]:
             elif not subj:
                 subj = _fallback_subject(text, f, figs, sstart, cstart)
             if subj:
-                core = re.sub(r"(?:比|较).*$", "", subj)
+                core = _COMPARE_TAIL.sub("", subj)
                 if kw["direction"]:
                     core = words().direction_end_re.sub("", core)
                 prev_subject[sstart] = core or subj
@@ -172,7 +186,7 @@ def _fallback_subject(text: str, f: Figure, figs: list[Figure], sstart: int, cst
             prev = _strip_subject(text[pstart:cstart - 1], [], pstart)
             if 2 <= len(prev) <= 20:
                 return prev
-    after = re.match(rf"[{HAN}]{{2,12}}?(?=[，,；;。、！？]|$)", text[f.end:f.end + 13])
+    after = _SUBJECT_AFTER.match(text[f.end:f.end + 13])
     return simplified(after.group()) if after else None
 
 

@@ -104,6 +104,17 @@ def _month_end(y: int, m: int) -> dt.date | None:
 
 
 
+# patterns of the per-figure tests, compiled once (`re.search(f"...")` formats and looks up its pattern each call)
+_END_PARTICLE = re.compile("[了为為]$")
+_ANY_DIGIT = re.compile(f"[{DIG}{CN_D}{CN_U}]")
+_PERCENT_OR_UNIT_END = re.compile(r"[%％]|[元吨斤人户]$")
+_NUM_AR_RE = re.compile(NUM_AR)
+_HAN_0_6 = re.compile(f"[{HAN}]{{0,6}}")
+_ALNUM_OR_POINT = re.compile(r"[A-Za-z0-9０-９.．]")
+_CN_UNIT = re.compile(f"[{CN_U}]")
+_DE_OR_ZHE_END = re.compile("(?:的|这)$")
+
+
 # ---------------------------------------------------------------- passes
 
 def pass_congress(text: str, mask: bytearray, out: list) -> None:
@@ -262,7 +273,7 @@ def _postfix(text: str, end: int) -> tuple[int, str | None]:
 def _prefix_qualifier(text: str, start: int) -> str | None:
     lex = words()
     window = text[max(0, start - 4):start]
-    window = re.sub("[了为為]$", "", window)
+    window = _END_PARTICLE.sub("", window)
     m = lex.before_re.search(window)
     return lex.before[m.group()] if m else None
 
@@ -305,7 +316,7 @@ def mask_idioms(text: str, mask: bytearray) -> None:
 def mask_quoted(text: str, mask: bytearray) -> None:
     for m in _QUOTED.finditer(text):
         inner = m.group(1) or m.group(2)
-        if re.search(rf"[{DIG}{CN_D}{CN_U}]", inner) and not re.search(r"[%％]|[元吨斤人户]$", inner):
+        if _ANY_DIGIT.search(inner) and not _PERCENT_OR_UNIT_END.search(inner):
             a, b = m.start() + 1, m.end() - 1
             for i in range(a, b):
                 if not mask[i]:
@@ -325,7 +336,7 @@ def _unit_at(text: str, pos: int) -> tuple[str, str, str] | None:
 
 def _scaled(num: str, value: float, factor: Decimal) -> float:
     """`4.06` x 万亿 = 4060000000000 exactly (decimal arithmetic, not 4059999999999.9995)."""
-    if re.fullmatch(NUM_AR, num):
+    if _NUM_AR_RE.fullmatch(num):
         return float(Decimal(ascii_digits(num).replace(",", "")) * factor)
     return float(Decimal(repr(value)) * factor)
 
@@ -333,7 +344,7 @@ def _scaled(num: str, value: float, factor: Decimal) -> float:
 def _counter_after(text: str, pos: int) -> str | None:
     """The counter implied by the noun after a bare count: `6600多万纳税人` -> 人,
     `510万沼气用户` -> 户 (the noun may follow a short modifier)."""
-    phrase = re.match(rf"[{HAN}]{{0,6}}", text[pos:pos + 6]).group()
+    phrase = _HAN_0_6.match(text[pos:pos + 6]).group()
     for i in range(0, min(len(phrase), 4) + 1):
         for noun, c in words().counters:
             if phrase.startswith(noun, i):
@@ -349,10 +360,10 @@ def pass_numbers(text: str, mask: bytearray, out: list) -> None:
             continue
         num = m["num"]
         prev = text[a - 1:a] if a else ""
-        if prev == "第" or re.match(r"[A-Za-z0-9０-９.．]", prev or " "):
+        if prev == "第" or _ALNUM_OR_POINT.match(prev or " "):
             continue
         scale = m["scale"]
-        arabic = bool(re.fullmatch(NUM_AR, num))
+        arabic = bool(_NUM_AR_RE.fullmatch(num))
         if scale and not arabic and scale in "千百":
             continue
         if scale and not arabic:
@@ -367,7 +378,7 @@ def pass_numbers(text: str, mask: bytearray, out: list) -> None:
         more = "多" if (m["more1"] or m["more2"]) else None
         up = bool(m["up"]) and num[0] in "千百万亿"
         start = m.start() if up else a
-        implied = _counter_after(text, b) if (scale or re.search(f"[{CN_U}]", num)) else None
+        implied = _counter_after(text, b) if (scale or _CN_UNIT.search(num)) else None
         unit = None if implied else _unit_at(text, b)
         if implied and value < 1e4 and not scale and (written := _unit_at(text, b)):
             # a count under ten thousand is kept only with a unit (below): `二百名党员` has 名,
@@ -396,7 +407,7 @@ def pass_numbers(text: str, mask: bytearray, out: list) -> None:
                         value = _scaled(num, value, lex.scales.get(m2["scale"], Decimal(1)))
                     high, unit, range_end = v2, u2, m2.end() + len(u2[0])
         if unit is None:
-            if not scale and not re.search(f"[{CN_U}]", num):
+            if not scale and not _CN_UNIT.search(num):
                 continue
             if value < 1e4:
                 continue
@@ -411,12 +422,12 @@ def pass_numbers(text: str, mask: bytearray, out: list) -> None:
             if written == "个多月":
                 more = "多"
             if written == "年":
-                if re.match(NUM_AR, num) and len(num) >= 3:
+                if _NUM_AR_RE.match(num) and len(num) >= 3:
                     continue
                 if text.startswith("来", end) or text[end:end + 2] in ("计划", "规划", "計劃", "以来", "长远") or text[start - 1:start] == "这":
                     continue
                 if text[max(0, start - 2):start] == "过去" or (
-                        re.search("(?:的|这)$", text[max(0, start - 1):start]) and text[end:end + 1] in BOUNDARY):
+                        _DE_OR_ZHE_END.search(text[max(0, start - 1):start]) and text[end:end + 1] in BOUNDARY):
                     continue  # 不平凡的五年。: the years of a period, not a measured duration
         if kind == "amount" and text[b:b + len(unit[0])] == "人民币":
             continue

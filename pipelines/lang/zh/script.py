@@ -50,8 +50,16 @@ def _t2s():
 
 def simplified(s: str | None) -> str | None:
     """`s` in simplified characters (OpenCC t2s): subjects and entity normal
-    forms use them, so 1957's `工業总产值` matches 2024's `工业总产值`."""
-    return _t2s().convert(s) if s else s
+    forms use them, so 1957's `工業总产值` matches 2024's `工业总产值`. Short strings (names,
+    subjects: the same few thousand over and over) are converted once each."""
+    if not s:
+        return s
+    return _simplified_short(s) if len(s) <= 32 else _t2s().convert(s)
+
+
+@lru_cache(maxsize=65536)
+def _simplified_short(s: str) -> str:
+    return _t2s().convert(s)
 
 
 # Characters only traditional script writes (國 for 国, 會 for 会...): a text with many of them
