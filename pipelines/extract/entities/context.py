@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
+from itertools import compress
 
 from spacy.tokens import Doc
 
@@ -73,8 +74,9 @@ def fused_bodies(view) -> list[Entity]:
     when the place is one the gazetteers know."""
     known = gpe_names()
     out = []
-    for a, w, tag in zip(view.idx, view.words, view.tags):
-        if tag != "nt" or len(w) < 4:
+    for i in compress(range(len(view.tags)), map("nt".__eq__, view.tags)):  # the bodies' tag, tested in C
+        a, w = view.idx[i], view.words[i]
+        if len(w) < 4:
             continue
         norm = place_body(w)
         name = w.removeprefix("中共")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 from functools import cached_property, lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import NamedTuple
 
 from spacy.tokens import Doc
@@ -179,8 +179,10 @@ def _abbreviation_runs(text: str, starts: list[int]) -> list[Entity]:
     run_re = _run_re()
     out = []
     done = 0
-    for s in starts:
-        if s < done or s >= len(text) or text[s] not in table:
+    # the words that open with an abbreviation, found in C (`map`, `compress`), not a Python loop over all
+    starts = [s for s in starts if s < len(text)]
+    for s in compress(starts, map(table.__contains__, map(text.__getitem__, starts))):
+        if s < done:
             continue  # a run starts a word (中朝 of 十一日中朝两国, not 日中朝)
         m = run_re.match(text, s)
         if m is None:
@@ -541,15 +543,17 @@ def _gpe_prefixes(doc: TokenView) -> list[Entity]:
     W = words()
     known = gpe_names()
     out = []
-    for a, w in zip(doc.idx, doc.words):
-        if len(w) < 3:
-            continue
+    for i in compress(range(len(doc.words)), map((3).__le__, map(len, doc.words))):  # words of 3+ characters
+        a, w = doc.idx[i], doc.words[i]
         for n in (3, 2):
             head, rest = w[:n], w[n:]
             if head in known and rest in W.gpe_prefix_rest:
                 out.append(Entity(a, a + n, head, "GPE", known[head], "gazetteer"))
                 break
     return out
+
+
+_PLACE_OR_BODY_TAG = frozenset({"ns", "nt"})
 
 
 def pos_candidates(doc: TokenView) -> list[Entity]:
@@ -559,8 +563,9 @@ def pos_candidates(doc: TokenView) -> list[Entity]:
     `施策/nr`); `nr` is used by the name pattern instead."""
     W = words()
     out = []
-    for a, w, tag in zip(doc.idx, doc.words, doc.tags):
-        if (tag != "ns" and tag != "nt") or len(w) < 3 or not is_han(w) or w in W.pos_stop:
+    for i in compress(range(len(doc.tags)), map(_PLACE_OR_BODY_TAG.__contains__, doc.tags)):
+        a, w, tag = doc.idx[i], doc.words[i], doc.tags[i]
+        if len(w) < 3 or not is_han(w) or w in W.pos_stop:
             continue
         if tag == "ns" and W.loc_end.search(w):
             out.append(Entity(a, a + len(w), w, "LOC", w, "pos"))
