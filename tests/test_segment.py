@@ -152,3 +152,18 @@ def test_traditional_script_is_segmented_and_recognised_in_simplified_characters
     tables = analyse_document(r1954, nlp, (), sdoc)
     tokens = tables["tokens"].to_pydict()
     assert "".join(tokens["text"]) == "".join(r1954.text.split()) and "中華人民共和國" in tokens["text"]
+
+
+def test_like_num_is_spacys_on_every_dictionary_word():
+    """`make_nlp` replaces spaCy's Chinese `like_num` with the same test, its pattern compiled
+    once (a third of the cost of each new lexeme): the same answer on all 349,000 words of
+    jieba's and our dictionaries, and on tokens."""
+    from spacy.lang.zh.lex_attrs import like_num as spacys
+
+    from pipelines.lang.zh.segment import dictionary_words
+    from pipelines.nlp import like_num, make_nlp
+
+    words = sorted(dictionary_words()) + ["一十\n", "+五", "3/4", "3/x", "1,000", "二十三", "壹拾", ""]
+    assert [like_num(w) for w in words] == [spacys(w) for w in words] and sum(map(like_num, words)) > 300
+    doc = make_nlp()("投入一千二百亿元，二十三个和3/4的人")
+    assert [t.text for t in doc if t.like_num] == [t.text for t in doc if spacys(t.text)] == ["一千二百", "3", "4"]
