@@ -180,7 +180,7 @@ def _abbreviation_runs(text: str, starts: list[int]) -> list[Entity]:
     out = []
     done = 0
     # the words that open with an abbreviation, found in C (`map`, `compress`), not a Python loop over all
-    starts = [s for s in starts if s < len(text)]
+    starts = starts[:bisect.bisect_left(starts, len(text))]  # sorted: those inside the text
     for s in compress(starts, map(table.__contains__, map(text.__getitem__, starts))):
         if s < done:
             continue  # a run starts a word (中朝 of 十一日中朝两国, not 日中朝)
