@@ -388,7 +388,6 @@ def candidates_many(docs: Sequence, ensemble: bool = False) -> list[list[Entity]
         views.append(view)
         text = view.text
         first = np.flatnonzero(doc.to_array(SENT_START) == 1).tolist() if len(doc) else []
-        ranges = []
         for k, i in enumerate(first):
             j = first[k + 1] if k + 1 < len(first) else len(view)
             a = view.idx[i]
@@ -396,15 +395,9 @@ def candidates_many(docs: Sequence, ensemble: bool = False) -> list[list[Entity]
             if text[a:b].strip():
                 batch.texts.append(text[a:b])
                 batch.n_words.append(j - i)
-                where.append((n, a))
-                ranges.append((i, j))
-        if ranges and ranges[0][0] == 0 and ranges[-1][1] == len(view) and sum(j - i for i, j in ranges) == len(view):
-            batch.words.extend(view.words)  # every sentence kept: the document's lists whole
-            batch.tags.extend(view.tags)
-        else:
-            for i, j in ranges:
                 batch.words.extend(view.words[i:j])
                 batch.tags.extend(view.tags[i:j])
+                where.append((n, a))
     batch.gaz.extend(map(gaz.get, batch.words, repeat("")))
     spans_of_doc: list[list[tuple[int, Span]]] = [[] for _ in docs]
     for (n, a), spans in zip(where, m.tag_many(batch, ensemble)):
@@ -537,8 +530,8 @@ def split_tokens(doc, ents: list, view: TokenView | None = None):
         return doc
     starts = [e.start for e in model_ents]
     text = view.text
-    arr = doc.to_array([ORTH, SENT_START]).astype(np.int64)
-    orth, sent = arr[:, 0].view(np.uint64).tolist(), arr[:, 1].tolist()
+    arr = doc.to_array([ORTH, SENT_START])  # uint64: a sentence start's -1 comes back as 2**64 - 1
+    orth, sent = arr[:, 0].tolist(), arr[:, 1].astype(np.int64).tolist()
     words: list[str] = []
     tags: list[str] = []
     orths: list[int] = []

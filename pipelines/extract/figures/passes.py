@@ -20,6 +20,7 @@ from pipelines.lang.zh.numerals import (
     CN_U,
     DIG,
     NUM_AR,
+    NUM_AR_RE,
     NUM_CN,
     ORD,
     PLAN_SHORT,
@@ -108,7 +109,6 @@ def _month_end(y: int, m: int) -> dt.date | None:
 _END_PARTICLE = re.compile("[了为為]$")
 _ANY_DIGIT = re.compile(f"[{DIG}{CN_D}{CN_U}]")
 _PERCENT_OR_UNIT_END = re.compile(r"[%％]|[元吨斤人户]$")
-_NUM_AR_RE = re.compile(NUM_AR)
 _HAN_0_6 = re.compile(f"[{HAN}]{{0,6}}")
 _ALNUM_OR_POINT = re.compile(r"[A-Za-z0-9０-９.．]")
 _CN_UNIT = re.compile(f"[{CN_U}]")
@@ -165,8 +165,8 @@ def pass_congress(text: str, mask: bytearray, out: list) -> None:
 
 
 def pass_plans(text: str, mask: bytearray, out: list) -> None:
-    for rx in (_PLAN_N, _PLAN_SHORT):
-        for m in rx.finditer(text) if rx is _PLAN_N else finditer_cued(rx, _PLAN_SHORT_CUE, text):
+    for rx, found in ((_PLAN_N, _PLAN_N.finditer(text)), (_PLAN_SHORT, finditer_cued(_PLAN_SHORT, _PLAN_SHORT_CUE, text))):
+        for m in found:
             if rx is _PLAN_SHORT and text[m.end():m.end() + 1] in "”\"" and text[m.start() - 1:m.start()] not in "“\"":
                 continue  # the end of a longer quotation, not “十四五”
             n = ordinal(m["n"]) if rx is _PLAN_N else plan_number(m["plan"])
@@ -336,7 +336,7 @@ def _unit_at(text: str, pos: int) -> tuple[str, str, str] | None:
 
 def _scaled(num: str, value: float, factor: Decimal) -> float:
     """`4.06` x 万亿 = 4060000000000 exactly (decimal arithmetic, not 4059999999999.9995)."""
-    if _NUM_AR_RE.fullmatch(num):
+    if NUM_AR_RE.fullmatch(num):
         return float(Decimal(ascii_digits(num).replace(",", "")) * factor)
     return float(Decimal(repr(value)) * factor)
 
@@ -363,7 +363,7 @@ def pass_numbers(text: str, mask: bytearray, out: list) -> None:
         if prev == "第" or _ALNUM_OR_POINT.match(prev or " "):
             continue
         scale = m["scale"]
-        arabic = bool(_NUM_AR_RE.fullmatch(num))
+        arabic = bool(NUM_AR_RE.fullmatch(num))
         if scale and not arabic and scale in "千百":
             continue
         if scale and not arabic:
@@ -422,7 +422,7 @@ def pass_numbers(text: str, mask: bytearray, out: list) -> None:
             if written == "个多月":
                 more = "多"
             if written == "年":
-                if _NUM_AR_RE.match(num) and len(num) >= 3:
+                if NUM_AR_RE.match(num) and len(num) >= 3:
                     continue
                 if text.startswith("来", end) or text[end:end + 2] in ("计划", "规划", "計劃", "以来", "长远") or text[start - 1:start] == "这":
                     continue

@@ -35,7 +35,7 @@ PLAN_NUMBER = "(十[一二三四五]|[一二三四五六七八九十])"
 PLAN_SHORT = PLAN_NUMBER + "五"
 PLAN_WORDS = "规划纲要|规划|计划|計劃|計划|计劃"
 
-_NUM_AR_RE = re.compile(NUM_AR)
+NUM_AR_RE = re.compile(NUM_AR)
 _YEAR_RE = re.compile(f"[{YEAR_DIGITS}]{{4}}")
 _PLAN_SHORT_RE = re.compile(PLAN_SHORT)
 _TO_ASCII = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
@@ -69,7 +69,7 @@ def number_value(s: str) -> float | None:
     """Any numeral: Arabic, a year digit by digit (`一九九七`, `二○二四`), or Chinese."""
     if not s:
         return None
-    if _NUM_AR_RE.fullmatch(s):
+    if NUM_AR_RE.fullmatch(s):
         return arabic_value(s)
     if _YEAR_RE.fullmatch(s):
         return float(cn2an.cn2an(s.replace("○", "〇"), "direct"))
