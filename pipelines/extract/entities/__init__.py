@@ -67,6 +67,7 @@ from pipelines.extract.entities.shapes import (
     pos_candidates,
     quoted_terms,
     shape_candidates,
+    standing_committees,
     sub_units,
 )
 from pipelines.extract.entities.words import words as entity_words
@@ -355,6 +356,8 @@ def policy_entities(doc: Doc) -> Doc:
         cands += admit_model(doc._.model_entities, cands, text)
     cands += sub_units(view, [c for c in cands if c.method in ("gazetteer", "model")])
     cands += campuses(view, [c for c in cands if c.label == "ORG"])
+    if "及其常委会" in text:
+        cands += standing_committees(text, [c for c in cands if c.method != "model"])
     cands += place_goals(view, [c for c in cands if c.method == "gazetteer"])
     resolved = resolve_overlaps(cands)
     ents = [e for e in resolved if e.label != BOOK]  # a book title held its span only

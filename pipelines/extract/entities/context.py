@@ -18,7 +18,8 @@ from pipelines.lang.zh.segment import ORIGINAL_KEY, doc_text
 
 def place_of(*fields: str | None) -> dict[str, str]:
     """The district, city, county and province a document speaks for, from its
-    issuer, occasion or title (`海拉尔区人民政府` -> 海拉尔区, 呼伦贝尔市, 内蒙古自治区)."""
+    issuer, occasion or title (`海拉尔区人民政府` -> 海拉尔区, 呼伦贝尔市, 内蒙古自治区),
+    and under `own` the lowest of them, the place of the government that speaks."""
     places: dict[str, str] = {}
     known = gpe_names()
     for field in fields:
@@ -32,6 +33,9 @@ def place_of(*fields: str | None) -> dict[str, str]:
             if name in known or level == "district":
                 places.setdefault(level, name)
     chain = places.get("district") or places.get("county") or places.get("city")
+    own = chain or places.get("province")
+    if own:
+        places["own"] = own  # the level the document speaks for (`{own}` of local_bodies.tsv)
     parent_of = parents()
     while chain in parent_of:
         parent = parent_of[chain]

@@ -271,12 +271,18 @@ def shape_candidates(doc: Doc) -> list[Entity]:
     for m in _CC_TERM.finditer(text):
         out.append(Entity(m.start(), m.end(), m.group(), "ORG", "中国共产党" + m.group(), "pattern"))
     out += _suffix_names(doc, W.event_suffix, "EVENT", starts, ends, index, max_tokens=6)
+    bodies_at = set()
     for m in W.people_bodies.finditer(text):
         if m.start() in starts or text[m.start()] in "区市县":
-            body = m.group().lstrip("区市县")
-            level = {"区": "district", "市": "city", "县": "county"}.get(m.group()[0], "district")
-            norm = f"{{{level}}}人民代表大会" if body == "人大" else f"政协{{{level}}}委员会"
-            out.append(Entity(m.start(), m.end(), m.group(), "ORG", norm, "pattern"))
+            out.append(_people_body(m))
+            bodies_at.add(m.start())
+    if "人大" in text or "政协" in text:
+        idx = doc.idx
+        for m in W.level_bodies.finditer(text):
+            k = bisect.bisect_right(idx, m.start()) - 1
+            if m.start() in bodies_at or (idx[k] != m.start() and doc[k].tag_ in ("ns", "nt")):
+                continue  # found above, or the level of a place's own name (上海市|人大代表)
+            out.append(_people_body(m))
     out += _suffix_names(doc, W.institution, "ORG", starts, ends, index, loose=True)
     out += _suffix_names(doc, W.town, "GPE", starts, ends, index, loose=True, max_tokens=1)
     out += _suffix_names(doc, W.facility, "LOC", starts, ends, index, loose=True, max_tokens=3)
@@ -285,6 +291,18 @@ def shape_candidates(doc: Doc) -> list[Entity]:
     out += _gpe_prefixes(doc)
     out += quoted_terms(text)
     return out
+
+
+_LEVELS = {"区": "district", "市": "city", "县": "county", "省": "province"}
+
+
+def _people_body(m: re.Match) -> Entity:
+    """`区人大`, `市政协`, a bare `人大`: the body, its normal form a template the document's
+    place fills (`{city}人民代表大会`; a bare one the district's, as the district reports say it)."""
+    body = m.group()[-2:]
+    level = _LEVELS.get(m.group()[0], "district")
+    norm = f"{{{level}}}人民代表大会" if body == "人大" else f"政协{{{level}}}委员会"
+    return Entity(m.start(), m.end(), m.group(), "ORG", norm, "pattern")
 
 
 def quoted_terms(text: str) -> list[Entity]:
@@ -321,6 +339,8 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
                 break
             if loose and doc[j].text in W.institution_generic:
                 break
+            if doc[j].tag_ == "a" and len(doc[j].text) == 1 and j > 0 and doc[j - 1].tag_ == "v":
+                break  # a verb's complement (做大做强|呼伦贝尔农村商业银行), not a name's first word
             first = j
             proper = proper or doc[j].tag_ in W.proper_tags or doc[j].text in allowed
             j -= 1
@@ -474,6 +494,21 @@ def sub_units(view: TokenView, bodies: list[Entity]) -> list[Entity]:
         if all(view.tags[k] not in _NOT_IN_UNIT or view.words[k] == "和" for k in range(i, j)) \
                 and view.words[j - 1][0] in "司局处厅办" and j - i >= 2:
             out.append(Entity(b.start, m.end(), text[b.start:m.end()], "ORG", b.normalized + text[b.end:m.end()], "pattern"))
+    return out
+
+
+_STANDING = "及其常委会"
+
+
+def standing_committees(text: str, bodies: list[Entity]) -> list[Entity]:
+    """`市人大及其常委会`: the `常委会` is the standing committee of the people's congress just
+    named (ORG, `{city}人民代表大会常务委员会`, which the document's place fills in), as `全国人大及其常委会`
+    names 全国人民代表大会常务委员会."""
+    out = []
+    for b in bodies:
+        if b.label == "ORG" and b.normalized.endswith("人民代表大会") and text.startswith(_STANDING, b.end):
+            a = b.end + 2
+            out.append(Entity(a, a + 3, "常委会", "ORG", b.normalized + "常务委员会", "pattern"))
     return out
 
 

@@ -52,6 +52,7 @@ class EntityWords:
     not_name_end: re.Pattern
     embassy: re.Pattern
     people_bodies: re.Pattern     # bare 人大 / 政协 as bodies
+    level_bodies: re.Pattern      # 区人大, 省政协... anywhere: their level names them
     gpe_prefix_rest: frozenset[str]
     generic: frozenset[str]
     pos_stop: frozenset[str]
@@ -101,6 +102,9 @@ def load(path: str | os.PathLike) -> EntityWords:
         embassy=re.compile(f"[{HAN}]{{2,6}}驻[{HAN}]{{2,8}}?(?:{alt('mission')})"),
         # `(?:区|市|县)?(?:人大|政协)` written so that the pattern opens with literals, which `re` scans for in C
         people_bodies=re.compile(f"(?:区(?:人大|政协)|市(?:人大|政协)|县(?:人大|政协)|人大|政协)(?={alt('people_body_cue')})"),
+        # a level before 人大 / 政协 names the body, also inside a word (`区政协委员`, `市人大代表建议`, `省政协提案`),
+        # but not `全市人大代表` (all the city's deputies) nor the start of a standing committee's name
+        level_bodies=re.compile("(?<![全各])[区市县省](?:人大|政协)(?!常委会|常务委员会)"),
         gpe_prefix_rest=frozenset(w["gpe_prefix_rest"]),
         generic=frozenset(w["generic"]),
         pos_stop=frozenset(w["pos_stop"]),
