@@ -159,7 +159,7 @@ MEASURED = {
     # enterprises gazetteer (海康威视, 首旅集团) added; the heldout2026 fixes below help here too.
     # The divisions list (divisions.tsv) found 8 more places and 6 more nested in longer names
     # the set labels whole (浦东 of 浦东引领区: spurious under its conventions).
-    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (79, 10, 34, 73), "GPE": (69, 24, 18, 64), "LOC": (39, 9, 43, 28),
+    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (79, 10, 34, 73), "GPE": (70, 23, 17, 65), "LOC": (39, 10, 43, 28),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # PERSON, ORG, GPE and LOC in other passages of the 2026 provincial reports, 海拉尔区 2018 and
     # two 2025 prints, labelled by a helper who had not seen the code. The rules' first run there:
@@ -174,15 +174,15 @@ MEASURED = {
     # Then, from its errors: runs of abbreviations by context (中苏关系, 京港、京澳), regions as LOC
     # (东欧, 大洋洲), 萨 among the surnames (代区长 萨国文); 老城区, 新城区 are no names;
     # zones after their place (浦东引领区), campuses (北方工业大学延庆校区) and lines (崇明线).
-    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (55, 5, 20, 52), "GPE": (154, 29, 37, 148),
-                     "LOC": (33, 11, 57, 29), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (55, 5, 20, 52), "GPE": (154, 26, 37, 148),
+                     "LOC": (36, 11, 54, 32), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A sixth set, labelled blind by a helper (海拉尔区 2012-2017, the 1982, 1992 and 1993 national
     # reports, the 十一大 and 十四大 reports). The rules' first run at f95b241: PERSON 23/0/0,
     # ORG 40/21/73, GPE 99/21/33, LOC 40/16/80; with this session's changes, all written before the
     # set existed: ORG 40/17/73, GPE 104/28/28, LOC 42/16/78. Nothing was written from its errors
     # but `我区…`/`…的…` are no body names (我区 is then a GPE).
-    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (40, 17, 73, 30), "GPE": (105, 28, 27, 104),
-                     "LOC": (44, 15, 76, 41), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (40, 17, 73, 30), "GPE": (105, 27, 27, 104),
+                     "LOC": (50, 14, 70, 41), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # (LOC 42/16/78 -> 43/16/77 with the roads and reservoirs named by places, 2026-12-03)
     # A seventh set, labelled blind by a helper (the 十二大 and 十六大 reports, the 1956, 1960, 1986,
     # 2002 and 2010 national reports, two 2025 prints). The rules' first run at 9748526: PERSON
@@ -190,14 +190,20 @@ MEASURED = {
     # title (《马克思恩格斯全集》) are no mentions (PERSON 40/1/4). 祖国 (20 spurious GPE) stays a
     # GPE here, which this set and heldout2026c do not label. Then roads and reservoirs named by
     # places (`青海西藏公路`, `南湾水库`): GPE 319/70/16 -> 319/63/16, LOC 40/2/44 -> 47/2/37.
-    "heldout2026d": {"PERSON": (40, 1, 4, 40), "ORG": (70, 28, 30, 67), "GPE": (319, 63, 16, 316),
-                     "LOC": (47, 2, 37, 31), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026d": {"PERSON": (40, 1, 4, 40), "ORG": (70, 28, 30, 67), "GPE": (319, 61, 16, 316),
+                     "LOC": (53, 2, 31, 34), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # An eighth, labelled blind the same way: the 1954 report and the 三大 report, written in
     # traditional characters. First run, once they were segmented in simplified characters; read
     # as written they gave PERSON 3/1/21, ORG 2/1/71, GPE 76/14/284, LOC 1/2/88. Then, from its
     # errors, 中央人民政府 joined organs.tsv (ORG 32/29/41 -> 41/29/32).
-    "heldout2026e": {"PERSON": (5, 1, 19, 5), "ORG": (41, 29, 32, 26), "GPE": (316, 23, 44, 310),
-                     "LOC": (43, 7, 46, 42), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026e": {"PERSON": (5, 1, 19, 5), "ORG": (41, 29, 32, 26), "GPE": (315, 21, 45, 309),
+                     "LOC": (61, 7, 28, 59), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    # Then China's great regions and old world regions (东北, 华北, 远东, 印度支那) as LOC places, and
+    # `X地区` / `X各国` after a place as the place alone (`东北地区` -> 东北, `西欧各国` -> 西欧), the sets'
+    # convention: LOC right heldout2026b 33 -> 36, heldout2026c 44 -> 50, heldout2026d 47 -> 53,
+    # heldout2026e 43 -> 61; GPE spurious 2-3 fewer on four sets. Given up for it: heldout2025 one more
+    # spurious LOC (华东 inside `浙江（华东）深远海风电母港`), heldout2026e one GPE right fewer (the set labels
+    # the old prefecture `昌都地區` whole; we give `昌都`).
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
 # there): a level before 人大 / 政协 names the body inside a word (`区政协委员`, `市人大代表建议`,
@@ -428,3 +434,22 @@ def test_local_congresses_their_standing_committees_and_federations(corpus_docs)
     bank = _entities(doc_by_source(docs, "hailaer/2013.txt"))
     assert "呼伦贝尔农村商业银行" in {e.text for e in bank if e.label == "ORG"}
     assert not [e for e in bank if e.text.startswith("强")]
+
+
+def test_regions_are_places_without_their_area_word(corpus_docs):
+    """China's great regions and old world regions are LOC (`东北`, `远东`, `印度支那`); `地区` and
+    `各国` after a place are not in its span (`东北地区等老工业基地` -> 东北, `西欧各国` -> 西欧), as
+    the hand-labelled sets write them, in traditional script too (`遠東` -> 远东)."""
+    docs = corpus_docs[0]
+    r2004 = doc_by_source(docs, "government_work_reports.jsonl:38")
+    ents = _entities(r2004)
+    n = r2004.text.count("东北地区")
+    assert n >= 3
+    assert sum(1 for e in ents if e.text == "东北" and e.label == "LOC" and r2004.text.startswith("地区", e.end)) == n
+    assert not [e for e in ents if e.text.endswith("地区") and e.text[:-2] in ("东北", "西部", "中西部")]
+    r1954 = doc_by_source(docs, "government_work_reports.jsonl:70")
+    far_east = [e for e in _entities(r1954) if e.text == "遠東"]
+    assert far_east and {(e.label, e.normalized) for e in far_east} == {("LOC", "远东")}
+    text = "我国同西欧各国发展关系，在印度支那和东南亚进行扩张，保障远东和太平洋地区的和平。"
+    got = [(e.text, e.label) for e in extract_entities(make_nlp()(text)) if e.label in ("GPE", "LOC")]
+    assert got == [("我国", "GPE"), ("西欧", "LOC"), ("印度支那", "LOC"), ("东南亚", "LOC"), ("远东", "LOC"), ("太平洋", "LOC")]

@@ -57,8 +57,9 @@ def test_model_alone_on_the_peoples_daily_dev_split(pd_dev):
     rules = evaluate_external(pd_dev, "rules", limit=500)
     # The combination keeps the model's precision and gives up recall where our conventions
     # differ from the paper's (a name inside a title or doctrine: 《邓小平文选》, 邓小平理论).
-    # The rules reach 0.54 here (0.47 before the divisions list: 衡阳, 如东县, 瑞士).
-    assert rules["all"]["F1"] < 0.55 < 0.83 <= combined["all"]["F1"] and combined["all"]["P"] >= 0.9
+    # The rules reach 0.56 here (0.47 before the divisions list: 衡阳, 如东县, 瑞士; 0.54 before the
+    # regions as places, `东北地区` -> 东北, which took the combination from 0.847 to 0.856).
+    assert rules["all"]["F1"] < 0.6 < 0.85 <= combined["all"]["F1"] and combined["all"]["P"] >= 0.93
 
 
 def test_a_bound_abbreviation_is_a_place(model_on):
@@ -146,30 +147,33 @@ MEASURED_ON = {
     # heldout2026 ORG 66/24/25 -> 66/21/25, heldout2026b ORG 53/8/22 -> 53/7/22
     "gold": {"PERSON": (56, 0, 0), "ORG": (115, 3, 10), "GPE": (82, 2, 5), "LOC": (15, 0, 7)},
     "heldout": {"PERSON": (8, 1, 0), "ORG": (82, 5, 22), "GPE": (53, 7, 12), "LOC": (29, 6, 12)},
-    "heldout2025": {"PERSON": (50, 2, 2), "ORG": (90, 12, 23), "GPE": (69, 24, 18), "LOC": (40, 9, 42)},
+    "heldout2025": {"PERSON": (50, 2, 2), "ORG": (90, 12, 23), "GPE": (70, 22, 17), "LOC": (40, 10, 42)},
     # first run (the default build, before the fixes it prompted): PERSON 8/2/1, ORG 62/37/29,
     # GPE 63/62/30, LOC 41/27/95
     # then the model's roads became LOC (滨河路) and kinds of place (中心镇, 东道国) no places
     "heldout2026": {"PERSON": (8, 0, 1), "ORG": (71, 21, 20), "GPE": (77, 42, 16), "LOC": (62, 29, 74)},
     # first run, at f95b241: PERSON 16/2/1, ORG 53/10/22, GPE 156/40/35, LOC 27/16/63; with the
     # divisions list, written before the set existed: GPE 157/41/34, LOC 28/16/62
-    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (58, 7, 17), "GPE": (169, 30, 22), "LOC": (40, 15, 50)},
+    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (58, 7, 17), "GPE": (169, 27, 22), "LOC": (43, 15, 47)},
     # first run, at f95b241: PERSON 23/2/0, ORG 53/20/60, GPE 108/35/24, LOC 50/18/70; with this
     # session's changes, written before the set existed: ORG 53/16/60, GPE 108/36/24, LOC 53/17/67
     # then factories, federations and offices the model names whole (`model_org_end`: 厂 联 协 署 报)
     # and the model's roads LOC (GPE 109/35/23 -> 109/33/23, LOC 53/17/67 -> 54/18/66)
-    "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (54, 16, 59), "GPE": (109, 33, 23), "LOC": (55, 17, 65)},
+    "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (54, 16, 59), "GPE": (109, 30, 23), "LOC": (61, 16, 59)},
     # first run, at 9748526 (the cued people included): PERSON 40/12/4, ORG 78/33/22, GPE 329/78/6,
     # LOC 44/2/40; then names inside book titles went (PERSON 40/3/4), and the model's factories
     # won over the cities they name (ORG 78/33/22 -> 82/34/18, GPE 329/78/6 -> 328/74/7), and roads
     # and reservoirs named by places became LOC whole (GPE 328/67/7, LOC 44/2/40 -> 50/2/34)
-    "heldout2026d": {"PERSON": (40, 3, 4), "ORG": (82, 34, 18), "GPE": (328, 67, 7), "LOC": (50, 2, 34)},
+    "heldout2026d": {"PERSON": (40, 3, 4), "ORG": (82, 34, 18), "GPE": (328, 62, 7), "LOC": (56, 2, 28)},
     # first run, traditional characters read in simplified ones (as written: PERSON 7/1/17, ORG 2/16/71,
     # GPE 89/42/271, LOC 7/4/82); then 中央人民政府 joined organs.tsv (ORG 49/42/24 -> 58/42/15)
-    "heldout2026e": {"PERSON": (13, 1, 11), "ORG": (58, 42, 15), "GPE": (326, 36, 34), "LOC": (51, 10, 38)},
+    "heldout2026e": {"PERSON": (13, 1, 11), "ORG": (58, 42, 15), "GPE": (325, 27, 35), "LOC": (69, 10, 20)},
     # 2026-12-03: level-prefixed 人大 / 政协 inside words, `…人大及其常委会`, `工商联`, no `做强|…` (see
     # test_entities.py): ORG right gold 114 -> 115, heldout 79 -> 82, heldout2025 89 -> 90, heldout2026
     # 66 -> 71, heldout2026b 53 -> 58, no more spurious; heldout2026c LOC 54/18/66 -> 55/17/65
+    # then regions as LOC places and `X地区` / `X各国` as the place alone (test_entities.py): LOC right
+    # heldout2026b 40 -> 43, heldout2026c 55 -> 61, heldout2026d 50 -> 56, heldout2026e 51 -> 69; GPE spurious
+    # 3-9 fewer on five sets; heldout2025 LOC one more spurious (华东 inside a port's name)
 }
 
 

@@ -25,7 +25,7 @@ from pipelines.lang.zh.numerals import (
     ordinal,
     plan_number,
 )
-from pipelines.lang.zh.script import HAN, finditer_cued, is_han
+from pipelines.lang.zh.script import HAN, finditer_cued, is_han, simplified
 from pipelines.lang.zh.segment import DEFAULT_USERDICT, dictionary_words, doc_text, doc_tokens, read_userdict
 
 _TITLE = re.compile(r"《([^《》\n]{1,80})》")
@@ -589,6 +589,15 @@ def _gpe_prefixes(doc: TokenView) -> list[Entity]:
 
 
 _PLACE_OR_BODY_TAG = frozenset({"ns", "nt"})
+# A region or the countries of one after a place: not in the place's span, as the sets label it
+# (`河南濮阳地区` -> 濮阳); a division named `…地区` (阿里地区) is a gazetteer name of its own.
+_AREA_ENDS = ("地区", "地區", "各国", "各國")
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> dict[str, tuple[str, str]]:
+    """Gazetteer places (GPE, LOC) with a fixed normal form: name -> (label, normal form)."""
+    return {n.text: (n.label, n.normalized) for n in names() if n.label in ("GPE", "LOC") and "{" not in n.normalized}
 
 
 def pos_candidates(doc: TokenView) -> list[Entity]:
@@ -598,11 +607,15 @@ def pos_candidates(doc: TokenView) -> list[Entity]:
     `施策/nr`); `nr` is used by the name pattern instead."""
     W = words()
     out = []
+    places = _place_names()
     for i in compress(range(len(doc.tags)), map(_PLACE_OR_BODY_TAG.__contains__, doc.tags)):
         a, w, tag = doc.idx[i], doc.words[i], doc.tags[i]
         if len(w) < 3 or not is_han(w) or w in W.pos_stop:
             continue
-        if tag == "ns" and W.loc_end.search(w):
+        if tag == "ns" and w.endswith(_AREA_ENDS) and simplified(w) not in places and simplified(w[:-2]) in places:
+            label, norm = places[simplified(w[:-2])]  # 东北地区, 西欧各国, 太平洋地区: the place alone
+            out.append(Entity(a, a + len(w) - 2, w[:-2], label, norm, "pos"))
+        elif tag == "ns" and W.loc_end.search(w):
             out.append(Entity(a, a + len(w), w, "LOC", w, "pos"))
         elif tag == "ns" and W.gpe_end.search(w):
             out.append(Entity(a, a + len(w), w, "GPE", w, "pos"))
