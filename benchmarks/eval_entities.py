@@ -104,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--label", help="with --errors, only this label")
-    ap.add_argument("--set", choices=("gold", "heldout", "heldout2025", "heldout2026", "heldout2026b", "heldout2026c", "heldout2026d", "heldout2026e", "all"), default="all",
+    ap.add_argument("--set", choices=("gold", "heldout", "heldout2025", "heldout2026", "heldout2026b", "heldout2026c", "heldout2026d", "heldout2026e", "heldout2026f", "all"), default="all",
                     help="gold: entities_gold.jsonl (the rules were developed against it); "
                          "heldout: entities_heldout.jsonl (labelled later, from other documents); "
                          "heldout2025: entities_2025_heldout.jsonl (PERSON/ORG/GPE/LOC in 2025 prints and 2026 "
@@ -122,7 +122,10 @@ def main(argv: list[str] | None = None) -> int:
                          "reports, the 1956, 1960, 1986, 2002 and 2010 national reports and two 2025 prints, labelled "
                          "by a reader who had not seen the code, before the recogniser ran on them); "
                          "heldout2026e: entities_2026e_heldout.jsonl (PERSON/ORG/GPE/LOC in the 1954 report and the "
-                         "三大 report, written in traditional characters, labelled the same way)")
+                         "三大 report, written in traditional characters, labelled the same way); "
+                         "heldout2026f: entities_2026f_heldout.jsonl (PERSON/ORG/GPE/LOC in the 1959, 1981, 1998, 2008 "
+                         "and 2021 national reports, the 十三大 report, the 一大 Beijing report, four 2025 prints and two "
+                         "saved web pages, labelled the same way, before the rules of 2026-12-03 ran on them)")
     ap.add_argument("--external", nargs="*", type=Path, metavar="JSONL",
                     help="instead: strict PER/ORG/LOC on annotated corpora in ../shared/ner's JSONL format (records "
                          "with text and entities start/end/label; default: NER/peoples_daily_ner_dev.jsonl, not trained "

@@ -150,7 +150,7 @@ def test_named_campaigns_are_terms(corpus_docs):
 MEASURED = {
     "gold": {"PERSON": (56, 0, 0, 56), "ORG": (115, 3, 10, 113), "GPE": (82, 2, 5, 81), "LOC": (14, 0, 8, 14),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 57, 9, 224)},
-    "heldout": {"PERSON": (8, 1, 0, 8), "ORG": (82, 5, 22, 76), "GPE": (53, 6, 12, 52), "LOC": (24, 5, 17, 18),
+    "heldout": {"PERSON": (8, 1, 0, 8), "ORG": (82, 5, 22, 76), "GPE": (53, 6, 12, 52), "LOC": (25, 5, 16, 19),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (85, 28, 45, 83)},
     # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
     # before the trained model was run on them. The rules' first run there: PERSON 31/5/21,
@@ -159,7 +159,7 @@ MEASURED = {
     # enterprises gazetteer (海康威视, 首旅集团) added; the heldout2026 fixes below help here too.
     # The divisions list (divisions.tsv) found 8 more places and 6 more nested in longer names
     # the set labels whole (浦东 of 浦东引领区: spurious under its conventions).
-    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (79, 10, 34, 73), "GPE": (70, 23, 17, 65), "LOC": (39, 10, 43, 28),
+    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (78, 10, 35, 73), "GPE": (70, 22, 17, 65), "LOC": (39, 10, 43, 28),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # PERSON, ORG, GPE and LOC in other passages of the 2026 provincial reports, 海拉尔区 2018 and
     # two 2025 prints, labelled by a helper who had not seen the code. The rules' first run there:
@@ -181,8 +181,8 @@ MEASURED = {
     # ORG 40/21/73, GPE 99/21/33, LOC 40/16/80; with this session's changes, all written before the
     # set existed: ORG 40/17/73, GPE 104/28/28, LOC 42/16/78. Nothing was written from its errors
     # but `我区…`/`…的…` are no body names (我区 is then a GPE).
-    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (40, 17, 73, 30), "GPE": (105, 27, 27, 104),
-                     "LOC": (50, 14, 70, 41), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (40, 14, 73, 30), "GPE": (105, 25, 27, 104),
+                     "LOC": (51, 14, 69, 42), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # (LOC 42/16/78 -> 43/16/77 with the roads and reservoirs named by places, 2026-12-03)
     # A seventh set, labelled blind by a helper (the 十二大 and 十六大 reports, the 1956, 1960, 1986,
     # 2002 and 2010 national reports, two 2025 prints). The rules' first run at 9748526: PERSON
@@ -190,20 +190,34 @@ MEASURED = {
     # title (《马克思恩格斯全集》) are no mentions (PERSON 40/1/4). 祖国 (20 spurious GPE) stays a
     # GPE here, which this set and heldout2026c do not label. Then roads and reservoirs named by
     # places (`青海西藏公路`, `南湾水库`): GPE 319/70/16 -> 319/63/16, LOC 40/2/44 -> 47/2/37.
-    "heldout2026d": {"PERSON": (40, 1, 4, 40), "ORG": (70, 28, 30, 67), "GPE": (319, 61, 16, 316),
-                     "LOC": (53, 2, 31, 34), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026d": {"PERSON": (40, 1, 4, 40), "ORG": (70, 26, 30, 67), "GPE": (319, 60, 16, 316),
+                     "LOC": (54, 2, 30, 35), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # An eighth, labelled blind the same way: the 1954 report and the 三大 report, written in
     # traditional characters. First run, once they were segmented in simplified characters; read
     # as written they gave PERSON 3/1/21, ORG 2/1/71, GPE 76/14/284, LOC 1/2/88. Then, from its
     # errors, 中央人民政府 joined organs.tsv (ORG 32/29/41 -> 41/29/32).
-    "heldout2026e": {"PERSON": (5, 1, 19, 5), "ORG": (41, 29, 32, 26), "GPE": (315, 21, 45, 309),
-                     "LOC": (61, 7, 28, 59), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026e": {"PERSON": (5, 1, 19, 5), "ORG": (41, 20, 32, 26), "GPE": (315, 21, 45, 309),
+                     "LOC": (62, 9, 27, 60), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then China's great regions and old world regions (东北, 华北, 远东, 印度支那) as LOC places, and
     # `X地区` / `X各国` after a place as the place alone (`东北地区` -> 东北, `西欧各国` -> 西欧), the sets'
     # convention: LOC right heldout2026b 33 -> 36, heldout2026c 44 -> 50, heldout2026d 47 -> 53,
     # heldout2026e 43 -> 61; GPE spurious 2-3 fewer on four sets. Given up for it: heldout2025 one more
     # spurious LOC (华东 inside `浙江（华东）深远海风电母港`), heldout2026e one GPE right fewer (the set labels
     # the old prefecture `昌都地區` whole; we give `昌都`).
+    # A ninth set, labelled blind by a helper (the 1959, 1981, 1998, 2008 and 2021 national reports,
+    # the 十三大 report, the 一大 Beijing report, four 2025 prints and two web pages), after the rules
+    # above were written and before they ran on it. The rules' first run there: PERSON 21/0/23,
+    # ORG 95/35/36, GPE 259/34/44, LOC 47/8/37 (at 3c6efeb, before them: ORG 94/33/37, LOC 46/9/38).
+    # Then, from its errors: kinds of body and place are no names (bare `工会` unless named with
+    # `共青团`, `妇联`…; `商业银行`, `中等学校`, `工人学校`, `新格局`; `自治州`, `各省市`, `沿海地区`),
+    # `有中国特色的社会主义` and `一个中国的原则` are TERMs (no 中国 inside), a line named by its two ends'
+    # abbreviations is LOC (`青藏铁路`, `宝成铁路`, `兰新线`), and so are dams and fields (`葛洲坝水利枢纽`,
+    # `普光气田`, the river before them apart: `黄河|小浪底水利枢纽`). On the other sets: ORG spurious
+    # 2-9 fewer on three, LOC right one more on four; heldout2025 one ORG fewer (a bare `工会` in a list of
+    # kinds of work, which it labels); heldout2026e two spurious LOC more (`京漢鐵路` inside the strike's
+    # name, an EVENT there).
+    "heldout2026f": {"PERSON": (21, 0, 23, 21), "ORG": (95, 16, 36, 87), "GPE": (259, 27, 44, 218),
+                     "LOC": (55, 10, 29, 47), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
 # there): a level before 人大 / 政协 names the body inside a word (`区政协委员`, `市人大代表建议`,
@@ -453,3 +467,32 @@ def test_regions_are_places_without_their_area_word(corpus_docs):
     text = "我国同西欧各国发展关系，在印度支那和东南亚进行扩张，保障远东和太平洋地区的和平。"
     got = [(e.text, e.label) for e in extract_entities(make_nlp()(text)) if e.label in ("GPE", "LOC")]
     assert got == [("我国", "GPE"), ("西欧", "LOC"), ("印度支那", "LOC"), ("东南亚", "LOC"), ("远东", "LOC"), ("太平洋", "LOC")]
+
+
+def test_kinds_of_body_lines_by_abbreviation_and_works(corpus_docs):
+    """From the ninth hand-labelled set's errors. A bare `工会` is the trade unions as a body only
+    when named with their peers (`工会、共青团、妇联`), not `成立工会` (the 一大 Beijing report); a
+    line named by its two ends' abbreviations is LOC (`青藏铁路`, `宝成铁路`); dams and fields after
+    the river or region they are in are LOC without it (`黄河|小浪底水利枢纽工程`, 1995); `有中国特色的社会主义`
+    is a TERM with no 中国 inside (the 十三大 report)."""
+    docs = corpus_docs[0]
+    beijing_1921 = doc_by_source(docs, "cpc_congress_reports.jsonl:1")
+    assert "成立工会" in beijing_1921.text
+    assert not [e for e in _entities(beijing_1921) if e.text == "工会"]
+    listed = extract_entities(make_nlp()("充分发挥工会、共青团、妇联等人民团体的作用，不应当只限于成立工会。"))
+    assert [(e.text, e.normalized) for e in listed if e.text == "工会"] == [("工会", "中华全国总工会")]
+    r2008 = doc_by_source(docs, "government_work_reports.jsonl:32")
+    ents = _entities(r2008)
+    lines = {e.text for e in ents if e.label == "LOC" and e.method == "pattern"}
+    assert {"青藏铁路", "普光气田", "南堡油田"} <= lines
+    r1995 = doc_by_source(docs, "government_work_reports.jsonl:46")
+    ents = _entities(r1995)
+    works = [e for e in ents if e.text.endswith("水利枢纽工程")]
+    assert [(e.text, r1995.text[e.start - 2:e.start]) for e in works] == [("小浪底水利枢纽工程", "黄河")]
+    assert ("黄河", "LOC") in {(e.text, e.label) for e in ents if e.end == works[0].start}
+    c13 = doc_by_source(docs, "cpc_congress_reports.jsonl:9")
+    ents = _entities(c13)
+    terms = [e for e in ents if e.text == "有中国特色的社会主义"]
+    assert terms and {(e.label, e.normalized) for e in terms} == {("TERM", "中国特色社会主义")}
+    inside = {(t.start, t.end) for t in terms}
+    assert not [e for e in ents if e.label == "GPE" and any(a <= e.start < b for a, b in inside)]

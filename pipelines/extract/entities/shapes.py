@@ -287,6 +287,7 @@ def shape_candidates(doc: Doc) -> list[Entity]:
     out += _suffix_names(doc, W.town, "GPE", starts, ends, index, loose=True, max_tokens=1)
     out += _suffix_names(doc, W.facility, "LOC", starts, ends, index, loose=True, max_tokens=3)
     out += _routes(doc, ends, index)
+    out += _abbreviated_lines(doc)
     out += _listed_orgs(doc, index)
     out += _gpe_prefixes(doc)
     out += quoted_terms(text)
@@ -346,6 +347,8 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
             j -= 1
         if first is None:
             continue
+        if m.group() in _WORKS and first < i - 1 and name_labels().get(doc[first].text) in ("GPE", "LOC"):
+            first += 1  # `黄河|小浪底水利枢纽`, `新疆|塔里木油田`: the place locates the works
         a = doc[first].idx
         before = text[max(0, a - 6):a]
         listed = last_end >= 0 and text[last_end:a] in ("、", "，", "和", "及")
@@ -362,6 +365,9 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
             last_end = m.end()
     return out
 
+
+# works named by their site, after the river or region they are in (`黄河|小浪底水利枢纽`)
+_WORKS = frozenset({"水利枢纽工程", "水利枢纽", "水电工程", "油田", "气田"})
 
 # words that refer to a place or open a phrase, no name begins with them
 _REFERENCE_HEADS = frozenset("我区 我市 我县 我省 我国 本区 本市 本县 本省 该区 该市 该县 以".split())
@@ -449,6 +455,35 @@ def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
         for m in pattern.finditer(text):
             if m.start() in index and m.end() in ends:
                 out.append(Entity(m.start(), m.end(), m.group(), "LOC", m.group(), "pattern"))
+    return out
+
+
+_ABBREVIATED_LINE = re.compile(f"([{HAN}])([{HAN}])(?:铁路|铁路线|公路|高速公路|高速|高铁|线)")
+
+
+@lru_cache(maxsize=1)
+def _line_end_chars() -> frozenset[str]:
+    """Characters that stand for a place at a line's end: the one-character abbreviations and
+    the first character of every province and prefecture-level city (`宝` 宝鸡, `昆` 昆明)."""
+    chars = set(abbreviations())
+    for n in names():
+        if n.label == "GPE" and n.source == "divisions.tsv" and len(n.text) >= 2 \
+                and (n.normalized or n.text).endswith(("市", "省", "自治区")):
+            chars.add(n.text[0])
+    return frozenset(chars)
+
+
+def _abbreviated_lines(view) -> list[Entity]:
+    """A line named by its two ends' abbreviations, one word of jieba's dictionary (LOC):
+    `青藏铁路`, `宝成铁路`, `京九铁路`, `兰新线`, `青藏公路`. Over the whole corpus every such word
+    is a line; a made-up pair is not one word (`城际铁路`, `高速公路` fail the characters' test)."""
+    ends = _line_end_chars()
+    out = []
+    for a, w in zip(view.idx, view.words):
+        if len(w) >= 3 and w[2] in "铁公高线":
+            m = _ABBREVIATED_LINE.fullmatch(w)
+            if m and m.group(1) in ends and m.group(2) in ends:
+                out.append(Entity(a, a + len(w), w, "LOC", w, "pattern"))
     return out
 
 
