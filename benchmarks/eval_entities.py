@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/eval_entities.py [--corpus ../shared/corpus] [--errors] [--label ORG]
     .venv/bin/python benchmarks/eval_entities.py --external [FILE.jsonl ...]
 
-Eight hand-labelled sets (`--set`, default all), labelled by reading the text:
+Nine hand-labelled sets (`--set`, default all), labelled by reading the text:
 `tests/data/entities_gold.jsonl`, 596 mentions in 6 passages of 5 documents of
 different kinds (the seed article, the 2024 national report, the 19th congress
 report, the 海拉尔区 2016 district report, the 1978 report), labelled before the
@@ -14,7 +14,9 @@ labelled afterwards; `entities_2025_heldout.jsonl` (334 PERSON/ORG/GPE/LOC menti
 2025 prints and 2026 provincial reports), `entities_2026_heldout.jsonl` (329, other
 passages), `entities_2026b_heldout.jsonl`, `entities_2026c_heldout.jsonl` (388) and
 `entities_2026d_heldout.jsonl` (563, congress and national reports of 1956-2010 and two
-2025 prints), each labelled before the code it measures first ran on it (first runs: the
+2025 prints), `entities_2026e_heldout.jsonl` (546, in traditional characters) and
+`entities_2026f_heldout.jsonl` (562: the 1959, 1981, 1998, 2008 and 2021 reports, the 十三大
+and 一大 reports, four 2025 prints, two web pages), each labelled before the code it measures first ran on it (first runs: the
 README and tests/test_entities.py). Conventions are in the
 `.md` next to each. Inside each passage every mention is labelled, so
 precision and recall are measured there.
