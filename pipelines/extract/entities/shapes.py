@@ -458,7 +458,7 @@ def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
     return out
 
 
-_ABBREVIATED_LINE = re.compile(f"([{HAN}])([{HAN}])(?:铁路|铁路线|公路|高速公路|高速|高铁|线)")
+_ABBREVIATED_LINE = re.compile(f"([{HAN}])([{HAN}])(?:铁路线|铁路|高速公路|公路|高速|高铁|线)")
 
 
 @lru_cache(maxsize=1)
@@ -476,14 +476,15 @@ def _line_end_chars() -> frozenset[str]:
 def _abbreviated_lines(view) -> list[Entity]:
     """A line named by its two ends' abbreviations, one word of jieba's dictionary (LOC):
     `青藏铁路`, `宝成铁路`, `京九铁路`, `兰新线`, `青藏公路`. Over the whole corpus every such word
-    is a line; a made-up pair is not one word (`城际铁路`, `高速公路` fail the characters' test)."""
+    is a line; a made-up pair is not one word (`城际铁路`, `高速公路` fail the characters' test).
+    The pattern is scanned for in C; a match must be one token."""
     ends = _line_end_chars()
+    _, _, index = view.bounds
     out = []
-    for a, w in zip(view.idx, view.words):
-        if len(w) >= 3 and w[2] in "铁公高线":
-            m = _ABBREVIATED_LINE.fullmatch(w)
-            if m and m.group(1) in ends and m.group(2) in ends:
-                out.append(Entity(a, a + len(w), w, "LOC", w, "pattern"))
+    for m in _ABBREVIATED_LINE.finditer(view.text):
+        i = index.get(m.start())
+        if i is not None and view.words[i] == m.group() and m.group(1) in ends and m.group(2) in ends:
+            out.append(Entity(m.start(), m.end(), m.group(), "LOC", m.group(), "pattern"))
     return out
 
 
