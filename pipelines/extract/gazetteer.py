@@ -16,6 +16,8 @@ Files in `pipelines/data/gazetteer/` (tab-separated, `#` comments):
   old names, and the world's countries and capitals; `places.tsv` wins over it;
 - `leaders.tsv`: state and Party leaders with their titles over the years and
   the forms texts use for them (`毛主席`, `周总理`);
+- `people.tsv`: thinkers, writers, statesmen and models of the past whom the texts
+  quote or hold up (`孔子`, `陆游`, `林则徐`, `焦裕禄`, `赫鲁晓夫`; PERSON);
 - `meetings.tsv`: recurring meetings, summits and events (EVENT);
 - `documents.tsv`: laws, plans and named documents (LAW) and national
   strategies (TERM);
@@ -45,6 +47,7 @@ GAZ_DIR = lexicon.DATA_DIR / "gazetteer"
 LABELS = ("PERSON", "ORG", "GPE", "LOC", "EVENT", "LAW", "TERM")
 NAME_FILES = (
     "organs.tsv", "enterprises.tsv", "local_bodies.tsv", "places.tsv", "divisions.tsv", "meetings.tsv", "documents.tsv", "terms.tsv",
+    "people.tsv",
 )
 # The jieba tag a gazetteer name gets in the segmentation dictionary.
 TAG_OF_LABEL = {"PERSON": "nr", "ORG": "nt", "GPE": "ns", "LOC": "ns", "EVENT": "nz", "LAW": "nz", "TERM": "nz"}
