@@ -166,7 +166,7 @@ MEASURED = {
     # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
     # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after,
     # then the divisions list (嘉兴, 义乌, 余姚市: 19 more places right, 23 more nested in names).
-    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (65, 12, 26, 64), "GPE": (76, 42, 17, 75), "LOC": (54, 27, 82, 31),
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (65, 12, 26, 64), "GPE": (76, 37, 17, 75), "LOC": (54, 27, 82, 31),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fifth set, labelled blind by a helper (北京 2026, 海拉尔区 2019, the 1984 national report,
     # three 2025 prints). The rules' first run at f95b241: PERSON 14/1/3, ORG 48/6/27, GPE 125/29/66,
@@ -174,7 +174,7 @@ MEASURED = {
     # Then, from its errors: runs of abbreviations by context (中苏关系, 京港、京澳), regions as LOC
     # (东欧, 大洋洲), 萨 among the surnames (代区长 萨国文); 老城区, 新城区 are no names;
     # zones after their place (浦东引领区), campuses (北方工业大学延庆校区) and lines (崇明线).
-    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (55, 5, 20, 52), "GPE": (154, 26, 37, 148),
+    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (55, 5, 20, 52), "GPE": (154, 25, 37, 148),
                      "LOC": (36, 11, 54, 32), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A sixth set, labelled blind by a helper (海拉尔区 2012-2017, the 1982, 1992 and 1993 national
     # reports, the 十一大 and 十四大 reports). The rules' first run at f95b241: PERSON 23/0/0,
@@ -221,6 +221,8 @@ MEASURED = {
     # heldout2026e 5/1/19 -> 7/1/17 (陳獨秀).
     "heldout2026f": {"PERSON": (31, 1, 13, 28), "ORG": (95, 16, 36, 87), "GPE": (259, 27, 44, 218),
                      "LOC": (55, 10, 29, 47), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    # Then festivals, galas and fairs are EVENTs, the places in their names no mentions (`上海旅游节`,
+    # `中国时尚产业盛典`, `呼伦贝尔国际草原音乐那达慕`): GPE spurious heldout2026 42 -> 37, heldout2026b 26 -> 25.
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
 # there): a level before 人大 / 政协 names the body inside a word (`区政协委员`, `市人大代表建议`,
@@ -515,3 +517,18 @@ def test_people_of_the_past_the_texts_quote(corpus_docs):
     c9 = _entities(c9_doc)
     assert c9_doc.text.count("赫鲁晓夫") == sum(1 for e in c9 if e.text == "赫鲁晓夫" and e.label == "PERSON")
     assert not [e for e in c9 if e.text == "老子"]
+
+
+def test_festivals_galas_and_fairs_are_events(corpus_docs):
+    """`上海旅游节`, `中国时尚产业盛典` (Shanghai 2026), `内蒙古冬季旅游那达慕`, `第五届内蒙古青年歌手大奖赛`
+    (海拉尔区 2018) are EVENTs, and the places in their names are no mentions; a theme word of the
+    name is in it (`冬季`, `青年歌手`) but opens none (`全面落实|自治区旅游发展大会`)."""
+    docs = corpus_docs[0]
+    sh = _entities(doc_by_source(docs, "shanghai-provincial-gov-work-report-2026.csv:2"))
+    hl = _entities(doc_by_source(docs, "hailaer/2018.txt"))
+    events = {e.text for e in sh + hl if e.label == "EVENT"}
+    assert {"上海旅游节", "中国时尚产业盛典", "内蒙古冬季旅游那达慕", "第五届内蒙古青年歌手大奖赛", "自治区旅游发展大会"} <= events
+    assert not [e for e in hl if e.label == "EVENT" and e.text.startswith("全面落实")]
+    spans = [(e.start, e.end) for e in sh + hl if e.label == "EVENT"]
+    inside = [e for e in hl if e.label == "GPE" and any(a <= e.start and e.end <= b for a, b in spans)]
+    assert inside == []

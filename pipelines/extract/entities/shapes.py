@@ -333,10 +333,12 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
         j, first, proper = i - 1, None, False
         left_tags = W.name_tags - {"vn"} if loose else W.name_tags
         allowed = {"全国", "自治区"} if label == "EVENT" else set()
+        if label == "EVENT" and m.group().endswith(_FESTIVAL_ENDS):
+            left_tags = left_tags | _EVENT_THEME_TAGS  # a festival's theme: 冬季旅游那达慕, 青年歌手大奖赛
         while j >= 0 and i - j <= max_tokens and (doc[j].tag_ in left_tags or (loose and doc[j].tag_ in ("m", "a", "b"))
                                                    or doc[j].text in allowed) \
                 and (doc[j].text not in W.generic or doc[j].text in allowed) and is_han(doc[j].text):
-            if doc[j].tag_ == "m" and not doc[j].text.startswith("第"):
+            if doc[j].tag_ == "m" and not doc[j].text.startswith(("第", "首届")):
                 break
             if loose and doc[j].text in W.institution_generic:
                 break
@@ -345,7 +347,9 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
             first = j
             proper = proper or doc[j].tag_ in W.proper_tags or doc[j].text in allowed
             j -= 1
-        if first is None:
+        while first is not None and label == "EVENT" and first < i and doc[first].tag_ in _EVENT_THEME_TAGS:
+            first += 1  # a theme word inside the name, not opening it (`全面落实|自治区旅游发展大会`)
+        if first is None or first == i:
             continue
         if m.group() in _WORKS and first < i - 1 and name_labels().get(doc[first].text) in ("GPE", "LOC"):
             first += 1  # `黄河|小浪底水利枢纽`, `新疆|塔里木油田`: the place locates the works
@@ -368,6 +372,11 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
 
 # works named by their site, after the river or region they are in (`黄河|小浪底水利枢纽`)
 _WORKS = frozenset({"水利枢纽工程", "水利枢纽", "水电工程", "油田", "气田"})
+
+# jieba's tags of an idiom, a set phrase and a time word, which a festival's or a fair's name may
+# hold (not a meeting's: `中俄两国元首会晤` is no event's name, `元首` being jieba's `t`)
+_EVENT_THEME_TAGS = frozenset({"i", "l", "t"})
+_FESTIVAL_ENDS = ("节", "盛典", "那达慕", "大奖赛", "大会", "周")
 
 # words that refer to a place or open a phrase, no name begins with them
 _REFERENCE_HEADS = frozenset("我区 我市 我县 我省 我国 本区 本市 本县 本省 该区 该市 该县 以".split())
