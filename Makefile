@@ -14,7 +14,13 @@ $(VENV)/.installed: pyproject.toml constraints.txt pipelines/extract/entities/_c
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test,notebook,bench]'
 	touch $@
 
-install: $(VENV)/.installed
+# The CRF's tables, compiled once from the shipped model so that every process loads them in
+# milliseconds instead of building them (0.16-0.27 s); rebuilt when the model or the code changes.
+COMPILED_CRF := pipelines/data/models/ner_crf.crfsuite.compiled.pkl
+$(COMPILED_CRF): $(VENV)/.installed pipelines/data/models/ner_crf.crfsuite pipelines/extract/entities/fastcrf.py
+	$(BIN)/python -c 'from pipelines.extract.entities import crf; crf.compile_model()'
+
+install: $(VENV)/.installed $(COMPILED_CRF)
 
 run: install
 	$(BIN)/policytrace build seeds --out $(OUT)
@@ -64,6 +70,7 @@ $(TRAIN_VENV)/.installed: pyproject.toml constraints.txt
 model: $(TRAIN_VENV)/.installed
 	$(TRAIN_VENV)/bin/python -m pipelines.extract.entities.crf train --ner $(NER)
 	$(TRAIN_VENV)/bin/python -m pipelines.extract.entities.bilstm_train train --ner $(NER)
+	rm -f $(COMPILED_CRF)  # compiled again from the new model by the next `make install`
 
 docs: install
 	$(BIN)/python -m pipelines.store.docs

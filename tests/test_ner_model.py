@@ -588,6 +588,44 @@ def test_numpy_tagging_names_a_file_that_is_no_model(tmp_path):
         fastcrf.FastCRF(bad)
 
 
+
+def test_the_compiled_model_tags_as_the_model_and_a_stale_one_is_not_used(tmp_path, monkeypatch):
+    """`fastcrf.load` reads the tables `compile_model` wrote beside the model (`make install`)
+    instead of building them; they tag the seed's sentences exactly as the tables built from
+    the crfsuite file. A compiled file of another model, or a truncated one, is not used."""
+    import re
+    import shutil
+
+    import numpy as np
+
+    from pipelines.extract.entities import fastcrf
+
+    model = tmp_path / "ner_crf.crfsuite"
+    shutil.copyfile(crf.MODEL_PATH, model)
+    built = fastcrf.FastCRF(model)
+    assert fastcrf.compile_model(model) == fastcrf.compiled_path(model)
+    builds = []
+    real_init = fastcrf.FastCRF.__init__
+    monkeypatch.setattr(fastcrf.FastCRF, "__init__", lambda self, path: (builds.append(path), real_init(self, path))[1])
+    loaded = fastcrf.load(model)
+    assert builds == []  # read, not built
+    docs, _ = read_documents([ROOT / "seeds"])
+    texts = [t for t in re.split(r"(?<=[。！？\n])", docs[0].text) if t.strip()]
+    tagger = crf.training_tagger()
+    sentences = [(t, crf.words_of(zip(*tagger.tag(t)))) for t in texts]
+    a, b = built.tag_many(sentences, all_marginals=True), loaded.tag_many(sentences, all_marginals=True)
+    assert [x[0] for x in a] == [x[0] for x in b] and all(np.array_equal(x[1], y[1]) for x, y in zip(a, b))
+    assert any(l != "O" for x in a for l in x[0])
+    with model.open("ab") as fh:  # the model file changes: its compiled tables are stale
+        fh.write(b"\0")
+    fastcrf.load(model)
+    assert builds == [model]  # built from the model file
+    shutil.copyfile(crf.MODEL_PATH, model)
+    fastcrf.compiled_path(model).write_bytes(b"truncated")
+    fastcrf.load(model)
+    assert builds == [model, model]  # the broken file ignored
+
+
 @needs_bilstm
 def test_the_ensemble_sends_only_the_sentences_the_crf_is_unsure_of(monkeypatch):
     """The cascade (`crf.ENSEMBLE_SURE`): on the seed, a sentence whose every character the

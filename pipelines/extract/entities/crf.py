@@ -209,7 +209,7 @@ class Model:
         if not path.exists():
             raise FileNotFoundError(f"{path}: the entity model is missing; run `make model` to train it from ../shared/ner")
         self.path = path
-        self._crf = fastcrf.FastCRF(path)
+        self._crf = fastcrf.load(path)  # its compiled tables where `make install` wrote them
 
     def tag(self, text: str, words: list[Word], ensemble: bool = False) -> list[Span]:
         return self.tag_many([(text, words)], ensemble)[0]
@@ -265,6 +265,12 @@ def model() -> Model | None:
     if m is None:
         m = _models[MODEL_PATH] = Model()
     return m
+
+
+def compile_model() -> Path | None:
+    """Write the shipped model's compiled tables beside it (`fastcrf.compile_model`), so a
+    process loads it in milliseconds; `make install` and `make model` call this."""
+    return fastcrf.compile_model(MODEL_PATH) if MODEL_PATH.exists() else None
 
 
 def card() -> dict:
