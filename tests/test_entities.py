@@ -166,7 +166,7 @@ MEASURED = {
     # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
     # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after,
     # then the divisions list (嘉兴, 义乌, 余姚市: 19 more places right, 23 more nested in names).
-    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (65, 12, 26, 64), "GPE": (76, 37, 17, 75), "LOC": (54, 27, 82, 31),
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (65, 12, 26, 64), "GPE": (76, 36, 17, 75), "LOC": (56, 27, 80, 33),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fifth set, labelled blind by a helper (北京 2026, 海拉尔区 2019, the 1984 national report,
     # three 2025 prints). The rules' first run at f95b241: PERSON 14/1/3, ORG 48/6/27, GPE 125/29/66,
@@ -223,6 +223,8 @@ MEASURED = {
                      "LOC": (55, 10, 29, 47), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then festivals, galas and fairs are EVENTs, the places in their names no mentions (`上海旅游节`,
     # `中国时尚产业盛典`, `呼伦贝尔国际草原音乐那达慕`): GPE spurious heldout2026 42 -> 37, heldout2026b 26 -> 25.
+    # Then a street named after a place by its section (`南京西路`) and cemeteries (`苏军烈士陵园`) are
+    # LOC: heldout2026 LOC 54/27/82 -> 56/27/80, GPE spurious 37 -> 36.
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
 # there): a level before 人大 / 政协 names the body inside a word (`区政协委员`, `市人大代表建议`,
@@ -529,6 +531,8 @@ def test_festivals_galas_and_fairs_are_events(corpus_docs):
     events = {e.text for e in sh + hl if e.label == "EVENT"}
     assert {"上海旅游节", "中国时尚产业盛典", "内蒙古冬季旅游那达慕", "第五届内蒙古青年歌手大奖赛", "自治区旅游发展大会"} <= events
     assert not [e for e in hl if e.label == "EVENT" and e.text.startswith("全面落实")]
+    # a street by its section and a cemetery are places (LOC), the city inside the first no mention
+    assert {("南京西路", "LOC"), ("苏军烈士陵园", "LOC")} <= {(e.text, e.label) for e in sh + hl}
     spans = [(e.start, e.end) for e in sh + hl if e.label == "EVENT"]
     inside = [e for e in hl if e.label == "GPE" and any(a <= e.start and e.end <= b for a, b in spans)]
     assert inside == []

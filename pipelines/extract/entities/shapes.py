@@ -288,6 +288,7 @@ def shape_candidates(doc: Doc) -> list[Entity]:
     out += _suffix_names(doc, W.facility, "LOC", starts, ends, index, loose=True, max_tokens=3)
     out += _routes(doc, ends, index)
     out += _abbreviated_lines(doc)
+    out += _street_sections(doc)
     out += _listed_orgs(doc, index)
     out += _gpe_prefixes(doc)
     out += quoted_terms(text)
@@ -494,6 +495,26 @@ def _abbreviated_lines(view) -> list[Entity]:
         i = index.get(m.start())
         if i is not None and view.words[i] == m.group() and m.group(1) in ends and m.group(2) in ends:
             out.append(Entity(m.start(), m.end(), m.group(), "LOC", m.group(), "pattern"))
+    return out
+
+
+_STREET_SECTION = re.compile("[东西南北中]路")
+
+
+def _street_sections(view) -> list[Entity]:
+    """A street named after a place, by its section (LOC): `南京西路`, `南京东路`, `中山北路`,
+    which jieba cuts `南京|西路`. The place is a word jieba tags `ns` or a gazetteer place."""
+    _, _, index = view.bounds
+    labels = name_labels()
+    out = []
+    for m in _STREET_SECTION.finditer(view.text):
+        i = index.get(m.start())
+        if not i or view.words[i] != m.group():
+            continue
+        head = view.words[i - 1]
+        if len(head) >= 2 and (view.tags[i - 1] == "ns" or labels.get(head) in ("GPE", "LOC")):
+            a = view.idx[i - 1]
+            out.append(Entity(a, m.end(), view.text[a:m.end()], "LOC", view.text[a:m.end()], "pattern"))
     return out
 
 
