@@ -150,7 +150,7 @@ def test_named_campaigns_are_terms(corpus_docs):
 MEASURED = {
     "gold": {"PERSON": (56, 0, 0, 56), "ORG": (115, 3, 10, 113), "GPE": (82, 2, 5, 81), "LOC": (14, 0, 8, 14),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 57, 9, 224)},
-    "heldout": {"PERSON": (8, 1, 0, 8), "ORG": (82, 5, 22, 76), "GPE": (53, 6, 12, 52), "LOC": (25, 5, 16, 19),
+    "heldout": {"PERSON": (8, 1, 0, 8), "ORG": (82, 5, 22, 76), "GPE": (54, 6, 11, 53), "LOC": (25, 5, 16, 19),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (85, 28, 45, 83)},
     # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
     # before the trained model was run on them. The rules' first run there: PERSON 31/5/21,
@@ -181,7 +181,7 @@ MEASURED = {
     # ORG 40/21/73, GPE 99/21/33, LOC 40/16/80; with this session's changes, all written before the
     # set existed: ORG 40/17/73, GPE 104/28/28, LOC 42/16/78. Nothing was written from its errors
     # but `我区…`/`…的…` are no body names (我区 is then a GPE).
-    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (40, 14, 73, 30), "GPE": (105, 25, 27, 104),
+    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (40, 13, 73, 30), "GPE": (105, 25, 27, 104),
                      "LOC": (51, 14, 69, 42), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # (LOC 42/16/78 -> 43/16/77 with the roads and reservoirs named by places, 2026-12-03)
     # A seventh set, labelled blind by a helper (the 十二大 and 十六大 reports, the 1956, 1960, 1986,
@@ -190,13 +190,13 @@ MEASURED = {
     # title (《马克思恩格斯全集》) are no mentions (PERSON 40/1/4). 祖国 (20 spurious GPE) stays a
     # GPE here, which this set and heldout2026c do not label. Then roads and reservoirs named by
     # places (`青海西藏公路`, `南湾水库`): GPE 319/70/16 -> 319/63/16, LOC 40/2/44 -> 47/2/37.
-    "heldout2026d": {"PERSON": (40, 1, 4, 40), "ORG": (70, 26, 30, 67), "GPE": (319, 60, 16, 316),
+    "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (70, 21, 30, 67), "GPE": (319, 60, 16, 316),
                      "LOC": (54, 2, 30, 35), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # An eighth, labelled blind the same way: the 1954 report and the 三大 report, written in
     # traditional characters. First run, once they were segmented in simplified characters; read
     # as written they gave PERSON 3/1/21, ORG 2/1/71, GPE 76/14/284, LOC 1/2/88. Then, from its
     # errors, 中央人民政府 joined organs.tsv (ORG 32/29/41 -> 41/29/32).
-    "heldout2026e": {"PERSON": (7, 1, 17, 7), "ORG": (41, 20, 32, 26), "GPE": (315, 21, 45, 309),
+    "heldout2026e": {"PERSON": (15, 1, 9, 15), "ORG": (41, 12, 32, 26), "GPE": (315, 21, 45, 309),
                      "LOC": (62, 9, 27, 60), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then China's great regions and old world regions (东北, 华北, 远东, 印度支那) as LOC places, and
     # `X地区` / `X各国` after a place as the place alone (`东北地区` -> 东北, `西欧各国` -> 西欧), the sets'
@@ -219,7 +219,7 @@ MEASURED = {
     # Then people.tsv, the thinkers, writers and statesmen of the past the texts quote (陆游, 东方朔,
     # 达赖喇嘛, 赫鲁晓夫; written after reading this set's errors): PERSON 21/0/23 -> 31/1/13 here,
     # heldout2026e 5/1/19 -> 7/1/17 (陳獨秀).
-    "heldout2026f": {"PERSON": (31, 1, 13, 28), "ORG": (95, 16, 36, 87), "GPE": (259, 27, 44, 218),
+    "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (95, 15, 36, 87), "GPE": (263, 27, 40, 222),
                      "LOC": (55, 10, 29, 47), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then festivals, galas and fairs are EVENTs, the places in their names no mentions (`上海旅游节`,
     # `中国时尚产业盛典`, `呼伦贝尔国际草原音乐那达慕`): GPE spurious heldout2026 42 -> 37, heldout2026b 26 -> 25.
@@ -229,8 +229,14 @@ MEASURED = {
     # reports, the 十大, 十七大 and 一大 Guangzhou reports), after every rule of 2026-12-03 was written and
     # before any ran on it: its first run, the rules alone (at 3c6efeb, the session's start: PERSON
     # 43/51/81, ORG 63/34/44, GPE 486/56/108, LOC 83/7/75). Nothing was written from its errors.
-    "heldout2026g": {"PERSON": (50, 51, 74, 50), "ORG": (64, 17, 43, 58), "GPE": (486, 50, 108, 462),
+    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (64, 13, 43, 58), "GPE": (515, 50, 79, 491),
                      "LOC": (98, 7, 60, 88), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    # Then, from the tenth set's errors (so not blind there) and the conventions every set shares:
+    # a country named by its regime is that country (`美帝国主义`, `美帝` -> 美国, `苏修` -> 苏联, GPE),
+    # and a clique named by its head is no body (`苏修叛徒集团`, `蒋介石集团`, `朗诺卖国集团`: the person or
+    # country is the mention; `clique_word` of entity_words.txt), with 蒋介石, 李承晚, 朗诺 in people.tsv.
+    # heldout2026e PERSON 7 -> 15 right, ORG spurious 20 -> 12; heldout2026d PERSON 40/1/4 -> 44/1/0, ORG
+    # spurious 26 -> 21; heldout2026g GPE 486/50/108 -> 515/50/79; nothing lost.
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
 # there): a level before 人大 / 政协 names the body inside a word (`区政协委员`, `市人大代表建议`,

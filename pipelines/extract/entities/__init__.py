@@ -234,9 +234,10 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
         short = len(m.text) < MIN_CHARS and not (m.label == "GPE" and m.normalized != m.text)
         if short or m.text in W.model_stop or m.text in W.generic \
                 or (m.label == "ORG" and (W.generic_body.fullmatch(text[_list_start(text, m.start):m.end])
-                                          or W.project_end.search(m.text))) \
+                                          or W.project_end.search(m.text)
+                                          or W.clique.search(m.text) or "集团和" in m.text or "集团、" in m.text)) \
                 or (m.label == "PERSON" and (_in_place_list(text, m.end) or _between_places(m, place_ends, place_starts, text))):
-            continue  # one character, a word of policy prose, several levels' bodies, a project, a place listed
+            continue  # one character, a word of policy prose, several levels' bodies, a project, a clique, a place listed
         if m.confidence is not None and m.confidence < floor[m.label]:  # unsure
             if m.label == "PERSON" and m.confidence >= PERSON_CUED_MIN:
                 if not _cued_person(text, m):

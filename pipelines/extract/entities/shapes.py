@@ -261,6 +261,8 @@ def shape_candidates(doc: Doc) -> list[Entity]:
             continue
         a = doc[first].idx
         span = text[a:m.end()]
+        if m.group() == "集团" and (W.clique.search(span) or name_labels().get(doc[first].text) == "PERSON"):
+            continue  # a clique named by its head (苏修叛徒集团, 蒋介石集团): the head is the mention
         if len(span) >= 4:
             out.append(Entity(a, m.end(), span, "ORG", span, "pattern"))
     for m in (W.embassy.finditer(text) if "驻" in text else ()):  # opens with a repeat: tried at every character

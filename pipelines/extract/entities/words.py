@@ -24,7 +24,7 @@ ROLES = (
     "org_end", "name_tag", "proper_tag", "model_stop", "model_org_end",
     "level_word", "generic_body", "project_end", "place_list_head", "route_suffix", "place_route_suffix", "model_org_not_first", "model_loc_end",
     "abbr_bound_before", "abbr_bound_after", "abbr_run_cue", "person_cue_after", "person_title_before",
-    "peer_body", "peer_bodies",
+    "peer_body", "peer_bodies", "clique_word",
 )
 
 
@@ -66,6 +66,7 @@ class EntityWords:
     model_stop: frozenset[str]    # never a span of the trained model
     peer_body: frozenset[str]     # a body only when its peers are named with it (工会, 共青团、妇联)
     peer_bodies: re.Pattern       # those peers
+    clique: re.Pattern            # a clique named by its head: `…叛徒集团`, `…卖国集团`, `蒋介石集团和…`
     model_org_end: re.Pattern     # a model ORG ending so may contain the rules' matches
     model_org_not_first: frozenset[str]  # a model ORG starts after these words (深化|公立医院)
     model_loc_end: re.Pattern     # a model place ending so is LOC, beside loc_end and facility_suffix (滨河路)
@@ -120,6 +121,7 @@ def load(path: str | os.PathLike) -> EntityWords:
         model_stop=frozenset(w["model_stop"]),
         peer_body=frozenset(w["peer_body"]),
         peer_bodies=re.compile(f"(?:{alt('peer_bodies')})"),
+        clique=re.compile(f"(?:{alt('clique_word')})集团"),
         model_org_not_first=frozenset(w["model_org_not_first"]),
         model_loc_end=re.compile(f"(?:{alt('model_loc_end')})$"),
         model_org_end=re.compile(f"(?:{alt('org_suffix')}|{alt('org_end')}|{alt('model_org_end')})$"),
