@@ -31,7 +31,7 @@ from pipelines.lang.zh.segment import DEFAULT_USERDICT, dictionary_words, doc_te
 _TITLE = re.compile(r"《([^《》\n]{1,80})》")
 _PLAN_LAW = re.compile(rf"“?{PLAN_SHORT}”?(?:{PLAN_WORDS})|第{PLAN_NUMBER}个五年(?:{PLAN_WORDS})")
 _QUOTE = re.compile(r"“\s*([^“”\n，。；：！？,;:!?\s][^“”\n，。；：！？,;:!?]{0,11}?)\s*”")
-_CC_TERM = re.compile(r"第([一二三四五六七八九十]{1,3})届中央委员会")
+_CC_TERM = re.compile(r"第?([一二三四五六七八九十]{1,3})届中央委员会")  # 十二届中央委员会 too
 ORDINAL_PREFIX = re.compile(r"(?:第[一二三四五六七八九十0-9０-９]{1,3}[届次]|首届)$")
 # Bare 中央 as the Party centre, by what it does (`中央采取的…措施`, `主持中央日常工作`).
 _CENTRE = re.compile(r"中央(?<=主持中央)(?=日常工作)|中央(?=采取|决定|要求|指出|强调|部署|号召|和国务院|和省级党委|、国务院)")
@@ -271,7 +271,7 @@ def shape_candidates(doc: Doc) -> list[Entity]:
         if m.start() in starts:
             out.append(Entity(m.start(), m.end(), m.group(), "ORG", "中共中央", "pattern"))
     for m in _CC_TERM.finditer(text):
-        out.append(Entity(m.start(), m.end(), m.group(), "ORG", "中国共产党" + m.group(), "pattern"))
+        out.append(Entity(m.start(), m.end(), m.group(), "ORG", f"中国共产党第{m.group(1)}届中央委员会", "pattern"))
     out += _suffix_names(doc, W.event_suffix, "EVENT", starts, ends, index, max_tokens=6)
     bodies_at = set()
     for m in W.people_bodies.finditer(text):
