@@ -488,6 +488,12 @@ def test_regions_are_places_without_their_area_word(corpus_docs):
     text = "我国同西欧各国发展关系，在印度支那和东南亚进行扩张，保障远东和太平洋地区的和平。"
     got = [(e.text, e.label) for e in extract_entities(make_nlp()(text)) if e.label in ("GPE", "LOC")]
     assert got == [("我国", "GPE"), ("西欧", "LOC"), ("印度支那", "LOC"), ("东南亚", "LOC"), ("远东", "LOC"), ("太平洋", "LOC")]
+    # a run of abbreviations that names regions only is a LOC (亚非: 亚洲、非洲), one naming a country a GPE
+    runs = [(e.text, e.label, e.normalized) for e in extract_entities(make_nlp()("竭力破坏亚非国家同我国的关系，中美关系"))
+            if "、" in e.normalized]
+    assert runs == [("亚非", "LOC", "亚洲、非洲"), ("中美", "GPE", "中国、美国")]
+    from pipelines.qa.scoring import _corpus_spans
+    assert _corpus_spans(Entity(4, 6, "亚非", "LOC", "亚洲、非洲", "model")) == [(4, 5, "LOC"), (5, 6, "LOC")]
 
 
 def test_kinds_of_body_lines_by_abbreviation_and_works(corpus_docs):

@@ -180,6 +180,14 @@ def expand_abbreviations(run: str) -> str | None:
     return None if not all(parts) else "、".join(dict.fromkeys(parts))
 
 
+def abbreviation_label(normalized: str) -> str:
+    """The label of a run of abbreviations by what it names: `LOC` when every place it names
+    is a region (`亚非` -> 亚洲、非洲, as the hand-labelled sets have it), else `GPE` (`中美`,
+    `中欧` -> 中国、欧洲)."""
+    labels = name_labels()
+    return "LOC" if all(labels.get(p) == "LOC" for p in normalized.split("、")) else "GPE"
+
+
 def title_holder(title: str, year: int | None) -> str | None:
     """Who held `title` (`总书记`, `总理`) in `year`; None if unknown or several.
 

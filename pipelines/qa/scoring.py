@@ -248,7 +248,7 @@ _UNNAMED = re.compile(r"^(?:我|本|该)|^祖国$")
 
 def _corpus_spans(e) -> list[tuple[int, int, str]]:
     """Our entity as the annotated corpora mark it: GPE counts as LOC; a run of
-    abbreviations (`中美`, one GPE for us) is one LOC per character there; places
+    abbreviations (`中美`, one GPE for us; `亚非`, one LOC) is one LOC per character there; places
     named by reference (`我国`, `本市`, `祖国`) are not names there; EVENT, LAW and
     TERM have no counterpart."""
     from pipelines.extract.entities import crf
@@ -256,7 +256,7 @@ def _corpus_spans(e) -> list[tuple[int, int, str]]:
     label = crf.CORPUS_LABEL.get(e.label)
     if label is None or (e.label == "GPE" and _UNNAMED.search(e.text)):
         return []
-    if e.label == "GPE" and len(e.text) > 1 and e.normalized == crf.expand(e.text):
+    if e.label in ("GPE", "LOC") and len(e.text) > 1 and e.normalized == crf.expand(e.text):  # 亚非 is a LOC run
         return [(i, i + 1, label) for i in range(e.start, e.end)]
     return [(e.start, e.end, label)]
 

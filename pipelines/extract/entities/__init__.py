@@ -231,7 +231,7 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
 
     out, listed = [], []
     for m in model:
-        short = len(m.text) < MIN_CHARS and not (m.label == "GPE" and m.normalized != m.text)
+        short = len(m.text) < MIN_CHARS and not (m.label in ("GPE", "LOC") and m.normalized != m.text)
         if short or m.text in W.model_stop or m.text in W.generic \
                 or (m.label == "ORG" and (W.generic_body.fullmatch(text[_list_start(text, m.start):m.end])
                                           or W.project_end.search(m.text)

@@ -54,7 +54,7 @@ from pipelines.extract.entities.context import place_body
 from pipelines.extract.entities.shapes import TokenView
 from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.words import words as entity_words
-from pipelines.extract.gazetteer import dictionary_entries, expand_abbreviations, name_labels
+from pipelines.extract.gazetteer import abbreviation_label, dictionary_entries, expand_abbreviations, name_labels
 from pipelines.lang.zh.segment import DEFAULT_USERDICT, TOKENS_KEY, Tagger, make_doc, read_userdict
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "data" / "models"
@@ -483,7 +483,8 @@ def join_abbreviations(spans: list[Entity], doc) -> list[Entity]:
         norm = expand(text) if run else None
         if norm and (len(run) > 1 or _is_word(doc, run[0].start)
                      or (run[0].confidence >= LONE_IN_WORD_MIN and _bound(doc, run[0].start))):
-            out.append(Entity(run[0].start, run[-1].end, text, "GPE", norm, "model", min(e.confidence for e in run)))
+            out.append(Entity(run[0].start, run[-1].end, text, abbreviation_label(norm), norm, "model",
+                              min(e.confidence for e in run)))
         run.clear()
 
     for e in spans:
@@ -495,7 +496,7 @@ def join_abbreviations(spans: list[Entity], doc) -> list[Entity]:
             flush()
             norm = expand(e.text) if e.label == "GPE" else None
             if norm and norm.count("、") == len(e.text) - 1:  # `俄蒙` tagged as one span
-                e = dataclasses.replace(e, normalized=norm)
+                e = dataclasses.replace(e, normalized=norm, label=abbreviation_label(norm))
             out.append(e)
     flush()
     return sorted(out, key=lambda e: e.start)

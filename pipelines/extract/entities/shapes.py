@@ -16,7 +16,15 @@ from spacy.tokens import Doc
 from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.words import words
 from pipelines.extract.figures import Figure, congresses
-from pipelines.extract.gazetteer import abbreviations, expand_abbreviations, gpe_names, name_labels, names, surnames
+from pipelines.extract.gazetteer import (
+    abbreviation_label,
+    abbreviations,
+    expand_abbreviations,
+    gpe_names,
+    name_labels,
+    names,
+    surnames,
+)
 from pipelines.lang.zh.numerals import (
     PLAN_NUMBER,
     PLAN_SHORT,
@@ -195,7 +203,7 @@ def _abbreviation_runs(text: str, starts: list[int]) -> list[Entity]:
         for item in items:
             norm = expand_abbreviations(item)
             if norm and norm.count("、") == len(item) - 1:
-                out.append(Entity(pos, pos + len(item), item, "GPE", norm, "pattern"))
+                out.append(Entity(pos, pos + len(item), item, abbreviation_label(norm), norm, "pattern"))
             pos += len(item) + 1
     return out
 
