@@ -154,7 +154,7 @@ MEASURED_ON = {
     "heldout2026": {"PERSON": (8, 0, 1), "ORG": (71, 21, 20), "GPE": (77, 36, 16), "LOC": (64, 28, 72)},
     # first run, at f95b241: PERSON 16/2/1, ORG 53/10/22, GPE 156/40/35, LOC 27/16/63; with the
     # divisions list, written before the set existed: GPE 157/41/34, LOC 28/16/62
-    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (59, 7, 16), "GPE": (169, 26, 22), "LOC": (43, 15, 47)},
+    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (59, 7, 16), "GPE": (168, 26, 23), "LOC": (43, 15, 47)},
     # first run, at f95b241: PERSON 23/2/0, ORG 53/20/60, GPE 108/35/24, LOC 50/18/70; with this
     # session's changes, written before the set existed: ORG 53/16/60, GPE 108/36/24, LOC 53/17/67
     # then factories, federations and offices the model names whole (`model_org_end`: 厂 联 协 署 报)
@@ -167,7 +167,7 @@ MEASURED_ON = {
     "heldout2026d": {"PERSON": (44, 3, 0), "ORG": (83, 27, 17), "GPE": (328, 61, 7), "LOC": (57, 2, 27)},
     # first run, traditional characters read in simplified ones (as written: PERSON 7/1/17, ORG 2/16/71,
     # GPE 89/42/271, LOC 7/4/82); then 中央人民政府 joined organs.tsv (ORG 49/42/24 -> 58/42/15)
-    "heldout2026e": {"PERSON": (21, 1, 3), "ORG": (58, 22, 15), "GPE": (328, 27, 32), "LOC": (70, 10, 19)},
+    "heldout2026e": {"PERSON": (21, 1, 3), "ORG": (58, 22, 15), "GPE": (328, 25, 32), "LOC": (70, 10, 19)},
     # 2026-12-03: level-prefixed 人大 / 政协 inside words, `…人大及其常委会`, `工商联`, no `做强|…` (see
     # test_entities.py): ORG right gold 114 -> 115, heldout 79 -> 82, heldout2025 89 -> 90, heldout2026
     # 66 -> 71, heldout2026b 53 -> 58, no more spurious; heldout2026c LOC 54/18/66 -> 55/17/65
@@ -187,7 +187,7 @@ MEASURED_ON = {
     # first run (at 3c6efeb, the session's start: PERSON 56/53/68, ORG 78/37/29, GPE 526/82/68, LOC
     # 92/9/66). 51 spurious and 51 missed people are one convention: the set labels `周` of `周总理`
     # and `毛` of `毛主席`, we the whole title as the person; 26 spurious GPE are `祖国`, 22 missed `美帝国主义`.
-    "heldout2026g": {"PERSON": (64, 53, 60), "ORG": (84, 18, 23), "GPE": (555, 71, 39), "LOC": (110, 9, 48)},
+    "heldout2026g": {"PERSON": (64, 53, 60), "ORG": (84, 18, 23), "GPE": (557, 68, 37), "LOC": (110, 9, 48)},
     # then countries named by their regime (美帝国主义, 苏修) and cliques named by their head (蒋介石集团),
     # from the tenth set's errors: heldout2026g GPE 526/72/68 -> 555/72/39, PERSON 61 -> 64 right, ORG
     # spurious 22 -> 18; heldout2026e PERSON 13/1/11 -> 21/1/3, ORG spurious 35 -> 22; heldout2026d PERSON
@@ -195,6 +195,8 @@ MEASURED_ON = {
     # then `十二届中央委员会` without 第 and 不结盟运动: ORG right heldout2026g 79 -> 84, one or two more on four sets
     # then a run of abbreviations of regions is a LOC (`亚非` -> 亚洲、非洲): heldout2026g LOC 107/9/51 -> 110/9/48,
     # heldout2026f LOC 58/11/26 -> 59/11/25, GPE spurious one fewer on both
+    # then jieba's `ns` words ending in 国 (德治国, 符合中国, 共和国): GPE heldout2026g 555/71/39 -> 557/68/37,
+    # heldout2026e spurious 27 -> 25; heldout2026b one right fewer (庆祝共和国75周年)
 }
 
 

@@ -693,6 +693,14 @@ def pos_candidates(doc: TokenView) -> list[Entity]:
             out.append(Entity(a, a + len(w) - 2, w[:-2], label, norm, "pos"))
         elif tag == "ns" and W.loc_end.search(w):
             out.append(Entity(a, a + len(w), w, "LOC", w, "pos"))
+        elif tag == "ns" and w.endswith(("国", "國")) and not (len(w) > 3 and w.endswith(("共和国", "共和國"))):
+            # jieba's `ns` words ending in 国 are phrases (`德治国`, `科教兴国`, `符合中国`, `热爱祖国`) or
+            # kinds (`共和国`, `来源国`), not countries, which the gazetteers know: the place at the end, if any
+            for k in range(len(w) - 2, 0, -1):
+                if simplified(w[k:]) in places:
+                    label, norm = places[simplified(w[k:])]
+                    out.append(Entity(a + k, a + len(w), w[k:], label, norm, "pos"))
+                    break
         elif tag == "ns" and W.gpe_end.search(w):
             out.append(Entity(a, a + len(w), w, "GPE", w, "pos"))
         elif tag == "nt" and W.org_end.search(w) and w not in W.generic:
