@@ -70,7 +70,6 @@ $(TRAIN_VENV)/.installed: pyproject.toml constraints.txt
 model: $(TRAIN_VENV)/.installed
 	$(TRAIN_VENV)/bin/python -m pipelines.extract.entities.crf train --ner $(NER)
 	$(TRAIN_VENV)/bin/python -m pipelines.extract.entities.bilstm_train train --ner $(NER)
-	rm -f $(COMPILED_CRF)  # compiled again from the new model by the next `make install`
 
 docs: install
 	$(BIN)/python -m pipelines.store.docs

@@ -625,7 +625,12 @@ def test_the_compiled_model_tags_as_the_model_and_a_stale_one_is_not_used(tmp_pa
     assert fastcrf.compile_model(model) == fastcrf.compiled_path(model)
     builds = []
     real_init = fastcrf.FastCRF.__init__
-    monkeypatch.setattr(fastcrf.FastCRF, "__init__", lambda self, path: (builds.append(path), real_init(self, path))[1])
+
+    def counted_init(self, path):
+        builds.append(path)
+        real_init(self, path)
+
+    monkeypatch.setattr(fastcrf.FastCRF, "__init__", counted_init)
     loaded = fastcrf.load(model)
     assert builds == []  # read, not built
     docs, _ = read_documents([ROOT / "seeds"])

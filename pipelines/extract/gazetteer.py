@@ -142,9 +142,16 @@ def division_names() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def place_names() -> dict[str, tuple[str, str]]:
+    """Places (GPE, LOC) with a fixed normal form: name -> (label, normal form) (`我国` -> GPE 中国,
+    `东北` -> LOC 东北)."""
+    return {n.text: (n.label, n.normalized) for n in names() if n.label in ("GPE", "LOC") and "{" not in n.normalized}
+
+
+@lru_cache(maxsize=1)
 def gpe_names() -> dict[str, str]:
     """Places (GPE) with a fixed normal form (`我国` -> `中国`)."""
-    return {n.text: n.normalized for n in names() if n.label == "GPE" and "{" not in n.normalized}
+    return {text: norm for text, (label, norm) in place_names().items() if label == "GPE"}
 
 
 @lru_cache(maxsize=1)

@@ -189,10 +189,10 @@ def _between_places(m: Entity, place_ends: set[int], place_starts: set[int], tex
 PEER_WINDOW = 12
 
 
-def _with_peers(text: str, e: Entity) -> bool:
+def _with_peers(text: str, e: Entity, peers: re.Pattern) -> bool:
     """A bare `工会` names the trade unions as a body where another mass organisation is
-    named next to it (`peer_bodies` of entity_words.txt), not alone (`成立工会`, `法国各工会`)."""
-    return entity_words().peer_bodies.search(text, max(0, e.start - PEER_WINDOW), e.end + PEER_WINDOW) is not None
+    named next to it (`peers`: `peer_bodies` of entity_words.txt), not alone (`成立工会`, `法国各工会`)."""
+    return peers.search(text, max(0, e.start - PEER_WINDOW), e.end + PEER_WINDOW) is not None
 
 
 def _cued_person(text: str, m: Entity) -> bool:
@@ -372,7 +372,7 @@ def policy_entities(doc: Doc) -> Doc:
         cands += standing_committees(text, [c for c in cands if c.method != "model"])
     cands += place_goals(view, [c for c in cands if c.method == "gazetteer"])
     resolved = resolve_overlaps(cands)
-    ents = [e for e in resolved if e.label != BOOK and not (e.text in W.peer_body and not _with_peers(text, e))]
+    ents = [e for e in resolved if e.label != BOOK and not (e.text in W.peer_body and not _with_peers(text, e, W.peer_bodies))]
     # A bare title standing for a person (`学习了总书记重要讲话`), not one after a
     # name (`习近平总书记`); kept only if `resolve_in_context` can name the person.
     # Nor one of the titles before a name (`中共中央总书记、国家主席、中央军委主席习近平`).

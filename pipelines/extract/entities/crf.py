@@ -269,7 +269,7 @@ def model() -> Model | None:
 
 def compile_model() -> Path | None:
     """Write the shipped model's compiled tables beside it (`fastcrf.compile_model`), so a
-    process loads it in milliseconds; `make install` and `make model` call this."""
+    process loads it in milliseconds; `make install` calls this."""
     return fastcrf.compile_model(MODEL_PATH) if MODEL_PATH.exists() else None
 
 

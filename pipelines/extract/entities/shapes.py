@@ -23,6 +23,7 @@ from pipelines.extract.gazetteer import (
     gpe_names,
     name_labels,
     names,
+    place_names,
     surnames,
 )
 from pipelines.lang.zh.numerals import (
@@ -670,11 +671,6 @@ _PLACE_OR_BODY_TAG = frozenset({"ns", "nt"})
 _AREA_ENDS = ("地区", "地區", "各国", "各國")
 
 
-@lru_cache(maxsize=1)
-def _place_names() -> dict[str, tuple[str, str]]:
-    """Gazetteer places (GPE, LOC) with a fixed normal form: name -> (label, normal form)."""
-    return {n.text: (n.label, n.normalized) for n in names() if n.label in ("GPE", "LOC") and "{" not in n.normalized}
-
 
 def pos_candidates(doc: TokenView) -> list[Entity]:
     """jieba's `ns`/`nt`/`nr` tags, kept only where the word's own ending agrees
@@ -683,7 +679,7 @@ def pos_candidates(doc: TokenView) -> list[Entity]:
     `施策/nr`); `nr` is used by the name pattern instead."""
     W = words()
     out = []
-    places = _place_names()
+    places = place_names()
     for i in compress(range(len(doc.tags)), map(_PLACE_OR_BODY_TAG.__contains__, doc.tags)):
         a, w, tag = doc.idx[i], doc.words[i], doc.tags[i]
         if len(w) < 3 or not is_han(w) or w in W.pos_stop:
