@@ -150,8 +150,8 @@ def test_named_campaigns_are_terms(corpus_docs):
 MEASURED = {
     "gold": {"PERSON": (56, 0, 0, 56), "ORG": (115, 3, 10, 113), "GPE": (82, 2, 5, 81), "LOC": (14, 0, 8, 14),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 57, 9, 224)},
-    "heldout": {"PERSON": (8, 1, 0, 8), "ORG": (82, 5, 22, 76), "GPE": (54, 6, 11, 53), "LOC": (25, 5, 16, 19),
-                "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (85, 28, 45, 83)},
+    "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (82, 5, 22, 76), "GPE": (54, 4, 11, 53), "LOC": (25, 5, 16, 19),
+                "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (86, 27, 44, 84)},
     # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
     # before the trained model was run on them. The rules' first run there: PERSON 31/5/21,
     # ORG 63/15/50, GPE 61/40/26, LOC 15/7/67; since then fused bodies (北京市人民政府),
@@ -159,14 +159,14 @@ MEASURED = {
     # enterprises gazetteer (海康威视, 首旅集团) added; the heldout2026 fixes below help here too.
     # The divisions list (divisions.tsv) found 8 more places and 6 more nested in longer names
     # the set labels whole (浦东 of 浦东引领区: spurious under its conventions).
-    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (78, 10, 35, 73), "GPE": (70, 22, 17, 65), "LOC": (39, 10, 43, 28),
+    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (78, 8, 35, 73), "GPE": (70, 22, 17, 65), "LOC": (39, 10, 43, 28),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # PERSON, ORG, GPE and LOC in other passages of the 2026 provincial reports, 海拉尔区 2018 and
     # two 2025 prints, labelled by a helper who had not seen the code. The rules' first run there:
     # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
     # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after,
     # then the divisions list (嘉兴, 义乌, 余姚市: 19 more places right, 23 more nested in names).
-    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (65, 12, 26, 64), "GPE": (76, 36, 17, 75), "LOC": (56, 27, 80, 33),
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (65, 10, 26, 64), "GPE": (76, 36, 17, 75), "LOC": (56, 22, 80, 33),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fifth set, labelled blind by a helper (北京 2026, 海拉尔区 2019, the 1984 national report,
     # three 2025 prints). The rules' first run at f95b241: PERSON 14/1/3, ORG 48/6/27, GPE 125/29/66,
@@ -174,15 +174,15 @@ MEASURED = {
     # Then, from its errors: runs of abbreviations by context (中苏关系, 京港、京澳), regions as LOC
     # (东欧, 大洋洲), 萨 among the surnames (代区长 萨国文); 老城区, 新城区 are no names;
     # zones after their place (浦东引领区), campuses (北方工业大学延庆校区) and lines (崇明线).
-    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (56, 5, 19, 53), "GPE": (153, 25, 38, 148),
-                     "LOC": (36, 11, 54, 32), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (56, 4, 19, 53), "GPE": (153, 24, 38, 148),
+                     "LOC": (36, 9, 54, 32), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A sixth set, labelled blind by a helper (海拉尔区 2012-2017, the 1982, 1992 and 1993 national
     # reports, the 十一大 and 十四大 reports). The rules' first run at f95b241: PERSON 23/0/0,
     # ORG 40/21/73, GPE 99/21/33, LOC 40/16/80; with this session's changes, all written before the
     # set existed: ORG 40/17/73, GPE 104/28/28, LOC 42/16/78. Nothing was written from its errors
     # but `我区…`/`…的…` are no body names (我区 is then a GPE).
-    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (42, 12, 71, 32), "GPE": (105, 25, 27, 104),
-                     "LOC": (51, 14, 69, 42), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (43, 10, 70, 33), "GPE": (105, 25, 27, 104),
+                     "LOC": (51, 8, 69, 42), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # (LOC 42/16/78 -> 43/16/77 with the roads and reservoirs named by places, 2026-12-03)
     # A seventh set, labelled blind by a helper (the 十二大 and 十六大 reports, the 1956, 1960, 1986,
     # 2002 and 2010 national reports, two 2025 prints). The rules' first run at 9748526: PERSON
@@ -190,7 +190,7 @@ MEASURED = {
     # title (《马克思恩格斯全集》) are no mentions (PERSON 40/1/4). 祖国 (20 spurious GPE) stays a
     # GPE here, which this set and heldout2026c do not label. Then roads and reservoirs named by
     # places (`青海西藏公路`, `南湾水库`): GPE 319/70/16 -> 319/63/16, LOC 40/2/44 -> 47/2/37.
-    "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (71, 20, 29, 68), "GPE": (319, 58, 16, 316),
+    "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (71, 15, 29, 68), "GPE": (319, 58, 16, 316),
                      "LOC": (56, 2, 28, 37), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # An eighth, labelled blind the same way: the 1954 report and the 三大 report, written in
     # traditional characters. First run, once they were segmented in simplified characters; read
@@ -219,7 +219,7 @@ MEASURED = {
     # Then people.tsv, the thinkers, writers and statesmen of the past the texts quote (陆游, 东方朔,
     # 达赖喇嘛, 赫鲁晓夫; written after reading this set's errors): PERSON 21/0/23 -> 31/1/13 here,
     # heldout2026e 5/1/19 -> 7/1/17 (陳獨秀).
-    "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (96, 14, 35, 88), "GPE": (263, 27, 40, 222),
+    "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (96, 14, 35, 89), "GPE": (263, 27, 40, 222),
                      "LOC": (55, 10, 29, 47), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then festivals, galas and fairs are EVENTs, the places in their names no mentions (`上海旅游节`,
     # `中国时尚产业盛典`, `呼伦贝尔国际草原音乐那达慕`): GPE spurious heldout2026 42 -> 37, heldout2026b 26 -> 25.
@@ -229,7 +229,7 @@ MEASURED = {
     # reports, the 十大, 十七大 and 一大 Guangzhou reports), after every rule of 2026-12-03 was written and
     # before any ran on it: its first run, the rules alone (at 3c6efeb, the session's start: PERSON
     # 43/51/81, ORG 63/34/44, GPE 486/56/108, LOC 83/7/75). Nothing was written from its errors.
-    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (70, 12, 37, 64), "GPE": (517, 45, 77, 493),
+    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (70, 11, 37, 64), "GPE": (517, 45, 77, 493),
                      "LOC": (100, 7, 58, 90), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then, from the tenth set's errors (so not blind there) and the conventions every set shares:
     # a country named by its regime is that country (`美帝国主义`, `美帝` -> 美国, `苏修` -> 苏联, GPE),
@@ -245,6 +245,19 @@ MEASURED = {
     # loses `庆祝共和国75周年` (154 -> 153 right), one of the six bare `共和国` of the corpus that is the PRC.
     # Then the China-ASEAN Free Trade Area is one LOC, with the dashes the texts use (`中国—东盟自贸区`):
     # LOC heldout2026d 54 -> 56 and heldout2026g 98 -> 100 right, the 中国 and 东盟 inside it gone.
+    # Then (2026-12-03, second session) kinds are no names: a listed item that is a common word of
+    # jieba's dictionary (`纺织、煤炭等…企业`, `工业、农业、商业等企业`), a policy verb before a list or a
+    # suffix (`严肃查处|银行`, `深化|供销合作社`, `整治|养老院`), one common word before an institution's
+    # or a facility's suffix (`薄弱|学校`, `山水|公园`, `主题|酒店`), jieba's place and body words opening
+    # with one (`大中城市`, `卫生院`, `重点高校`, `中南部`); `中央银行` is the People's Bank; a doctrine named
+    # after a person is a TERM (`毛泽东军事思想`, `邓小平新时期军队建设思想`): ORG spurious 1-5 fewer on
+    # seven sets, LOC 2-6 fewer on four, nothing right lost.
+    # An eleventh set, labelled blind by a helper (the 1955, 1958, 1983, 1994 and 2006 national reports,
+    # the 九大, 十五大 and 十八大 reports) while the rules above were written, scored once they were: the
+    # rules' first run (at 7a7c1bb, the session's start: PERSON 37/44/36, the rest the same). Most of
+    # the PERSON errors are a convention: the set labels `毛` of `毛主席` (33), as 2026g `周` of `周总理`.
+    "heldout2026h": {"PERSON": (37, 36, 36, 37), "ORG": (66, 14, 90, 58), "GPE": (439, 82, 65, 340),
+                     "LOC": (60, 8, 76, 49), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
 # there): a level before 人大 / 政协 names the body inside a word (`区政协委员`, `市人大代表建议`,
@@ -569,3 +582,36 @@ def test_festivals_galas_and_fairs_are_events(corpus_docs):
     spans = [(e.start, e.end) for e in sh + hl if e.label == "EVENT"]
     inside = [e for e in hl if e.label == "GPE" and any(a <= e.start and e.end <= b for a, b in spans)]
     assert inside == []
+
+
+def test_kinds_are_no_names_and_doctrines_are_terms(corpus_docs):
+    """From PD dev's and the corpus's errors (2026-12-03): sectors listed before `等…企业` are no
+    companies (`价格、税收、信贷等经济杠杆`: 十三大; `采煤、发电、冶炼、化工等企业`: 1960); a policy verb
+    opens no name (`严肃查处|银行`: 2004); one common word before an institution's suffix is a kind
+    (`薄弱学校`: 2018), and so are jieba's body words opening with one (`乡镇卫生院`, `重点高校`), but an
+    island, a bridge or a community takes such a name (`复兴岛`: 上海 2026); a doctrine named after a
+    person is a TERM with no person inside (`毛泽东军事思想`, `邓小平新时期军队建设思想`: 十五大)."""
+    docs = corpus_docs[0]
+
+    def ents_of(src):
+        return _entities(doc_by_source(docs, src))
+
+    c13 = ents_of("cpc_congress_reports.jsonl:8")
+    assert not {e.text for e in c13 if e.label == "ORG"} & {"价格", "税收", "信贷"}
+    r1960 = ents_of("government_work_reports.jsonl:64")
+    assert not {e.text for e in r1960 if e.label == "ORG"} & {"采煤", "发电", "冶炼", "化工"}
+    r2004 = ents_of("government_work_reports.jsonl:40")
+    assert not [e for e in r2004 if e.text.startswith("严肃查处")]
+    r2018 = ents_of("government_work_reports.jsonl:12")
+    kinds = {e.text for e in r2018 if e.label in ("ORG", "GPE", "LOC")}
+    assert not kinds & {"薄弱学校", "卫生院", "重点高校"}
+    sh = ents_of("shanghai-provincial-gov-work-report-2026.csv:2")
+    assert ("复兴岛", "LOC") in {(e.text, e.label) for e in sh}
+    c15 = ents_of("cpc_congress_reports.jsonl:11")
+    terms = {e.text for e in c15 if e.label == "TERM"}
+    assert {"毛泽东军事思想", "邓小平新时期军队建设思想"} <= terms
+    spans = [(e.start, e.end) for e in c15 if e.label == "TERM" and e.text.endswith("思想")]
+    assert not [e for e in c15 if e.label == "PERSON" and any(a <= e.start < b for a, b in spans)]
+    # the People's Bank, named as the central bank in a Chinese report (1997)
+    r1997 = ents_of("government_work_reports.jsonl:44")
+    assert {(e.label, e.normalized) for e in r1997 if e.text == "中央银行"} == {("ORG", "中国人民银行")}

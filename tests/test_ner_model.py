@@ -146,25 +146,25 @@ MEASURED_ON = {
     # then kinds of body the model took for bodies (公立医院, 革命委员会) went: gold ORG 114/4/11 -> 114/3/11,
     # heldout2026 ORG 66/24/25 -> 66/21/25, heldout2026b ORG 53/8/22 -> 53/7/22
     "gold": {"PERSON": (56, 0, 0), "ORG": (115, 3, 10), "GPE": (82, 2, 5), "LOC": (15, 0, 7)},
-    "heldout": {"PERSON": (8, 1, 0), "ORG": (82, 5, 22), "GPE": (54, 7, 11), "LOC": (29, 6, 12)},
-    "heldout2025": {"PERSON": (50, 2, 2), "ORG": (89, 12, 24), "GPE": (70, 21, 17), "LOC": (40, 10, 42)},
+    "heldout": {"PERSON": (8, 0, 0), "ORG": (82, 5, 22), "GPE": (54, 5, 11), "LOC": (29, 6, 12)},
+    "heldout2025": {"PERSON": (50, 2, 2), "ORG": (89, 10, 24), "GPE": (70, 21, 17), "LOC": (40, 10, 42)},
     # first run (the default build, before the fixes it prompted): PERSON 8/2/1, ORG 62/37/29,
     # GPE 63/62/30, LOC 41/27/95
     # then the model's roads became LOC (滨河路) and kinds of place (中心镇, 东道国) no places
-    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (71, 21, 20), "GPE": (77, 36, 16), "LOC": (64, 28, 72)},
+    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (71, 20, 20), "GPE": (77, 36, 16), "LOC": (64, 23, 72)},
     # first run, at f95b241: PERSON 16/2/1, ORG 53/10/22, GPE 156/40/35, LOC 27/16/63; with the
     # divisions list, written before the set existed: GPE 157/41/34, LOC 28/16/62
-    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (59, 7, 16), "GPE": (168, 26, 23), "LOC": (43, 15, 47)},
+    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (59, 6, 16), "GPE": (168, 25, 23), "LOC": (43, 13, 47)},
     # first run, at f95b241: PERSON 23/2/0, ORG 53/20/60, GPE 108/35/24, LOC 50/18/70; with this
     # session's changes, written before the set existed: ORG 53/16/60, GPE 108/36/24, LOC 53/17/67
     # then factories, federations and offices the model names whole (`model_org_end`: 厂 联 协 署 报)
     # and the model's roads LOC (GPE 109/35/23 -> 109/33/23, LOC 53/17/67 -> 54/18/66)
-    "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (56, 11, 57), "GPE": (109, 28, 23), "LOC": (62, 16, 58)},
+    "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (57, 10, 56), "GPE": (109, 28, 23), "LOC": (62, 10, 58)},
     # first run, at 9748526 (the cued people included): PERSON 40/12/4, ORG 78/33/22, GPE 329/78/6,
     # LOC 44/2/40; then names inside book titles went (PERSON 40/3/4), and the model's factories
     # won over the cities they name (ORG 78/33/22 -> 82/34/18, GPE 329/78/6 -> 328/74/7), and roads
     # and reservoirs named by places became LOC whole (GPE 328/67/7, LOC 44/2/40 -> 50/2/34)
-    "heldout2026d": {"PERSON": (44, 3, 0), "ORG": (83, 26, 17), "GPE": (328, 59, 7), "LOC": (59, 2, 25)},
+    "heldout2026d": {"PERSON": (44, 3, 0), "ORG": (83, 21, 17), "GPE": (328, 59, 7), "LOC": (59, 2, 25)},
     # first run, traditional characters read in simplified ones (as written: PERSON 7/1/17, ORG 2/16/71,
     # GPE 89/42/271, LOC 7/4/82); then 中央人民政府 joined organs.tsv (ORG 49/42/24 -> 58/42/15)
     "heldout2026e": {"PERSON": (21, 1, 3), "ORG": (58, 22, 15), "GPE": (328, 25, 32), "LOC": (70, 10, 19)},
@@ -187,7 +187,7 @@ MEASURED_ON = {
     # first run (at 3c6efeb, the session's start: PERSON 56/53/68, ORG 78/37/29, GPE 526/82/68, LOC
     # 92/9/66). 51 spurious and 51 missed people are one convention: the set labels `周` of `周总理`
     # and `毛` of `毛主席`, we the whole title as the person; 26 spurious GPE are `祖国`, 22 missed `美帝国主义`.
-    "heldout2026g": {"PERSON": (64, 53, 60), "ORG": (84, 17, 23), "GPE": (557, 66, 37), "LOC": (112, 9, 46)},
+    "heldout2026g": {"PERSON": (64, 53, 60), "ORG": (84, 16, 23), "GPE": (557, 66, 37), "LOC": (112, 9, 46)},
     # then countries named by their regime (美帝国主义, 苏修) and cliques named by their head (蒋介石集团),
     # from the tenth set's errors: heldout2026g GPE 526/72/68 -> 555/72/39, PERSON 61 -> 64 right, ORG
     # spurious 22 -> 18; heldout2026e PERSON 13/1/11 -> 21/1/3, ORG spurious 35 -> 22; heldout2026d PERSON
@@ -198,6 +198,14 @@ MEASURED_ON = {
     # then jieba's `ns` words ending in 国 (德治国, 符合中国, 共和国): GPE heldout2026g 555/71/39 -> 557/68/37,
     # heldout2026e spurious 27 -> 25; heldout2026b one right fewer (庆祝共和国75周年)
     # then 中国—东盟自由贸易区 as one LOC: LOC heldout2026d 57 -> 59, heldout2026g 110 -> 112 right
+    # then kinds are no names (listed common words, policy verbs before a name, `薄弱|学校`, `大中城市`,
+    # `卫生院`), `中央银行` is the People's Bank, a doctrine named after a person is a TERM: ORG spurious
+    # heldout2026d 26 -> 21, heldout2026c 11 -> 10 (and one more right), LOC spurious heldout2026 28 -> 23,
+    # heldout2026c 16 -> 10; nothing right lost on any set.
+    # The eleventh set, labelled blind while those rules were written. First run, the default build:
+    # at 7a7c1bb (session start) PERSON 39/44/34, ORG 118/14/38, GPE 464/76/40, LOC 73/8/63; with them
+    # PERSON 39/36/34 (doctrines), the rest the same.
+    "heldout2026h": {"PERSON": (39, 36, 34), "ORG": (118, 14, 38), "GPE": (464, 76, 40), "LOC": (73, 8, 63)},
 }
 
 

@@ -35,7 +35,7 @@ from pipelines.lang.zh.numerals import (
     plan_number,
 )
 from pipelines.lang.zh.script import HAN, finditer_cued, is_han, simplified
-from pipelines.lang.zh.segment import DEFAULT_USERDICT, dictionary_words, doc_text, doc_tokens, read_userdict
+from pipelines.lang.zh.segment import DEFAULT_USERDICT, common_word, dictionary_words, doc_text, doc_tokens, read_userdict
 
 _TITLE = re.compile(r"《([^《》\n]{1,80})》")
 _PLAN_LAW = re.compile(rf"“?{PLAN_SHORT}”?(?:{PLAN_WORDS})|第{PLAN_NUMBER}个五年(?:{PLAN_WORDS})")
@@ -262,7 +262,8 @@ def shape_candidates(doc: Doc) -> list[Entity]:
             continue  # the suffix must be whole tokens (not 公司法, not 总局面)
         # walk left over at most three noun tokens; the span starts at a proper noun
         j, first = i - 1, None
-        while j >= 0 and i - j <= 3 and doc[j].tag_ in W.name_tags and doc[j].text not in W.generic:
+        while j >= 0 and i - j <= 3 and doc[j].tag_ in W.name_tags and doc[j].text not in W.generic \
+                and doc[j].text not in W.not_name_opener:  # 深化|供销合作社: jieba tags 深化 `j`
             if doc[j].tag_ in W.proper_tags:
                 first = j
             j -= 1
@@ -303,6 +304,37 @@ def shape_candidates(doc: Doc) -> list[Entity]:
     out += _listed_orgs(doc, index)
     out += _gpe_prefixes(doc)
     out += quoted_terms(text)
+    out += doctrines(text)
+    return out
+
+
+_DOCTRINE_END = re.compile("思想|理论")
+# what a doctrine's name holds between the person and 思想/理论: no 的, 在 or 关于 (`邓小平的外交
+# 思想`, `毛主席关于…理论` describe a person's thinking), no punctuation, no other doctrine
+_DOCTRINE_GAP_NOT = re.compile(f"的|在|关于|思想|理论|[^{HAN}]")
+
+
+def doctrines(text: str) -> list[Entity]:
+    """A doctrine named after a person the gazetteers know, which the earlier sets and the
+    national reports treat as a term like 毛泽东思想: `毛泽东军事思想`, `邓小平新时期军队建设
+    思想`, `江泽民国防和军队建设思想`, `邓小平同志建设有中国特色社会主义理论` (TERM; the
+    person inside is no mention). The nearest such person at most 12 characters before."""
+    labels = name_labels()
+    out = []
+    for m in _DOCTRINE_END.finditer(text):
+        s = m.start()
+        for j in range(s - 1, max(-1, s - 19), -1):
+            if _DOCTRINE_GAP_NOT.match(text, j):
+                break
+            n = next((n for n in (4, 3, 2) if j + n <= s and labels.get(text[j:j + n]) == "PERSON"), 0)
+            if n and (j + n == s or text.startswith("主义", j + n)):
+                break  # 毛泽东思想, 马克思主义理论: the gazetteer's terms
+            if n and s - j - n - 2 * text.startswith("同志", j + n) <= 12:
+                # the whole name, not its short form (`邓小平`, not `小平`)
+                j -= next((k for k in (2, 1) if j >= k and any(labels.get(text[j - k:j + e]) == "PERSON"
+                                                               for e in range(2, n + 1))), 0)
+                out.append(Entity(j, m.end(), text[j:m.end()], "TERM", text[j:m.end()], "pattern"))
+                break
     return out
 
 
@@ -352,9 +384,9 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
                 and (doc[j].text not in W.generic or doc[j].text in allowed) and is_han(doc[j].text):
             if doc[j].tag_ == "m" and not doc[j].text.startswith(("第", "首届")):
                 break
-            if loose and doc[j].text in W.institution_generic:
-                break
-            if doc[j].tag_ == "a" and len(doc[j].text) == 1 and j > 0 and doc[j - 1].tag_ == "v":
+            if loose and doc[j].text in W.institution_generic or doc[j].text in W.not_name_opener:
+                break  # a kind (`乡村|学校`) or a policy verb (`整治|养老院`, `严肃查处|银行`) opens no name
+            if doc[j].tag_ == "a" and len(doc[j].text) == 1 and j > 0 and (doc[j - 1].tag_ == "v" or doc[j - 1].text in W.not_name_opener):
                 break  # a verb's complement (做大做强|呼伦贝尔农村商业银行), not a name's first word
             first = j
             proper = proper or doc[j].tag_ in W.proper_tags or doc[j].text in allowed
@@ -375,12 +407,22 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
             a -= len(pre.group())
         span = text[a:m.end()]
         head = doc[first]
+        if loose and label != "GPE" and first == i - 1 and not pre and len(head.text) > 1 and m.group() not in _WORD_NAMED \
+                and common_word(head.text) in _COMMON_ITEM_TAGS and head.tag_ not in W.proper_tags \
+                and not head.text.endswith(("路", "街")):
+            # a kind: one common word before the suffix (`山水|公园`, `薄弱|学校`, `主题|酒店`); but
+            # communities, islands, bridges and expressways take such names (`爱民|社区`, `复兴|岛`,
+            # `农林|桥`, `机场|快速路`), and so do streets' schools (`学府路|中学`)
+            continue
         if len(span) >= 3 and not (head.tag_ in ("r", "p") or head.text in _REFERENCE_HEADS or "的" in span):
             # 我区农村商业银行, 以苏修叛徒集团, 山东的大型碱厂 (本溪市人民医院 is a name)
             out.append(Entity(a, m.end(), span, label, span, "pattern"))
             last_end = m.end()
     return out
 
+
+# suffixes of places that take a common word as their name (`复兴岛`, `农林桥`, `机场快速路`)
+_WORD_NAMED = frozenset({"岛", "山", "湖", "河", "江", "湾", "峡", "桥", "快速路"})
 
 # works named by their site, after the river or region they are in (`黄河|小浪底水利枢纽`)
 _WORKS = frozenset({"水利枢纽工程", "水利枢纽", "水电工程", "油田", "气田"})
@@ -614,13 +656,24 @@ def campuses(view: TokenView, bodies: list[Entity]) -> list[Entity]:
     return out
 
 
+# The tags of a listed item that is a common word, not a name (`纺织`, `煤炭`, `价格`, `商店`):
+# `common_word`'s tags less those names share (`洲际` b, `三元` m, `鼎盛` z).
+_COMMON_ITEM_TAGS = frozenset("n vn v a an ad d l".split())
+# Tokens after which the first listed name starts (`深化与|大唐`, `和|平安`).
+_BEFORE_NAME_TAGS = frozenset("p c u uj ul d".split())
+
+
 def _listed_orgs(doc, starts: dict[int, int]) -> list[Entity]:
     """`引进了大唐、华能新能源、华润等一批知名工业企业`: each listed name is an ORG.
-    `starts` maps a token's start offset to its index."""
+    `starts` maps a token's start offset to its index. A listed item that is a common
+    word is a kind (`纺织、煤炭等困难行业企业`, `工业、农业、商业等企业`), and one after
+    a policy verb starts after it (`严肃查处|银行`, `深化与|大唐`)."""
     W = words()
     text = doc.text
     out = []
     for m in W.listed.finditer(text):
+        if W.not_name_word.search(m.group()):
+            continue  # 等困难行业亏损企业: the items are industries
         k = m.start()
         while True:
             j = k
@@ -636,18 +689,24 @@ def _listed_orgs(doc, starts: dict[int, int]) -> list[Entity]:
                     while ti < len(doc) and doc[ti].idx < k:
                         toks.append(doc[ti])
                         ti += 1
-                # a verbal noun does not open a name (`服务保障中国中化`: 中国中化)
-                while toks and toks[0].tag_ not in (W.name_tags - {"vn"}) | {"nrt", "nz"}:
+                toks = toks[max((n + 1 for n, t in enumerate(toks) if t.tag_ in _BEFORE_NAME_TAGS), default=0):]
+                # a verbal noun or a policy verb does not open a name (`服务保障中国中化`: 中国中化)
+                while toks and (toks[0].tag_ not in (W.name_tags - {"vn"}) | {"nrt", "nz"}
+                                or toks[0].text in W.not_name_opener):
                     toks = toks[1:]
                 if toks and len(toks) <= 3:
                     a = toks[0].idx
-                    if 2 <= k - a <= 10:
+                    if 2 <= k - a <= 10 and not _common_item(text[a:k]):
                         out.append(Entity(a, k, text[a:k], "ORG", text[a:k], "pattern"))
                 break
-            if 2 <= len(item) <= 10 and j in starts and not W.not_name_end.search(item):
+            if 2 <= len(item) <= 10 and j in starts and not W.not_name_end.search(item) and not _common_item(item):
                 out.append(Entity(j, k, item, "ORG", item, "pattern"))
             k = j - 1
     return out
+
+
+def _common_item(item: str) -> bool:
+    return common_word(item) in _COMMON_ITEM_TAGS or item in words().generic
 
 
 def _gpe_prefixes(doc: TokenView) -> list[Entity]:
@@ -672,6 +731,24 @@ _AREA_ENDS = ("地区", "地區", "各国", "各國")
 
 
 
+# What a kind of place or body opens with, in jieba's dictionary: a common word (`港口|城市`,
+# `卫生|院`, `外资|银行`, `公共|场所`), but no name (`黄浦|江`, `和平|区`).
+_KIND_HEAD_TAGS = frozenset("n vn v a an ad d l b r h".split())
+
+
+def _kind_word(w: str, tag: str) -> bool:
+    """A word jieba tags as a place or a body that names a kind (`大中城市`, `港口城市`,
+    `卫生院`, `中央银行`, `重点高校`; `中南部`): its suffix follows a common word of the
+    dictionary, or 部 follows directions. A ministry named by its field is a name
+    (`铁道部`, `农垦部`)."""
+    if w.endswith("部") and all(ch in "东西南北中" for ch in w[:-1]):
+        return True
+    for k in (len(w) - 2, len(w) - 1):
+        if k >= 2 and common_word(w[:k]) in _KIND_HEAD_TAGS:
+            return not (tag == "nt" and w[k:] == "部" or w[k:] in _WORD_NAMED)  # 复兴岛 is a name
+    return False
+
+
 def pos_candidates(doc: TokenView) -> list[Entity]:
     """jieba's `ns`/`nt`/`nr` tags, kept only where the word's own ending agrees
     (`ns` ending in 区/市/河..., `nt` ending in 部/局/公司...). Measured on the
@@ -687,8 +764,6 @@ def pos_candidates(doc: TokenView) -> list[Entity]:
         if tag == "ns" and w.endswith(_AREA_ENDS) and simplified(w) not in places and simplified(w[:-2]) in places:
             label, norm = places[simplified(w[:-2])]  # 东北地区, 西欧各国, 太平洋地区: the place alone
             out.append(Entity(a, a + len(w) - 2, w[:-2], label, norm, "pos"))
-        elif tag == "ns" and W.loc_end.search(w):
-            out.append(Entity(a, a + len(w), w, "LOC", w, "pos"))
         elif tag == "ns" and w.endswith(("国", "國")) and not (len(w) > 3 and w.endswith(("共和国", "共和國"))):
             # jieba's `ns` words ending in 国 are phrases (`德治国`, `科教兴国`, `符合中国`, `热爱祖国`) or
             # kinds (`共和国`, `来源国`), not countries, which the gazetteers know: the place at the end, if any
@@ -697,6 +772,10 @@ def pos_candidates(doc: TokenView) -> list[Entity]:
                     label, norm = places[simplified(w[k:])]
                     out.append(Entity(a + k, a + len(w), w[k:], label, norm, "pos"))
                     break
+        elif _kind_word(w, tag):
+            continue
+        elif tag == "ns" and W.loc_end.search(w):
+            out.append(Entity(a, a + len(w), w, "LOC", w, "pos"))
         elif tag == "ns" and W.gpe_end.search(w):
             out.append(Entity(a, a + len(w), w, "GPE", w, "pos"))
         elif tag == "nt" and W.org_end.search(w) and w not in W.generic:

@@ -21,7 +21,7 @@ ROLES = (
     "press_suffix", "book_suffix", "person_title", "person_title_not", "byline", "event_suffix", "event_cue",
     "org_suffix", "institution_suffix", "institution_generic", "facility_suffix", "town_suffix", "listed_kind",
     "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "generic", "pos_stop", "gpe_end", "loc_end",
-    "org_end", "name_tag", "proper_tag", "model_stop", "model_org_end",
+    "org_end", "not_name_opener", "name_tag", "proper_tag", "model_stop", "model_org_end",
     "level_word", "generic_body", "project_end", "place_list_head", "route_suffix", "place_route_suffix", "model_org_not_first", "model_loc_end",
     "abbr_bound_before", "abbr_bound_after", "abbr_run_cue", "person_cue_after", "person_title_before",
     "peer_body", "peer_bodies", "clique_word",
@@ -51,6 +51,8 @@ class EntityWords:
     town: re.Pattern
     listed: re.Pattern            # 等一批…企业 after a list of names
     not_name_end: re.Pattern
+    not_name_word: re.Pattern     # `not_name_end` anywhere: 等困难行业亏损企业 lists industries
+    not_name_opener: frozenset[str]  # a policy verb or adverb: the first listed name starts after it
     embassy: re.Pattern
     people_bodies: re.Pattern     # bare 人大 / 政协 as bodies
     level_bodies: re.Pattern      # 区人大, 省政协... anywhere: their level names them
@@ -103,6 +105,8 @@ def load(path: str | os.PathLike) -> EntityWords:
         town=re.compile(f"(?:{alt('town_suffix')})"),
         listed=re.compile(f"等(?:一批|一些|多家|[0-9０-９]+家)?[{HAN}]{{0,6}}?(?:{alt('listed_kind')})"),
         not_name_end=re.compile(f"(?:{alt('not_name_end')})$"),
+        not_name_word=re.compile(f"(?:{alt('not_name_end')})"),
+        not_name_opener=frozenset(w["not_name_opener"]) | _lead_verbs(),
         embassy=re.compile(f"[{HAN}]{{2,6}}驻[{HAN}]{{2,8}}?(?:{alt('mission')})"),
         # `(?:区|市|县)?(?:人大|政协)` written so that the pattern opens with literals, which `re` scans for in C
         people_bodies=re.compile(f"(?:区(?:人大|政协)|市(?:人大|政协)|县(?:人大|政协)|人大|政协)(?={alt('people_body_cue')})"),
@@ -130,6 +134,13 @@ def load(path: str | os.PathLike) -> EntityWords:
         project_end=re.compile(f"(?:{alt('project_end')})$"),
         place_list=re.compile(f"等(?:[{CN_SMALL}0-9]+[处个座][{HAN}]{{0,4}}?(?:{alt('place_list_head')})|地(?!方|区|位|级))"),
     )
+
+
+def _lead_verbs() -> frozenset[str]:
+    """The verbs and adverbs that open a task (`task_lead_words.txt`: 深化, 规范, 积极):
+    jieba's dictionary tags some of them as nouns (`深化` j, `规范` n)."""
+    lead = lexicon.keyed(lexicon.path_of("task_lead_words.txt"), ("adverb", "verb", "not", "stop"))
+    return frozenset(lead["adverb"] + lead["verb"])
 
 
 @lru_cache(maxsize=1)

@@ -110,20 +110,42 @@ class Tagger:
         return words, list(map(self._tags.get, words, map(_SECOND, pairs)))
 
 
-@lru_cache(maxsize=1)
+# Tags of common words in jieba's dictionary: nouns, verbs, adjectives, adverbs, idioms, pronouns,
+# directions, numerals (not names: `nr`, `ns`, `nt`, `nz`, `j`).
+_COMMON_TAGS = frozenset("n vn v a an ad d l b r f i h m q z".split())
+
+
 def dictionary_words() -> frozenset[str]:
     """The words of jieba's dictionary (the one rjieba compiles in) and of the shipped
     user dictionary. A token outside them was made by jieba's HMM for an unknown word,
-    often a name (`杭衢` of 杭衢高铁, `温福` of 温福高铁). Loaded on first use (0.3 s); jieba's
-    package is found, not imported (importing it costs another 0.25 s)."""
+    often a name (`杭衢` of 杭衢高铁, `温福` of 温福高铁)."""
+    return _dictionary()[0]
+
+
+def common_word(word: str) -> str | None:
+    """The tag jieba's dictionary gives `word` if it is a common word there, tagged as one
+    and counted at least 100 times (`铁道` n, `工业` n); None for a name (`大唐` nz), a rare
+    word, or a word it does not know. Such a word is a kind, not a name."""
+    return _dictionary()[1].get(word)
+
+
+@lru_cache(maxsize=1)
+def _dictionary() -> tuple[frozenset[str], dict[str, str]]:
+    """Loaded on first use (0.25 s); jieba's package is found, not imported (importing it
+    costs another 0.25 s). Its lines are `word freq tag`."""
     import importlib.util
 
     spec = importlib.util.find_spec("jieba")
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("jieba is not installed: its dictionary tells known words from new ones")
-    text = (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8")
-    words = {line.partition(" ")[0] for line in text.splitlines() if line}
-    return frozenset(words | {e.word for e in read_userdict(DEFAULT_USERDICT)})
+    fields = (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8").split()
+    words = fields[0::3]
+    common = {w: t for w, f, t in zip(words, fields[1::3], fields[2::3]) if len(f) > 2 and t in _COMMON_TAGS}
+    ours = read_userdict(DEFAULT_USERDICT)
+    for e in ours:  # the shipped dictionary's tags win
+        if e.tag:
+            common.pop(e.word, None)
+    return frozenset(words).union(e.word for e in ours), common
 
 
 # Sentence ends: 。！？； (and ASCII !?;) with any closing quotes or brackets
