@@ -164,10 +164,10 @@ MEASURED_ON = {
     # LOC 44/2/40; then names inside book titles went (PERSON 40/3/4), and the model's factories
     # won over the cities they name (ORG 78/33/22 -> 82/34/18, GPE 329/78/6 -> 328/74/7), and roads
     # and reservoirs named by places became LOC whole (GPE 328/67/7, LOC 44/2/40 -> 50/2/34)
-    "heldout2026d": {"PERSON": (44, 3, 0), "ORG": (83, 21, 17), "GPE": (328, 59, 7), "LOC": (59, 2, 25)},
+    "heldout2026d": {"PERSON": (44, 3, 0), "ORG": (83, 21, 17), "GPE": (328, 59, 7), "LOC": (60, 2, 24)},
     # first run, traditional characters read in simplified ones (as written: PERSON 7/1/17, ORG 2/16/71,
     # GPE 89/42/271, LOC 7/4/82); then 中央人民政府 joined organs.tsv (ORG 49/42/24 -> 58/42/15)
-    "heldout2026e": {"PERSON": (21, 1, 3), "ORG": (58, 22, 15), "GPE": (328, 25, 32), "LOC": (70, 10, 19)},
+    "heldout2026e": {"PERSON": (21, 1, 3), "ORG": (58, 22, 15), "GPE": (328, 25, 32), "LOC": (71, 10, 18)},
     # 2026-12-03: level-prefixed 人大 / 政协 inside words, `…人大及其常委会`, `工商联`, no `做强|…` (see
     # test_entities.py): ORG right gold 114 -> 115, heldout 79 -> 82, heldout2025 89 -> 90, heldout2026
     # 66 -> 71, heldout2026b 53 -> 58, no more spurious; heldout2026c LOC 54/18/66 -> 55/17/65
@@ -202,10 +202,12 @@ MEASURED_ON = {
     # `卫生院`), `中央银行` is the People's Bank, a doctrine named after a person is a TERM: ORG spurious
     # heldout2026d 26 -> 21, heldout2026c 11 -> 10 (and one more right), LOC spurious heldout2026 28 -> 23,
     # heldout2026c 16 -> 10; nothing right lost on any set.
+    # then works jieba's dictionary knows as names (`官厅水库`, `梅山水库`, tagged nz) are LOC: LOC right
+    # heldout2026d 59 -> 60, heldout2026e 70 -> 71, heldout2026h 73 -> 75 (written after its first run).
     # The eleventh set, labelled blind while those rules were written. First run, the default build:
     # at 7a7c1bb (session start) PERSON 39/44/34, ORG 118/14/38, GPE 464/76/40, LOC 73/8/63; with them
     # PERSON 39/36/34 (doctrines), the rest the same.
-    "heldout2026h": {"PERSON": (39, 36, 34), "ORG": (118, 14, 38), "GPE": (464, 76, 40), "LOC": (73, 8, 63)},
+    "heldout2026h": {"PERSON": (39, 36, 34), "ORG": (118, 14, 38), "GPE": (464, 76, 40), "LOC": (75, 8, 61)},
 }
 
 

@@ -724,7 +724,7 @@ def _gpe_prefixes(doc: TokenView) -> list[Entity]:
     return out
 
 
-_PLACE_OR_BODY_TAG = frozenset({"ns", "nt"})
+_PLACE_OR_BODY_TAG = frozenset({"ns", "nt", "nz"})  # nz: a works the dictionary knows (`官厅水库`, `梅山水库`)
 # A region or the countries of one after a place: not in the place's span, as the sets label it
 # (`河南濮阳地区` -> 濮阳); a division named `…地区` (阿里地区) is a gazetteer name of its own.
 _AREA_ENDS = ("地区", "地區", "各国", "各國")
@@ -774,8 +774,10 @@ def pos_candidates(doc: TokenView) -> list[Entity]:
                     break
         elif _kind_word(w, tag):
             continue
-        elif tag == "ns" and W.loc_end.search(w):
+        elif (tag == "ns" or tag == "nz" and len(w) > 3) and W.loc_end.search(w):  # not `打江山`, `护城河`
             out.append(Entity(a, a + len(w), w, "LOC", w, "pos"))
+        elif tag == "nz":
+            continue
         elif tag == "ns" and W.gpe_end.search(w):
             out.append(Entity(a, a + len(w), w, "GPE", w, "pos"))
         elif tag == "nt" and W.org_end.search(w) and w not in W.generic:
