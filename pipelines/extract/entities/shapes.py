@@ -301,7 +301,9 @@ def shape_candidates(doc: Doc) -> list[Entity]:
     out += _routes(doc, ends, index)
     out += _abbreviated_lines(doc)
     out += _street_sections(doc)
-    out += _listed_orgs(doc, index)
+    out += _listed_names(doc, index, W.listed, "ORG")
+    if "等" in text:
+        out += _listed_names(doc, index, W.listed_works, "LOC")
     out += _gpe_prefixes(doc)
     out += quoted_terms(text)
     out += doctrines(text)
@@ -659,19 +661,32 @@ def campuses(view: TokenView, bodies: list[Entity]) -> list[Entity]:
 # The tags of a listed item that is a common word, not a name (`纺织`, `煤炭`, `价格`, `商店`):
 # `common_word`'s tags less those names share (`洲际` b, `三元` m, `鼎盛` z).
 _COMMON_ITEM_TAGS = frozenset("n vn v a an ad d l".split())
-# Tokens after which the first listed name starts (`深化与|大唐`, `和|平安`).
-_BEFORE_NAME_TAGS = frozenset("p c u uj ul d".split())
+# Tokens after which the first listed name starts, unless they end it (`深化与|大唐`, `计划建成|南湾`,
+# `省以下|专业银行`; `龙城彩色包装` ends with a verb).
+_BEFORE_NAME_TAGS = frozenset("p c u uj ul uv d v f".split())
 
 
-def _listed_orgs(doc, starts: dict[int, int]) -> list[Entity]:
-    """`引进了大唐、华能新能源、华润等一批知名工业企业`: each listed name is an ORG.
+def _listed_names(doc, starts: dict[int, int], listed: re.Pattern, label: str) -> list[Entity]:
+    """`引进了大唐、华能新能源、华润等一批知名工业企业`: each listed name is an ORG;
+    `南湾、薄山、佛子岭、梅山等四个大型水库`: each a LOC (`listed`: what follows the list).
     `starts` maps a token's start offset to its index. A listed item that is a common
-    word is a kind (`纺织、煤炭等困难行业企业`, `工业、农业、商业等企业`), and one after
-    a policy verb starts after it (`严肃查处|银行`, `深化与|大唐`)."""
+    word is a kind (`纺织、煤炭等困难行业企业`, `工业、农业、商业等企业`), one after a verb
+    starts after it (`严肃查处|银行`, `深化与|大唐`, `计划建成|南湾`), and one that joins
+    or places others is no one name (`中国银行和建设银行`, `湖南的柘溪`, `南宁至昆明`). A work
+    named after its place is the name without it (`黄河|小浪底`: the gazetteer has 黄河)."""
     W = words()
     text = doc.text
+    places = place_names() if label == "LOC" else {}
     out = []
-    for m in W.listed.finditer(text):
+
+    def add(a: int, b: int) -> None:
+        item = text[a:b]
+        if _common_item(item) or _JOINED.search(item):
+            return
+        head = next((n for n in range(len(item) - 2, 1, -1) if simplified(item[:n]) in places), 0)
+        out.append(Entity(a + head, b, item[head:], label, item[head:], "pattern"))
+
+    for m in listed.finditer(text):
         if W.not_name_word.search(m.group()):
             continue  # 等困难行业亏损企业: the items are industries
         k = m.start()
@@ -689,20 +704,22 @@ def _listed_orgs(doc, starts: dict[int, int]) -> list[Entity]:
                     while ti < len(doc) and doc[ti].idx < k:
                         toks.append(doc[ti])
                         ti += 1
-                toks = toks[max((n + 1 for n, t in enumerate(toks) if t.tag_ in _BEFORE_NAME_TAGS), default=0):]
+                toks = toks[max((n + 1 for n, t in enumerate(toks[:-1]) if t.tag_ in _BEFORE_NAME_TAGS), default=0):]
                 # a verbal noun or a policy verb does not open a name (`服务保障中国中化`: 中国中化)
                 while toks and (toks[0].tag_ not in (W.name_tags - {"vn"}) | {"nrt", "nz"}
                                 or toks[0].text in W.not_name_opener):
                     toks = toks[1:]
-                if toks and len(toks) <= 3:
-                    a = toks[0].idx
-                    if 2 <= k - a <= 10 and not _common_item(text[a:k]):
-                        out.append(Entity(a, k, text[a:k], "ORG", text[a:k], "pattern"))
+                if toks and len(toks) <= 3 and 2 <= k - toks[0].idx <= 10:
+                    add(toks[0].idx, k)
                 break
-            if 2 <= len(item) <= 10 and j in starts and not W.not_name_end.search(item) and not _common_item(item):
-                out.append(Entity(j, k, item, "ORG", item, "pattern"))
+            if 2 <= len(item) <= 10 and j in starts and not W.not_name_end.search(item):
+                add(j, k)
             k = j - 1
     return out
+
+
+# what joins or places listed names inside one item: `中国银行和建设银行`, `湖南的柘溪`, `南宁至昆明`
+_JOINED = re.compile("[和及与的至]")
 
 
 def _common_item(item: str) -> bool:

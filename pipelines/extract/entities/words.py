@@ -19,7 +19,7 @@ from pipelines.lang.zh.script import HAN
 
 ROLES = (
     "press_suffix", "book_suffix", "person_title", "person_title_not", "byline", "event_suffix", "event_cue",
-    "org_suffix", "institution_suffix", "institution_generic", "facility_suffix", "town_suffix", "listed_kind",
+    "org_suffix", "institution_suffix", "institution_generic", "facility_suffix", "town_suffix", "listed_kind", "listed_work",
     "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "generic", "pos_stop", "gpe_end", "loc_end",
     "org_end", "not_name_opener", "name_tag", "proper_tag", "model_stop", "model_org_end",
     "level_word", "generic_body", "project_end", "place_list_head", "route_suffix", "place_route_suffix", "model_org_not_first", "model_loc_end",
@@ -50,6 +50,7 @@ class EntityWords:
     abbr_run_cue: re.Pattern           # 关系 after 中苏: the run is places
     town: re.Pattern
     listed: re.Pattern            # 等一批…企业 after a list of names
+    listed_works: re.Pattern      # 等四个大型水库 after a list of works' names
     not_name_end: re.Pattern
     not_name_word: re.Pattern     # `not_name_end` anywhere: 等困难行业亏损企业 lists industries
     not_name_opener: frozenset[str]  # a policy verb or adverb: the first listed name starts after it
@@ -103,6 +104,7 @@ def load(path: str | os.PathLike) -> EntityWords:
         abbr_bound_after=frozenset(w["abbr_bound_after"]),
         abbr_run_cue=re.compile(f"(?:{alt('abbr_run_cue')})"),
         town=re.compile(f"(?:{alt('town_suffix')})"),
+        listed_works=re.compile(f"等(?!地)(?:[{CN_SMALL}0-9０-９]+[个座条处项])?[{HAN}]{{0,4}}?(?:{alt('listed_work')})"),
         listed=re.compile(f"等(?:一批|一些|多家|[0-9０-９]+家)?[{HAN}]{{0,6}}?(?:{alt('listed_kind')})"),
         not_name_end=re.compile(f"(?:{alt('not_name_end')})$"),
         not_name_word=re.compile(f"(?:{alt('not_name_end')})"),
