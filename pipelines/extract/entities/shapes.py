@@ -683,12 +683,19 @@ def _listed_names(doc, starts: dict[int, int], listed: re.Pattern, label: str) -
         item = text[a:b]
         if _common_item(item) or _JOINED.search(item):
             return
+        if label == "LOC" and a in starts:  # a kind in common words only (`数字|广告` of 等文化产业园区)
+            i, words_ = starts[a], []
+            while i < len(doc) and doc[i].idx < b:
+                words_.append(doc[i].text)
+                i += 1
+            if all(common_word(w) in _COMMON_ITEM_TAGS for w in words_):
+                return
         head = next((n for n in range(len(item) - 2, 1, -1) if simplified(item[:n]) in places), 0)
         out.append(Entity(a + head, b, item[head:], label, item[head:], "pattern"))
 
     for m in listed.finditer(text):
-        if W.not_name_word.search(m.group()):
-            continue  # 等困难行业亏损企业: the items are industries
+        if label == "ORG" and W.not_name_word.search(m.group()) or text[m.start() - 1:m.start()] in _EQUAL_BEFORE:
+            continue  # 等困难行业亏损企业: the items are industries; 均等化 is no list
         k = m.start()
         while True:
             j = k
@@ -706,18 +713,20 @@ def _listed_names(doc, starts: dict[int, int], listed: re.Pattern, label: str) -
                         ti += 1
                 toks = toks[max((n + 1 for n, t in enumerate(toks[:-1]) if t.tag_ in _BEFORE_NAME_TAGS), default=0):]
                 # a verbal noun or a policy verb does not open a name (`服务保障中国中化`: 中国中化)
-                while toks and (toks[0].tag_ not in (W.name_tags - {"vn"}) | {"nrt", "nz"}
+                while toks and (toks[0].tag_ not in (W.name_tags - {"vn"}) | {"nrt", "nz", "s"}
                                 or toks[0].text in W.not_name_opener):
                     toks = toks[1:]
                 if toks and len(toks) <= 3 and 2 <= k - toks[0].idx <= 10:
                     add(toks[0].idx, k)
                 break
-            if 2 <= len(item) <= 10 and j in starts and not W.not_name_end.search(item):
+            if 2 <= len(item) <= 10 and j in starts and (label == "LOC" or not W.not_name_end.search(item)):
                 add(j, k)
             k = j - 1
     return out
 
 
+# 等 in a word, not after a list: 均等, 平等, 相等, 同等, 对等
+_EQUAL_BEFORE = frozenset("均平相同对")
 # what joins or places listed names inside one item: `中国银行和建设银行`, `湖南的柘溪`, `南宁至昆明`
 _JOINED = re.compile("[和及与的至]")
 
