@@ -626,6 +626,8 @@ def test_kinds_are_no_names_and_doctrines_are_terms(corpus_docs):
     bj = ents_of("beijing-provincial-gov-work-report-2026.csv:2")
     assert "数字广告等文化产业园区" in doc_by_source(docs, "beijing-provincial-gov-work-report-2026.csv:2").text
     assert not [e for e in bj if e.text == "数字广告"]
+    # a port the model finds is a LOC, as the sets label ports (上海 2026)
+    assert {e.label for e in sh if e.text == "上海港"} == {"LOC"}
     # the People's Bank, named as the central bank in a Chinese report (1997)
     r1997 = ents_of("government_work_reports.jsonl:44")
     assert {(e.label, e.normalized) for e in r1997 if e.text == "中央银行"} == {("ORG", "中国人民银行")}

@@ -147,11 +147,11 @@ MEASURED_ON = {
     # heldout2026 ORG 66/24/25 -> 66/21/25, heldout2026b ORG 53/8/22 -> 53/7/22
     "gold": {"PERSON": (56, 0, 0), "ORG": (115, 3, 10), "GPE": (82, 2, 5), "LOC": (15, 0, 7)},
     "heldout": {"PERSON": (8, 0, 0), "ORG": (82, 5, 22), "GPE": (54, 5, 11), "LOC": (29, 6, 12)},
-    "heldout2025": {"PERSON": (50, 2, 2), "ORG": (89, 10, 24), "GPE": (70, 21, 17), "LOC": (40, 10, 42)},
+    "heldout2025": {"PERSON": (50, 2, 2), "ORG": (89, 10, 24), "GPE": (70, 20, 17), "LOC": (41, 10, 41)},
     # first run (the default build, before the fixes it prompted): PERSON 8/2/1, ORG 62/37/29,
     # GPE 63/62/30, LOC 41/27/95
     # then the model's roads became LOC (滨河路) and kinds of place (中心镇, 东道国) no places
-    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (71, 20, 20), "GPE": (77, 35, 16), "LOC": (68, 23, 68)},
+    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (71, 20, 20), "GPE": (77, 34, 16), "LOC": (69, 23, 67)},
     # first run, at f95b241: PERSON 16/2/1, ORG 53/10/22, GPE 156/40/35, LOC 27/16/63; with the
     # divisions list, written before the set existed: GPE 157/41/34, LOC 28/16/62
     "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (59, 6, 16), "GPE": (168, 25, 23), "LOC": (43, 13, 47)},
@@ -209,6 +209,8 @@ MEASURED_ON = {
     # heldout2026g 112 -> 113; heldout2026c ORG spurious 10 -> 9, GPE 109 -> 110 right.
     # then parks, zones and landmarks listed before `等…园区/景区/示范区/地标…` too (`东方芯港、大飞机园等特色产业
     # 园区`), unless an item is common words only (`数字广告等文化产业园区`): heldout2026 LOC 64 -> 68 right.
+    # then a model place ending as a port (`上海港`, `天津港`; not `粤港`, two places) is LOC, as the sets label
+    # ports: heldout2025 and heldout2026 LOC one more right and GPE one fewer spurious each.
     # The eleventh set, labelled blind while those rules were written. First run, the default build:
     # at 7a7c1bb (session start) PERSON 39/44/34, ORG 118/14/38, GPE 464/76/40, LOC 73/8/63; with them
     # PERSON 39/36/34 (doctrines), the rest the same.

@@ -437,7 +437,8 @@ def _entities(doc, view: TokenView, spans: list[tuple[int, Span]], gaz: dict[str
             label = "ORG"
         else:
             label = gaz.get(name) if gaz.get(name) in ("GPE", "LOC") else \
-                "LOC" if W.loc_end.search(name) or W.facility_end.search(name) or W.model_loc_end.search(name) else "GPE"
+                "LOC" if W.loc_end.search(name) or W.facility_end.search(name) \
+                or (W.model_loc_end.search(name) and expand(name) is None) else "GPE"  # 上海港; 粤港 is two places
         norm = (place_body(name) or name) if label == "ORG" else name
         out.append(Entity(s, e, name, label, norm, "model", sp.confidence))
     return join_abbreviations(out, doc)
