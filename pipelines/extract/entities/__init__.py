@@ -302,6 +302,9 @@ def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:
     return sorted(kept, key=lambda e: e.start)
 
 
+# `中央政府` as a level of government, not the body acting (`中央政府投资`, `中央政府同地方政府的关系`)
+_CENTRAL_LEVEL = re.compile("中央政府(?:投资|公共投资|建设投资|机构|预算|部门|层面|定价|拟|同地方|和地方|与地方|、地方|和省|同省)")
+
 _FUNCTION_TAGS = frozenset({"c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "y", "e"})
 
 
@@ -372,7 +375,8 @@ def policy_entities(doc: Doc) -> Doc:
         cands += standing_committees(text, [c for c in cands if c.method != "model"])
     cands += place_goals(view, [c for c in cands if c.method == "gazetteer"])
     resolved = resolve_overlaps(cands)
-    ents = [e for e in resolved if e.label != BOOK and not (e.text in W.peer_body and not _with_peers(text, e, W.peer_bodies))]
+    ents = [e for e in resolved if e.label != BOOK and not (e.text in W.peer_body and not _with_peers(text, e, W.peer_bodies))
+            and not (e.text == "中央政府" and _CENTRAL_LEVEL.match(text, e.start))]
     # A bare title standing for a person (`学习了总书记重要讲话`), not one after a
     # name (`习近平总书记`); kept only if `resolve_in_context` can name the person.
     # Nor one of the titles before a name (`中共中央总书记、国家主席、中央军委主席习近平`).

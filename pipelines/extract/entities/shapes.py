@@ -43,7 +43,10 @@ _QUOTE = re.compile(r"“\s*([^“”\n，。；：！？,;:!?\s][^“”\n，�
 _CC_TERM = re.compile(r"第?([一二三四五六七八九十]{1,3})届中央委员会")  # 十二届中央委员会 too
 ORDINAL_PREFIX = re.compile(r"(?:第[一二三四五六七八九十0-9０-９]{1,3}[届次]|首届)$")
 # Bare 中央 as the Party centre, by what it does (`中央采取的…措施`, `主持中央日常工作`).
-_CENTRE = re.compile(r"中央(?<=主持中央)(?=日常工作)|中央(?=采取|决定|要求|指出|强调|部署|号召|和国务院|和省级党委|、国务院)")
+_CENTRE = re.compile(r"中央(?<=主持中央)(?=日常工作)|中央(?=采取|决定|要求|指出|强调|部署|号召|和国务院|和省级党委|、国务院"
+                     r"|作出|先后|相信|科学判断|已经|否定)")  # the Party centre acting, not a level (中央财政)
+# 政协 named after 人大 in a list (`加强人大、政协、军队、地方、民间团体对外交往`)
+_CPPCC_AFTER_NPC = re.compile("政协(?<=人大、政协)|政协(?<=人大和政协)")
 # A bare title standing for a person (`总书记强调`); kept only when the person
 # can be resolved (`resolve_in_context`).
 BARE_TITLE = re.compile(r"总书记(?![处的职])")
@@ -289,6 +292,7 @@ def shape_candidates(doc: Doc) -> list[Entity]:
             out.append(_people_body(m))
             bodies_at.add(m.start())
     if "人大" in text or "政协" in text:
+        out += [_people_body(m) for m in _CPPCC_AFTER_NPC.finditer(text) if m.start() not in bodies_at]
         idx = doc.idx
         for m in W.level_bodies.finditer(text):
             k = bisect.bisect_right(idx, m.start()) - 1
