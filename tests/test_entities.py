@@ -148,9 +148,9 @@ def test_named_campaigns_are_terms(corpus_docs):
 # label. The held-out set was never used to tune the rules. A change may do
 # better, not worse.
 MEASURED = {
-    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (115, 3, 10, 113), "GPE": (82, 2, 5, 81), "LOC": (14, 0, 8, 14),
+    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 3, 9, 114), "GPE": (82, 2, 5, 81), "LOC": (14, 0, 8, 14),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 57, 9, 224)},
-    "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (82, 5, 22, 76), "GPE": (54, 4, 11, 53), "LOC": (25, 5, 16, 19),
+    "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (54, 4, 11, 53), "LOC": (25, 5, 16, 19),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (86, 27, 44, 84)},
     # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
     # before the trained model was run on them. The rules' first run there: PERSON 31/5/21,
@@ -166,7 +166,7 @@ MEASURED = {
     # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
     # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after,
     # then the divisions list (嘉兴, 义乌, 余姚市: 19 more places right, 23 more nested in names).
-    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (65, 10, 26, 64), "GPE": (76, 36, 17, 75), "LOC": (60, 22, 76, 37),
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 10, 25, 65), "GPE": (76, 36, 17, 75), "LOC": (60, 22, 76, 37),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fifth set, labelled blind by a helper (北京 2026, 海拉尔区 2019, the 1984 national report,
     # three 2025 prints). The rules' first run at f95b241: PERSON 14/1/3, ORG 48/6/27, GPE 125/29/66,
@@ -174,14 +174,14 @@ MEASURED = {
     # Then, from its errors: runs of abbreviations by context (中苏关系, 京港、京澳), regions as LOC
     # (东欧, 大洋洲), 萨 among the surnames (代区长 萨国文); 老城区, 新城区 are no names;
     # zones after their place (浦东引领区), campuses (北方工业大学延庆校区) and lines (崇明线).
-    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (56, 4, 19, 53), "GPE": (153, 24, 38, 148),
+    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (57, 4, 18, 54), "GPE": (153, 24, 38, 148),
                      "LOC": (36, 9, 54, 32), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A sixth set, labelled blind by a helper (海拉尔区 2012-2017, the 1982, 1992 and 1993 national
     # reports, the 十一大 and 十四大 reports). The rules' first run at f95b241: PERSON 23/0/0,
     # ORG 40/21/73, GPE 99/21/33, LOC 40/16/80; with this session's changes, all written before the
     # set existed: ORG 40/17/73, GPE 104/28/28, LOC 42/16/78. Nothing was written from its errors
     # but `我区…`/`…的…` are no body names (我区 is then a GPE).
-    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (43, 9, 70, 33), "GPE": (106, 25, 26, 105),
+    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (46, 9, 67, 36), "GPE": (106, 25, 26, 105),
                      "LOC": (52, 8, 68, 43), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # (LOC 42/16/78 -> 43/16/77 with the roads and reservoirs named by places, 2026-12-03)
     # A seventh set, labelled blind by a helper (the 十二大 and 十六大 reports, the 1956, 1960, 1986,
@@ -196,7 +196,7 @@ MEASURED = {
     # traditional characters. First run, once they were segmented in simplified characters; read
     # as written they gave PERSON 3/1/21, ORG 2/1/71, GPE 76/14/284, LOC 1/2/88. Then, from its
     # errors, 中央人民政府 joined organs.tsv (ORG 32/29/41 -> 41/29/32).
-    "heldout2026e": {"PERSON": (15, 1, 9, 15), "ORG": (41, 12, 32, 26), "GPE": (315, 19, 45, 309),
+    "heldout2026e": {"PERSON": (15, 1, 9, 15), "ORG": (47, 11, 26, 32), "GPE": (315, 19, 45, 309),
                      "LOC": (63, 9, 26, 61), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then China's great regions and old world regions (东北, 华北, 远东, 印度支那) as LOC places, and
     # `X地区` / `X各国` after a place as the place alone (`东北地区` -> 东北, `西欧各国` -> 西欧), the sets'
@@ -256,7 +256,7 @@ MEASURED = {
     # the 九大, 十五大 and 十八大 reports) while the rules above were written, scored once they were: the
     # rules' first run (at 7a7c1bb, the session's start: PERSON 37/44/36, the rest the same). Most of
     # the PERSON errors are a convention: the set labels `毛` of `毛主席` (33), as 2026g `周` of `周总理`.
-    "heldout2026h": {"PERSON": (37, 36, 36, 37), "ORG": (69, 14, 87, 60), "GPE": (439, 82, 65, 340),
+    "heldout2026h": {"PERSON": (37, 36, 36, 37), "ORG": (70, 14, 86, 61), "GPE": (439, 82, 65, 340),
                      "LOC": (66, 8, 70, 51), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind

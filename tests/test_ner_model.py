@@ -145,21 +145,21 @@ def test_model_spans_split_words_and_carry_a_confidence(model_on, monkeypatch):
 MEASURED_ON = {
     # then kinds of body the model took for bodies (公立医院, 革命委员会) went: gold ORG 114/4/11 -> 114/3/11,
     # heldout2026 ORG 66/24/25 -> 66/21/25, heldout2026b ORG 53/8/22 -> 53/7/22
-    "gold": {"PERSON": (56, 0, 0), "ORG": (115, 3, 10), "GPE": (82, 2, 5), "LOC": (15, 0, 7)},
-    "heldout": {"PERSON": (8, 0, 0), "ORG": (82, 5, 22), "GPE": (54, 5, 11), "LOC": (29, 6, 12)},
+    "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (82, 2, 5), "LOC": (15, 0, 7)},
+    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 5, 11), "LOC": (29, 6, 12)},
     "heldout2025": {"PERSON": (50, 2, 2), "ORG": (89, 10, 24), "GPE": (70, 20, 17), "LOC": (41, 10, 41)},
     # first run (the default build, before the fixes it prompted): PERSON 8/2/1, ORG 62/37/29,
     # GPE 63/62/30, LOC 41/27/95
     # then the model's roads became LOC (滨河路) and kinds of place (中心镇, 东道国) no places
-    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (71, 20, 20), "GPE": (77, 34, 16), "LOC": (69, 23, 67)},
+    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (72, 20, 19), "GPE": (77, 34, 16), "LOC": (69, 23, 67)},
     # first run, at f95b241: PERSON 16/2/1, ORG 53/10/22, GPE 156/40/35, LOC 27/16/63; with the
     # divisions list, written before the set existed: GPE 157/41/34, LOC 28/16/62
-    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (59, 6, 16), "GPE": (168, 25, 23), "LOC": (43, 13, 47)},
+    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (60, 6, 15), "GPE": (168, 25, 23), "LOC": (43, 13, 47)},
     # first run, at f95b241: PERSON 23/2/0, ORG 53/20/60, GPE 108/35/24, LOC 50/18/70; with this
     # session's changes, written before the set existed: ORG 53/16/60, GPE 108/36/24, LOC 53/17/67
     # then factories, federations and offices the model names whole (`model_org_end`: 厂 联 协 署 报)
     # and the model's roads LOC (GPE 109/35/23 -> 109/33/23, LOC 53/17/67 -> 54/18/66)
-    "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (57, 9, 56), "GPE": (110, 28, 22), "LOC": (62, 10, 58)},
+    "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (60, 9, 53), "GPE": (110, 28, 22), "LOC": (62, 10, 58)},
     # first run, at 9748526 (the cued people included): PERSON 40/12/4, ORG 78/33/22, GPE 329/78/6,
     # LOC 44/2/40; then names inside book titles went (PERSON 40/3/4), and the model's factories
     # won over the cities they name (ORG 78/33/22 -> 82/34/18, GPE 329/78/6 -> 328/74/7), and roads
@@ -167,7 +167,7 @@ MEASURED_ON = {
     "heldout2026d": {"PERSON": (44, 3, 0), "ORG": (88, 21, 12), "GPE": (328, 59, 7), "LOC": (60, 2, 24)},
     # first run, traditional characters read in simplified ones (as written: PERSON 7/1/17, ORG 2/16/71,
     # GPE 89/42/271, LOC 7/4/82); then 中央人民政府 joined organs.tsv (ORG 49/42/24 -> 58/42/15)
-    "heldout2026e": {"PERSON": (21, 1, 3), "ORG": (58, 22, 15), "GPE": (328, 25, 32), "LOC": (71, 10, 18)},
+    "heldout2026e": {"PERSON": (21, 1, 3), "ORG": (61, 22, 12), "GPE": (328, 25, 32), "LOC": (71, 10, 18)},
     # 2026-12-03: level-prefixed 人大 / 政协 inside words, `…人大及其常委会`, `工商联`, no `做强|…` (see
     # test_entities.py): ORG right gold 114 -> 115, heldout 79 -> 82, heldout2025 89 -> 90, heldout2026
     # 66 -> 71, heldout2026b 53 -> 58, no more spurious; heldout2026c LOC 54/18/66 -> 55/17/65
@@ -214,10 +214,13 @@ MEASURED_ON = {
     # then the Party centre acting (`中央作出…`, `中央先后召开`, `中央相信`), 政协 after 人大 in a list, and
     # `中央政府` as a body, not a level (`中央政府投资`, `…和地方政府`): ORG right heldout2026d 83 -> 88,
     # heldout2026g 84 -> 89, heldout2026h 118 -> 121, no more spurious.
+    # then 共产国际 (第三国际), 第二国际 and 红星美凯龙 joined the gazetteers, and a body's 执行委员会 and a party's
+    # 驻…代表团 are shapes of names (`共产国际执行委员会`, `中共驻共产国际代表团`; the sender a known name, not
+    # `译自中共`): ORG right one to three more on seven sets, no spurious.
     # The eleventh set, labelled blind while those rules were written. First run, the default build:
     # at 7a7c1bb (session start) PERSON 39/44/34, ORG 118/14/38, GPE 464/76/40, LOC 73/8/63; with them
     # PERSON 39/36/34 (doctrines), the rest the same.
-    "heldout2026h": {"PERSON": (39, 36, 34), "ORG": (121, 14, 35), "GPE": (464, 75, 40), "LOC": (78, 8, 58)},
+    "heldout2026h": {"PERSON": (39, 36, 34), "ORG": (122, 14, 34), "GPE": (464, 75, 40), "LOC": (78, 8, 58)},
 }
 
 

@@ -278,8 +278,12 @@ def shape_candidates(doc: Doc) -> list[Entity]:
             continue  # a clique named by its head (苏修叛徒集团, 蒋介石集团): the head is the mention
         if len(span) >= 4:
             out.append(Entity(a, m.end(), span, "ORG", span, "pattern"))
+    labels = name_labels()
     for m in (W.embassy.finditer(text) if "驻" in text else ()):  # opens with a repeat: tried at every character
-        out.append(Entity(m.start(), m.end(), m.group(), "ORG", m.group(), "pattern"))
+        a, sent = m.start(), m.group().index("驻") + m.start()
+        # the sender is a name the gazetteers know, if one ends before 驻 (`译自|中共驻共产国际代表团`)
+        a = next((k for k in range(a, sent - 1) if labels.get(text[k:sent]) in ("GPE", "ORG")), a)
+        out.append(Entity(a, m.end(), text[a:m.end()], "ORG", text[a:m.end()], "pattern"))
     for m in _CENTRE.finditer(text):
         if m.start() in starts:
             out.append(Entity(m.start(), m.end(), m.group(), "ORG", "中共中央", "pattern"))
@@ -718,7 +722,7 @@ def _listed_names(doc, starts: dict[int, int], listed: re.Pattern, label: str) -
                 toks = toks[max((n + 1 for n, t in enumerate(toks[:-1]) if t.tag_ in _BEFORE_NAME_TAGS), default=0):]
                 # a verbal noun or a policy verb does not open a name (`服务保障中国中化`: 中国中化)
                 while toks and (toks[0].tag_ not in (W.name_tags - {"vn"}) | {"nrt", "nz", "s"}
-                                or toks[0].text in W.not_name_opener):
+                                or toks[0].text in W.lead_verbs):
                     toks = toks[1:]
                 if toks and len(toks) <= 3 and 2 <= k - toks[0].idx <= 10:
                     add(toks[0].idx, k)

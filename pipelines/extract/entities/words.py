@@ -53,7 +53,8 @@ class EntityWords:
     listed_works: re.Pattern      # 等四个大型水库 after a list of works' names
     not_name_end: re.Pattern
     not_name_word: re.Pattern     # `not_name_end` anywhere: 等困难行业亏损企业 lists industries
-    not_name_opener: frozenset[str]  # a policy verb or adverb: the first listed name starts after it
+    not_name_opener: frozenset[str]  # a policy verb jieba tags as a noun: no name's first word (整治, 深化)
+    lead_verbs: frozenset[str]       # and the verbs and adverbs that open a task: the first listed name starts after them
     embassy: re.Pattern
     people_bodies: re.Pattern     # bare 人大 / 政协 as bodies
     level_bodies: re.Pattern      # 区人大, 省政协... anywhere: their level names them
@@ -108,7 +109,8 @@ def load(path: str | os.PathLike) -> EntityWords:
         listed=re.compile(f"等(?:一批|一些|多家|[0-9０-９]+家)?[{HAN}]{{0,6}}?(?:{alt('listed_kind')})"),
         not_name_end=re.compile(f"(?:{alt('not_name_end')})$"),
         not_name_word=re.compile(f"(?:{alt('not_name_end')})"),
-        not_name_opener=frozenset(w["not_name_opener"]) | _lead_verbs(),
+        not_name_opener=frozenset(w["not_name_opener"]),
+        lead_verbs=frozenset(w["not_name_opener"]) | _lead_verbs(),
         embassy=re.compile(f"[{HAN}]{{2,6}}驻[{HAN}]{{2,8}}?(?:{alt('mission')})"),
         # `(?:区|市|县)?(?:人大|政协)` written so that the pattern opens with literals, which `re` scans for in C
         people_bodies=re.compile(f"(?:区(?:人大|政协)|市(?:人大|政协)|县(?:人大|政协)|人大|政协)(?={alt('people_body_cue')})"),
