@@ -148,9 +148,9 @@ def test_named_campaigns_are_terms(corpus_docs):
 # label. The held-out set was never used to tune the rules. A change may do
 # better, not worse.
 MEASURED = {
-    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 3, 9, 114), "GPE": (82, 2, 5, 81), "LOC": (14, 0, 8, 14),
+    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 3, 9, 114), "GPE": (82, 2, 5, 81), "LOC": (15, 0, 8, 15),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 57, 9, 224)},
-    "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (54, 4, 11, 53), "LOC": (25, 5, 16, 19),
+    "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (54, 4, 11, 53), "LOC": (29, 5, 16, 23),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (86, 27, 44, 84)},
     # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
     # before the trained model was run on them. The rules' first run there: PERSON 31/5/21,
@@ -182,7 +182,7 @@ MEASURED = {
     # set existed: ORG 40/17/73, GPE 104/28/28, LOC 42/16/78. Nothing was written from its errors
     # but `我区…`/`…的…` are no body names (我区 is then a GPE).
     "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (46, 9, 67, 36), "GPE": (106, 25, 26, 105),
-                     "LOC": (52, 8, 68, 43), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (52, 8, 68, 49), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # (LOC 42/16/78 -> 43/16/77 with the roads and reservoirs named by places, 2026-12-03)
     # A seventh set, labelled blind by a helper (the 十二大 and 十六大 reports, the 1956, 1960, 1986,
     # 2002 and 2010 national reports, two 2025 prints). The rules' first run at 9748526: PERSON
@@ -191,13 +191,13 @@ MEASURED = {
     # GPE here, which this set and heldout2026c do not label. Then roads and reservoirs named by
     # places (`青海西藏公路`, `南湾水库`): GPE 319/70/16 -> 319/63/16, LOC 40/2/44 -> 47/2/37.
     "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (76, 15, 24, 73), "GPE": (319, 58, 16, 316),
-                     "LOC": (57, 2, 27, 38), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (57, 2, 27, 41), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # An eighth, labelled blind the same way: the 1954 report and the 三大 report, written in
     # traditional characters. First run, once they were segmented in simplified characters; read
     # as written they gave PERSON 3/1/21, ORG 2/1/71, GPE 76/14/284, LOC 1/2/88. Then, from its
     # errors, 中央人民政府 joined organs.tsv (ORG 32/29/41 -> 41/29/32).
     "heldout2026e": {"PERSON": (15, 1, 9, 15), "ORG": (47, 11, 26, 32), "GPE": (315, 19, 45, 309),
-                     "LOC": (63, 9, 26, 61), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (63, 9, 26, 62), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then China's great regions and old world regions (东北, 华北, 远东, 印度支那) as LOC places, and
     # `X地区` / `X各国` after a place as the place alone (`东北地区` -> 东北, `西欧各国` -> 西欧), the sets'
     # convention: LOC right heldout2026b 33 -> 36, heldout2026c 44 -> 50, heldout2026d 47 -> 53,
@@ -220,7 +220,7 @@ MEASURED = {
     # 达赖喇嘛, 赫鲁晓夫; written after reading this set's errors): PERSON 21/0/23 -> 31/1/13 here,
     # heldout2026e 5/1/19 -> 7/1/17 (陳獨秀).
     "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (96, 14, 35, 89), "GPE": (263, 27, 40, 222),
-                     "LOC": (55, 10, 29, 47), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (59, 10, 25, 52), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then festivals, galas and fairs are EVENTs, the places in their names no mentions (`上海旅游节`,
     # `中国时尚产业盛典`, `呼伦贝尔国际草原音乐那达慕`): GPE spurious heldout2026 42 -> 37, heldout2026b 26 -> 25.
     # Then a street named after a place by its section (`南京西路`) and cemeteries (`苏军烈士陵园`) are
@@ -230,7 +230,7 @@ MEASURED = {
     # before any ran on it: its first run, the rules alone (at 3c6efeb, the session's start: PERSON
     # 43/51/81, ORG 63/34/44, GPE 486/56/108, LOC 83/7/75). Nothing was written from its errors.
     "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (75, 11, 32, 68), "GPE": (517, 45, 77, 493),
-                     "LOC": (101, 7, 57, 90), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (109, 7, 49, 100), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then, from the tenth set's errors (so not blind there) and the conventions every set shares:
     # a country named by its regime is that country (`美帝国主义`, `美帝` -> 美国, `苏修` -> 苏联, GPE),
     # and a clique named by its head is no body (`苏修叛徒集团`, `蒋介石集团`, `朗诺卖国集团`: the person or
@@ -257,7 +257,15 @@ MEASURED = {
     # rules' first run (at 7a7c1bb, the session's start: PERSON 37/44/36, the rest the same). Most of
     # the PERSON errors are a convention: the set labels `毛` of `毛主席` (33), as 2026g `周` of `周总理`.
     "heldout2026h": {"PERSON": (37, 36, 36, 37), "ORG": (70, 14, 86, 61), "GPE": (439, 82, 65, 340),
-                     "LOC": (66, 8, 70, 51), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (66, 8, 70, 56), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    # A twelfth set, labelled blind by a helper (other passages of the 2026 provincial reports and of
+    # 海拉尔区 2015, 2017 and 2018, the 2016 and 2022 national reports) while the session's later rules
+    # (listed works and zones, ports, 中央 acting, 中央政府, the gazetteer's additions) were written.
+    # The rules' first run: PERSON 27/1/1, ORG 166/22/55, GPE 157/52/36, LOC 50/21/102 (at 7a7c1bb, the
+    # session's start: ORG 161/31/60, LOC 50/25/102). Then, from its errors and every later set's
+    # convention, China's macro regions (`中西部地区`, `东部地区`) are LOC.
+    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (166, 22, 55, 141), "GPE": (157, 52, 36, 148),
+                     "LOC": (59, 22, 93, 56), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
 # there): a level before 人大 / 政协 names the body inside a word (`区政协委员`, `市人大代表建议`,
@@ -638,6 +646,10 @@ def test_kinds_are_no_names_and_doctrines_are_terms(corpus_docs):
         d = doc_by_source(docs, src)
         at = d.text.index(cue)
         assert (("中央政府", "ORG", "中央人民政府") in {(e.text, e.label, e.normalized) for e in _entities(d) if e.start == at}) == named
+    # China's macro regions are LOC with their normal form (2016: 中西部地区, 东部地区)
+    r2016_doc = doc_by_source(docs, "government_work_reports.jsonl:16")
+    regions = {(e.text, e.normalized) for e in _entities(r2016_doc) if e.label == "LOC"}
+    assert {("中西部", "中西部地区"), ("东部", "东部地区")} <= regions
     # the People's Bank, named as the central bank in a Chinese report (1997)
     r1997 = ents_of("government_work_reports.jsonl:44")
     assert {(e.label, e.normalized) for e in r1997 if e.text == "中央银行"} == {("ORG", "中国人民银行")}

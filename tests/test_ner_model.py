@@ -145,8 +145,8 @@ def test_model_spans_split_words_and_carry_a_confidence(model_on, monkeypatch):
 MEASURED_ON = {
     # then kinds of body the model took for bodies (公立医院, 革命委员会) went: gold ORG 114/4/11 -> 114/3/11,
     # heldout2026 ORG 66/24/25 -> 66/21/25, heldout2026b ORG 53/8/22 -> 53/7/22
-    "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (82, 2, 5), "LOC": (15, 0, 7)},
-    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 5, 11), "LOC": (29, 6, 12)},
+    "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (82, 2, 5), "LOC": (16, 0, 7)},
+    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 5, 11), "LOC": (33, 6, 12)},
     "heldout2025": {"PERSON": (50, 2, 2), "ORG": (89, 10, 24), "GPE": (70, 20, 17), "LOC": (41, 10, 41)},
     # first run (the default build, before the fixes it prompted): PERSON 8/2/1, ORG 62/37/29,
     # GPE 63/62/30, LOC 41/27/95
@@ -180,14 +180,14 @@ MEASURED_ON = {
     # named by abbreviations, dams and fields (test_entities.py): ORG 112/39/19 -> 112/19/19, GPE
     # 281/43/22 -> 281/36/22, LOC 51/11/33 -> 58/11/26
     # then people.tsv (陆游, 东方朔, 达赖喇嘛; written after reading its errors): PERSON 31/1/13 -> 40/1/4
-    "heldout2026f": {"PERSON": (40, 1, 4), "ORG": (113, 17, 18), "GPE": (285, 35, 18), "LOC": (59, 11, 25)},
+    "heldout2026f": {"PERSON": (40, 1, 4), "ORG": (113, 17, 18), "GPE": (285, 35, 18), "LOC": (63, 11, 21)},
     # then festivals, galas and fairs as EVENTs: GPE spurious heldout2026 42 -> 37, heldout2026b 27 -> 26
     # then streets by their section (南京西路) and cemeteries (苏军烈士陵园): heldout2026 LOC 62/29/74 -> 64/28/72
     # the tenth set, labelled blind after all the rules of 2026-12-03 and before they ran on it; its
     # first run (at 3c6efeb, the session's start: PERSON 56/53/68, ORG 78/37/29, GPE 526/82/68, LOC
     # 92/9/66). 51 spurious and 51 missed people are one convention: the set labels `周` of `周总理`
     # and `毛` of `毛主席`, we the whole title as the person; 26 spurious GPE are `祖国`, 22 missed `美帝国主义`.
-    "heldout2026g": {"PERSON": (64, 53, 60), "ORG": (89, 16, 18), "GPE": (557, 66, 37), "LOC": (113, 9, 45)},
+    "heldout2026g": {"PERSON": (64, 53, 60), "ORG": (89, 16, 18), "GPE": (557, 66, 37), "LOC": (121, 9, 37)},
     # then countries named by their regime (美帝国主义, 苏修) and cliques named by their head (蒋介石集团),
     # from the tenth set's errors: heldout2026g GPE 526/72/68 -> 555/72/39, PERSON 61 -> 64 right, ORG
     # spurious 22 -> 18; heldout2026e PERSON 13/1/11 -> 21/1/3, ORG spurious 35 -> 22; heldout2026d PERSON
@@ -221,6 +221,12 @@ MEASURED_ON = {
     # at 7a7c1bb (session start) PERSON 39/44/34, ORG 118/14/38, GPE 464/76/40, LOC 73/8/63; with them
     # PERSON 39/36/34 (doctrines), the rest the same.
     "heldout2026h": {"PERSON": (39, 36, 34), "ORG": (122, 14, 34), "GPE": (464, 75, 40), "LOC": (78, 8, 58)},
+    # The twelfth set, labelled blind while the later rules were written. First run, the default build:
+    # at 7a7c1bb (session start) PERSON 27/4/1, ORG 168/42/53, GPE 155/57/38, LOC 59/28/93; with them
+    # ORG 175/33/46, GPE 155/56/38, LOC 60/24/92. Then China's macro regions (`中西部地区`) are LOC, as in
+    # every set since 2026 (gold and heldout aligned to it): LOC 60/24/92 -> 69/25/83 here, heldout2026g
+    # 113 -> 121, heldout2026f 59 -> 63 right; and a model place the gazetteers know takes their normal form.
+    "heldout2026i": {"PERSON": (27, 4, 1), "ORG": (175, 33, 46), "GPE": (155, 56, 38), "LOC": (69, 25, 83)},
 }
 
 

@@ -54,7 +54,8 @@ from pipelines.extract.entities.context import place_body
 from pipelines.extract.entities.shapes import TokenView
 from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.words import words as entity_words
-from pipelines.extract.gazetteer import abbreviation_label, dictionary_entries, expand_abbreviations, name_labels
+from pipelines.extract.gazetteer import abbreviation_label, dictionary_entries, expand_abbreviations, name_labels, place_names
+from pipelines.lang.zh.script import simplified
 from pipelines.lang.zh.segment import DEFAULT_USERDICT, TOKENS_KEY, Tagger, make_doc, read_userdict
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "data" / "models"
@@ -418,6 +419,7 @@ def _entities(doc, view: TokenView, spans: list[tuple[int, Span]], gaz: dict[str
     starts = view.idx
     token_start = set(starts)
     out = []
+    places = place_names()
     for a, sp in spans:
         s, e = sp.start + a, sp.end + a
         if sp.label == "ORG":
@@ -439,7 +441,11 @@ def _entities(doc, view: TokenView, spans: list[tuple[int, Span]], gaz: dict[str
             label = gaz.get(name) if gaz.get(name) in ("GPE", "LOC") else \
                 "LOC" if W.loc_end.search(name) or W.facility_end.search(name) \
                 or (W.model_loc_end.search(name) and expand(name) is None) else "GPE"  # 上海港; 粤港 is two places
-        norm = (place_body(name) or name) if label == "ORG" else name
+        if label == "ORG":
+            norm = place_body(name) or name
+        else:  # a place the gazetteers know keeps their normal form (`东北` -> 东北地区)
+            known = places.get(simplified(name))
+            norm = known[1] if known is not None and known[0] == label else name
         out.append(Entity(s, e, name, label, norm, "model", sp.confidence))
     return join_abbreviations(out, doc)
 
