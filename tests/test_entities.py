@@ -650,6 +650,10 @@ def test_kinds_are_no_names_and_doctrines_are_terms(corpus_docs):
     r2016_doc = doc_by_source(docs, "government_work_reports.jsonl:16")
     regions = {(e.text, e.normalized) for e in _entities(r2016_doc) if e.label == "LOC"}
     assert {("中西部", "中西部地区"), ("东部", "东部地区")} <= regions
+    # a meeting is no body, the place before it is the mention (海拉尔区 2017: 呼伦贝尔市第四次党代会)
+    hl2017_doc = doc_by_source(docs, "hailaer/2017.txt")
+    at = hl2017_doc.text.index("呼伦贝尔市第四次党代会")
+    assert {(e.text, e.label) for e in _entities(hl2017_doc) if e.start == at} == {("呼伦贝尔市", "GPE")}
     # the People's Bank, named as the central bank in a Chinese report (1997)
     r1997 = ents_of("government_work_reports.jsonl:44")
     assert {(e.label, e.normalized) for e in r1997 if e.text == "中央银行"} == {("ORG", "中国人民银行")}

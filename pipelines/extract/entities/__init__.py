@@ -234,7 +234,7 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
         short = len(m.text) < MIN_CHARS and not (m.label in ("GPE", "LOC") and m.normalized != m.text)
         if short or m.text in W.model_stop or m.text in W.generic \
                 or (m.label == "ORG" and (W.generic_body.fullmatch(text[_list_start(text, m.start):m.end])
-                                          or W.project_end.search(m.text)
+                                          or W.project_end.search(m.text) or _MEETING_END.search(m.text)
                                           or W.clique.search(m.text) or "集团和" in m.text or "集团、" in m.text)) \
                 or (m.label == "PERSON" and (_in_place_list(text, m.end) or _between_places(m, place_ends, place_starts, text))):
             continue  # one character, a word of policy prose, several levels' bodies, a project, a clique, a place listed
@@ -302,6 +302,9 @@ def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:
     return sorted(kept, key=lambda e: e.start)
 
 
+# a meeting the model takes for a body (`呼伦贝尔市第四次党代会`, `区委十四届八次全委会`): the place before it
+# is the mention, as the sets label it
+_MEETING_END = re.compile("(?:党代会|全委会|全会)$")
 # `中央政府` as a level of government, not the body acting (`中央政府投资`, `中央政府同地方政府的关系`)
 _CENTRAL_LEVEL = re.compile("中央政府(?:投资|公共投资|建设投资|机构|预算|部门|层面|定价|拟|同地方|和地方|与地方|、地方|和省|同省)")
 
