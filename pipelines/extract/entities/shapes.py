@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import re
 from functools import cached_property, lru_cache
-from itertools import accumulate, compress
+from itertools import accumulate, compress, islice
 from typing import NamedTuple
 
 from spacy.tokens import Doc
@@ -316,6 +316,24 @@ def shape_candidates(doc: Doc) -> list[Entity]:
     out += quoted_terms(text)
     out += doctrines(text)
     out += macro_regions(doc)
+    out += place_roads(doc)
+    return out
+
+
+_ROAD_WORDS = frozenset({"路", "大街", "大道", "街"})
+
+
+def place_roads(view) -> list[Entity]:
+    """A road named after a place: the place's word, then `路`, `大街`, `大道` or `街` as a word of
+    its own (`加格达奇|路`, `海拉尔|大街`): one LOC, the place no mention inside it."""
+    words_, idx = view.words, view.idx
+    places = place_names()
+    out = []
+    for i in compress(range(1, len(words_)), map(_ROAD_WORDS.__contains__, islice(words_, 1, None))):
+        w = words_[i - 1]
+        if len(w) > 1 and simplified(w) in places:
+            a = idx[i - 1]
+            out.append(Entity(a, a + len(w) + len(words_[i]), w + words_[i], "LOC", w + words_[i], "pattern"))
     return out
 
 
