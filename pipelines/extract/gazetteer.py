@@ -144,7 +144,7 @@ def division_names() -> dict[str, tuple[str, str]]:
 @lru_cache(maxsize=1)
 def place_names() -> dict[str, tuple[str, str]]:
     """Places (GPE, LOC) with a fixed normal form: name -> (label, normal form) (`我国` -> GPE 中国,
-    `东北` -> LOC 东北)."""
+    `东北` -> LOC 东北地区)."""
     return {n.text: (n.label, n.normalized) for n in names() if n.label in ("GPE", "LOC") and "{" not in n.normalized}
 
 

@@ -306,7 +306,7 @@ def resolve_overlaps(candidates: list[Entity]) -> list[Entity]:
 # is the mention, as the sets label it
 _MEETING_END = re.compile("(?:党代会|全委会|全会)$")
 # `中央政府` as a level of government, not the body acting (`中央政府投资`, `中央政府同地方政府的关系`)
-_CENTRAL_LEVEL = re.compile("中央政府(?:投资|公共投资|建设投资|机构|预算|部门|层面|定价|拟|同地方|和地方|与地方|、地方|和省|同省)")
+_CENTRAL_LEVEL = re.compile("中央政府(?:投资|公共投资|建设投资|机构|预算|部门|层面|定价|同地方|和地方|与地方|、地方|和省|同省)")
 
 _FUNCTION_TAGS = frozenset({"c", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "r", "d", "y", "e"})
 

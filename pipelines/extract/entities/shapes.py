@@ -45,7 +45,8 @@ ORDINAL_PREFIX = re.compile(r"(?:第[一二三四五六七八九十0-9０-９]{1
 # Bare 中央 as the Party centre, by what it does (`中央采取的…措施`, `主持中央日常工作`).
 _CENTRE = re.compile(r"中央(?<=主持中央)(?=日常工作)|中央(?=采取|决定|要求|指出|强调|部署|号召|和国务院|和省级党委|、国务院"
                      r"|作出|先后|相信|科学判断|已经|否定)")  # the Party centre acting, not a level (中央财政)
-# 政协 named after 人大 in a list (`加强人大、政协、军队、地方、民间团体对外交往`)
+# 政协 named after 人大 in a list (`在区人大、政协的有力监督下`: the district's, as `_people_body` makes it;
+# in a national text, `加强人大、政协、军队…对外交往`, the template finds no district and the name stays 政协)
 _CPPCC_AFTER_NPC = re.compile("政协(?<=人大、政协)|政协(?<=人大和政协)")
 # A bare title standing for a person (`总书记强调`); kept only when the person
 # can be resolved (`resolve_in_context`).
@@ -333,18 +334,18 @@ def place_roads(view) -> list[Entity]:
         w = words_[i - 1]
         if len(w) > 1 and simplified(w) in places:
             a = idx[i - 1]
-            out.append(Entity(a, a + len(w) + len(words_[i]), w + words_[i], "LOC", w + words_[i], "pattern"))
+            out.append(Entity(a, idx[i] + len(words_[i]), w + words_[i], "LOC", w + words_[i], "pattern"))
     return out
 
 
 # China's macro regions in the reports' regional strategy (`中西部地区`, `东部地区率先`), as every
 # hand-labelled set labels them; 东北, 西北, 西南 are places of the gazetteer.
 _MACRO_REGIONS = frozenset({"东部", "中部", "西部", "中西部", "东中部"})
-_REGION_AFTER = re.compile("地区|[和、与及](?:东部|中部|西部|中西部|东北|西北|西南|边远|农村|贫困)")
+_REGION_AFTER = re.compile("地区|[和、与及](?:东部|中部|西部|中西部|东中部|东北|西北|西南|边远|农村|贫困)")
 
 
 def macro_regions(view) -> list[Entity]:
-    """`东部`, `中部`, `西部`, `中西部` as regions of China: before 地区 or in a list of regions
+    """`东部`, `中部`, `西部`, `中西部`, `东中部` as regions of China: before 地区 or in a list of regions
     (`中西部和边远、贫困地区`), not after a place or a noun (`山东|西部地区`, `城市|东部`). LOC,
     normal form `…地区`."""
     words_, tags, idx, text = view.words, view.tags, view.idx, view.text
@@ -376,7 +377,7 @@ def doctrines(text: str) -> list[Entity]:
         for j in range(s - 1, max(-1, s - 19), -1):
             if _DOCTRINE_GAP_NOT.match(text, j):
                 break
-            n = next((n for n in (4, 3, 2) if j + n <= s and labels.get(text[j:j + n]) == "PERSON"), 0)
+            n = next((size for size in (4, 3, 2) if j + size <= s and labels.get(text[j:j + size]) == "PERSON"), 0)
             if n and (j + n == s or text.startswith("主义", j + n)):
                 break  # 毛泽东思想, 马克思主义理论: the gazetteer's terms
             if n and s - j - n - 2 * text.startswith("同志", j + n) <= 12:
@@ -434,7 +435,7 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
                 and (doc[j].text not in W.generic or doc[j].text in allowed) and is_han(doc[j].text):
             if doc[j].tag_ == "m" and not doc[j].text.startswith(("第", "首届")):
                 break
-            if loose and doc[j].text in W.institution_generic or doc[j].text in W.not_name_opener:
+            if (loose and doc[j].text in W.institution_generic) or doc[j].text in W.not_name_opener:
                 break  # a kind (`乡村|学校`) or a policy verb (`整治|养老院`, `严肃查处|银行`) opens no name
             if doc[j].tag_ == "a" and len(doc[j].text) == 1 and j > 0 and (doc[j - 1].tag_ == "v" or doc[j - 1].text in W.not_name_opener):
                 break  # a verb's complement (做大做强|呼伦贝尔农村商业银行), not a name's first word
@@ -460,7 +461,7 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
         if loose and label != "GPE" and first == i - 1 and not pre and len(head.text) > 1 and m.group() not in _WORD_NAMED \
                 and common_word(head.text) in _COMMON_ITEM_TAGS and head.tag_ not in W.proper_tags \
                 and not head.text.endswith(("路", "街")):
-            # a kind: one common word before the suffix (`山水|公园`, `薄弱|学校`, `主题|酒店`); but
+            # a kind: one common word before the suffix (`薄弱|学校`, `主题|酒店`, `试点|学校`); but
             # communities, islands, bridges and expressways take such names (`爱民|社区`, `复兴|岛`,
             # `农林|桥`, `机场|快速路`), and so do streets' schools (`学府路|中学`)
             continue
@@ -471,7 +472,8 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
     return out
 
 
-# suffixes of places that take a common word as their name (`复兴岛`, `农林桥`, `机场快速路`)
+# suffixes of places that take a common word as their name (`复兴岛`, `农林桥`, `机场快速路`: the last
+# only in `_suffix_names`, where the suffix is a whole match; `_kind_word` tests one or two characters)
 _WORD_NAMED = frozenset({"岛", "山", "湖", "河", "江", "湾", "峡", "桥", "快速路"})
 
 # works named by their site, after the river or region they are in (`黄河|小浪底水利枢纽`)
@@ -725,6 +727,7 @@ def _listed_names(doc, starts: dict[int, int], listed: re.Pattern, label: str) -
     W = words()
     text = doc.text
     places = place_names() if label == "LOC" else {}
+    first_tags = (W.name_tags - {"vn"}) | {"nrt", "nz", "s"}
     out = []
 
     def add(a: int, b: int) -> None:
@@ -738,16 +741,19 @@ def _listed_names(doc, starts: dict[int, int], listed: re.Pattern, label: str) -
                 i += 1
             if all(common_word(w) in _COMMON_ITEM_TAGS for w in words_):
                 return
-        head = next((n for n in range(len(item) - 2, 1, -1) if simplified(item[:n]) in places), 0)
+        # a work named after the river or region it is on: the name without it (`黄河|小浪底`; the
+        # gazetteer has 黄河), not after a city (`南京长江大桥` is one name)
+        head = next((n for n in range(len(item) - 2, 1, -1) if places.get(simplified(item[:n]), ("",))[0] == "LOC"), 0) \
+            if label == "LOC" else 0
         out.append(Entity(a + head, b, item[head:], label, item[head:], "pattern"))
 
     for m in listed.finditer(text):
-        if label == "ORG" and W.not_name_word.search(m.group()) or text[m.start() - 1:m.start()] in _EQUAL_BEFORE:
+        if (label == "ORG" and W.not_name_word.search(m.group())) or text[m.start() - 1:m.start()] in _EQUAL_BEFORE:
             continue  # 等困难行业亏损企业: the items are industries; 均等化 is no list
         k = m.start()
         while True:
             j = k
-            while j > 0 and re.match(rf"[{HAN}（）()]", text[j - 1]) and k - j < 12:
+            while j > 0 and _LIST_CHAR.match(text, j - 1) and k - j < 12:
                 j -= 1
             item = text[j:k]
             sep = text[j - 1:j] if j else ""
@@ -761,7 +767,7 @@ def _listed_names(doc, starts: dict[int, int], listed: re.Pattern, label: str) -
                         ti += 1
                 toks = toks[max((n + 1 for n, t in enumerate(toks[:-1]) if t.tag_ in _BEFORE_NAME_TAGS), default=0):]
                 # a verbal noun or a policy verb does not open a name (`服务保障中国中化`: 中国中化)
-                while toks and (toks[0].tag_ not in (W.name_tags - {"vn"}) | {"nrt", "nz", "s"}
+                while toks and (toks[0].tag_ not in first_tags
                                 or toks[0].text in W.lead_verbs):
                     toks = toks[1:]
                 if toks and len(toks) <= 3 and 2 <= k - toks[0].idx <= 10:
@@ -775,8 +781,11 @@ def _listed_names(doc, starts: dict[int, int], listed: re.Pattern, label: str) -
 
 # 等 in a word, not after a list: 均等, 平等, 相等, 同等, 对等
 _EQUAL_BEFORE = frozenset("均平相同对")
-# what joins or places listed names inside one item: `中国银行和建设银行`, `湖南的柘溪`, `南宁至昆明`
-_JOINED = re.compile("[和及与的至]")
+# what joins or places listed names inside one item: `中国银行和建设银行`, `湖南的柘溪`, `南宁至昆明`;
+# with two characters on either side, so that `美的集团`, `协和医院`, `和记黄埔` stay names
+_JOINED = re.compile("(?<=[^、]{2})[和及与的至](?=[^、]{2})")
+# a character a listed name may hold
+_LIST_CHAR = re.compile(f"[{HAN}（）()]")
 
 
 def _common_item(item: str) -> bool:
@@ -819,7 +828,7 @@ def _kind_word(w: str, tag: str) -> bool:
         return True
     for k in (len(w) - 2, len(w) - 1):
         if k >= 2 and common_word(w[:k]) in _KIND_HEAD_TAGS:
-            return not (tag == "nt" and w[k:] == "部" or w[k:] in _WORD_NAMED)  # 复兴岛 is a name
+            return not ((tag == "nt" and w[k:] == "部") or w[k:] in _WORD_NAMED)  # 复兴岛 is a name
     return False
 
 
@@ -848,7 +857,7 @@ def pos_candidates(doc: TokenView) -> list[Entity]:
                     break
         elif _kind_word(w, tag):
             continue
-        elif (tag == "ns" or tag == "nz" and len(w) > 3) and W.loc_end.search(w):  # not `打江山`, `护城河`
+        elif (tag == "ns" or (tag == "nz" and len(w) > 3)) and W.loc_end.search(w):  # not `打江山`, `护城河`
             out.append(Entity(a, a + len(w), w, "LOC", w, "pos"))
         elif tag == "nz":
             continue
