@@ -138,7 +138,10 @@ def _dictionary() -> tuple[frozenset[str], dict[str, str]]:
     spec = importlib.util.find_spec("jieba")
     if spec is None or spec.origin is None:
         raise ModuleNotFoundError("jieba is not installed: its dictionary tells known words from new ones")
-    fields = (Path(spec.origin).parent / "dict.txt").read_text(encoding="utf-8").split()
+    path = Path(spec.origin).parent / "dict.txt"
+    fields = path.read_text(encoding="utf-8").split()
+    if len(fields) % 3 or not all(map(str.isdigit, fields[1::3])):  # one short line would shift every pair after it
+        raise ValueError(f"{path}: not one `word freq tag` a line, as jieba's dictionary is")
     words = fields[0::3]
     common = {w: t for w, f, t in zip(words, fields[1::3], fields[2::3]) if len(f) > 2 and t in _COMMON_TAGS}
     ours = read_userdict(DEFAULT_USERDICT)
