@@ -716,7 +716,7 @@ _COMMON_ITEM_TAGS = frozenset("n vn v a an ad d l".split())
 _BEFORE_NAME_TAGS = frozenset("p c u uj ul uv d v f".split())
 
 
-def _listed_names(doc, starts: dict[int, int], listed: re.Pattern, label: str) -> list[Entity]:
+def _listed_names(doc: TokenView, starts: dict[int, int], listed: re.Pattern, label: str) -> list[Entity]:
     """`引进了大唐、华能新能源、华润等一批知名工业企业`: each listed name is an ORG;
     `南湾、薄山、佛子岭、梅山等四个大型水库`: each a LOC (`listed`: what follows the list).
     `starts` maps a token's start offset to its index. A listed item that is a common
@@ -735,11 +735,7 @@ def _listed_names(doc, starts: dict[int, int], listed: re.Pattern, label: str) -
         if _common_item(item) or _JOINED.search(item):
             return
         if label == "LOC" and a in starts:  # a kind in common words only (`数字|广告` of 等文化产业园区)
-            i, words_ = starts[a], []
-            while i < len(doc) and doc[i].idx < b:
-                words_.append(doc[i].text)
-                i += 1
-            if all(common_word(w) in _COMMON_ITEM_TAGS for w in words_):
+            if all(common_word(doc.words[i]) in _COMMON_ITEM_TAGS for i in _tokens_from(doc, starts[a], b)):
                 return
         # a work named after the river or region it is on: the name without it (`黄河|小浪底`; the
         # gazetteer has 黄河), not after a city (`南京长江大桥` is one name)
@@ -760,11 +756,7 @@ def _listed_names(doc, starts: dict[int, int], listed: re.Pattern, label: str) -
             if sep != "、":
                 # the first item: keep its trailing proper/noun tokens only
                 ti = starts.get(j)
-                toks = []
-                if ti is not None:
-                    while ti < len(doc) and doc[ti].idx < k:
-                        toks.append(doc[ti])
-                        ti += 1
+                toks = [doc[i] for i in _tokens_from(doc, ti, k)] if ti is not None else []
                 toks = toks[max((n + 1 for n, t in enumerate(toks[:-1]) if t.tag_ in _BEFORE_NAME_TAGS), default=0):]
                 # a verbal noun or a policy verb does not open a name (`服务保障中国中化`: 中国中化)
                 while toks and (toks[0].tag_ not in first_tags
@@ -786,6 +778,11 @@ _EQUAL_BEFORE = frozenset("均平相同对")
 _JOINED = re.compile("(?<=[^、]{2})[和及与的至](?=[^、]{2})")
 # a character a listed name may hold
 _LIST_CHAR = re.compile(f"[{HAN}（）()]")
+
+
+def _tokens_from(view: TokenView, i: int, end: int) -> range:
+    """The indices of the tokens from the `i`th up to those starting before offset `end`."""
+    return range(i, max(i, bisect.bisect_left(view.idx, end)))
 
 
 def _common_item(item: str) -> bool:

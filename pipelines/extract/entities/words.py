@@ -143,7 +143,9 @@ def load(path: str | os.PathLike) -> EntityWords:
 def _lead_verbs() -> frozenset[str]:
     """The verbs and adverbs that open a task (`task_lead_words.txt`: 深化, 规范, 积极):
     jieba's dictionary tags some of them as nouns (`深化` j, `规范` n)."""
-    lead = lexicon.keyed(lexicon.path_of("task_lead_words.txt"), ("adverb", "verb", "not", "stop"))
+    from pipelines.extract.tasks.markers import lead_word_lists
+
+    lead = lead_word_lists()
     return frozenset(lead["adverb"] + lead["verb"])
 
 

@@ -65,10 +65,17 @@ SENTENCE_END_RE = re.compile(r"[。；;！!？?]")
 LEAD_ROLES = ("adverb", "verb", "not", "stop")
 
 
+def lead_word_lists() -> dict[str, list[str]]:
+    """The words of `data/task_lead_words.txt` by role (`adverb`, `verb`, `not`, `stop`); the
+    entity rules read its verbs and adverbs too (a list's first name starts after them). Not
+    cached: its callers cache what they build from it, and clearing theirs rereads the file."""
+    return lexicon.keyed(lexicon.path_of("task_lead_words.txt"), LEAD_ROLES)
+
+
 @lru_cache(maxsize=1)
 def lead_words() -> tuple[re.Pattern, re.Pattern | None, re.Pattern | None]:
     """(opener, not-opener, stop-word) patterns from `data/task_lead_words.txt`."""
-    words = lexicon.keyed(lexicon.path_of("task_lead_words.txt"), LEAD_ROLES)
+    words = lead_word_lists()
     opener = re.compile(rf"(?:(?:{alternation(words['adverb'])})地?)*(?:{alternation(words['verb'])})")
     not_opener = re.compile(alternation(words["not"])) if words["not"] else None
     stop = re.compile(alternation(words["stop"])) if words["stop"] else None
