@@ -148,7 +148,7 @@ def test_named_campaigns_are_terms(corpus_docs):
 # label. The held-out set was never used to tune the rules. A change may do
 # better, not worse.
 MEASURED = {
-    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 3, 9, 114), "GPE": (82, 2, 5, 81), "LOC": (15, 0, 8, 15),
+    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 3, 9, 114), "GPE": (82, 2, 5, 81), "LOC": (16, 0, 8, 16),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 57, 9, 224)},
     "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (54, 4, 11, 53), "LOC": (29, 5, 16, 23),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (86, 27, 44, 84)},
@@ -166,7 +166,7 @@ MEASURED = {
     # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
     # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after,
     # then the divisions list (嘉兴, 义乌, 余姚市: 19 more places right, 23 more nested in names).
-    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 10, 25, 65), "GPE": (76, 36, 17, 75), "LOC": (60, 22, 76, 37),
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 10, 25, 65), "GPE": (76, 36, 17, 75), "LOC": (61, 22, 75, 38),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fifth set, labelled blind by a helper (北京 2026, 海拉尔区 2019, the 1984 national report,
     # three 2025 prints). The rules' first run at f95b241: PERSON 14/1/3, ORG 48/6/27, GPE 125/29/66,
@@ -182,7 +182,7 @@ MEASURED = {
     # set existed: ORG 40/17/73, GPE 104/28/28, LOC 42/16/78. Nothing was written from its errors
     # but `我区…`/`…的…` are no body names (我区 is then a GPE).
     "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (46, 9, 67, 36), "GPE": (106, 23, 26, 105),
-                     "LOC": (54, 8, 66, 51), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (59, 8, 61, 56), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # (LOC 42/16/78 -> 43/16/77 with the roads and reservoirs named by places, 2026-12-03)
     # A seventh set, labelled blind by a helper (the 十二大 and 十六大 reports, the 1956, 1960, 1986,
     # 2002 and 2010 national reports, two 2025 prints). The rules' first run at 9748526: PERSON
@@ -191,13 +191,13 @@ MEASURED = {
     # GPE here, which this set and heldout2026c do not label. Then roads and reservoirs named by
     # places (`青海西藏公路`, `南湾水库`): GPE 319/70/16 -> 319/63/16, LOC 40/2/44 -> 47/2/37.
     "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (76, 15, 24, 73), "GPE": (319, 58, 16, 316),
-                     "LOC": (57, 2, 27, 41), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (64, 2, 20, 48), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # An eighth, labelled blind the same way: the 1954 report and the 三大 report, written in
     # traditional characters. First run, once they were segmented in simplified characters; read
     # as written they gave PERSON 3/1/21, ORG 2/1/71, GPE 76/14/284, LOC 1/2/88. Then, from its
     # errors, 中央人民政府 joined organs.tsv (ORG 32/29/41 -> 41/29/32).
     "heldout2026e": {"PERSON": (15, 1, 9, 15), "ORG": (47, 11, 26, 32), "GPE": (315, 19, 45, 309),
-                     "LOC": (63, 9, 26, 62), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (67, 9, 22, 66), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then China's great regions and old world regions (东北, 华北, 远东, 印度支那) as LOC places, and
     # `X地区` / `X各国` after a place as the place alone (`东北地区` -> 东北, `西欧各国` -> 西欧), the sets'
     # convention: LOC right heldout2026b 33 -> 36, heldout2026c 44 -> 50, heldout2026d 47 -> 53,
@@ -220,7 +220,7 @@ MEASURED = {
     # 达赖喇嘛, 赫鲁晓夫; written after reading this set's errors): PERSON 21/0/23 -> 31/1/13 here,
     # heldout2026e 5/1/19 -> 7/1/17 (陳獨秀).
     "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (96, 14, 35, 89), "GPE": (263, 27, 40, 222),
-                     "LOC": (59, 10, 25, 52), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (63, 10, 21, 56), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then festivals, galas and fairs are EVENTs, the places in their names no mentions (`上海旅游节`,
     # `中国时尚产业盛典`, `呼伦贝尔国际草原音乐那达慕`): GPE spurious heldout2026 42 -> 37, heldout2026b 26 -> 25.
     # Then a street named after a place by its section (`南京西路`) and cemeteries (`苏军烈士陵园`) are
@@ -230,7 +230,7 @@ MEASURED = {
     # before any ran on it: its first run, the rules alone (at 3c6efeb, the session's start: PERSON
     # 43/51/81, ORG 63/34/44, GPE 486/56/108, LOC 83/7/75). Nothing was written from its errors.
     "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (75, 11, 32, 68), "GPE": (517, 45, 77, 493),
-                     "LOC": (109, 7, 49, 100), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (125, 7, 33, 112), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then, from the tenth set's errors (so not blind there) and the conventions every set shares:
     # a country named by its regime is that country (`美帝国主义`, `美帝` -> 美国, `苏修` -> 苏联, GPE),
     # and a clique named by its head is no body (`苏修叛徒集团`, `蒋介石集团`, `朗诺卖国集团`: the person or
@@ -257,15 +257,23 @@ MEASURED = {
     # rules' first run (at 7a7c1bb, the session's start: PERSON 37/44/36, the rest the same). Most of
     # the PERSON errors are a convention: the set labels `毛` of `毛主席` (33), as 2026g `周` of `周总理`.
     "heldout2026h": {"PERSON": (37, 36, 36, 37), "ORG": (70, 14, 86, 61), "GPE": (439, 82, 65, 340),
-                     "LOC": (66, 8, 70, 56), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (72, 8, 64, 62), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A twelfth set, labelled blind by a helper (other passages of the 2026 provincial reports and of
     # 海拉尔区 2015, 2017 and 2018, the 2016 and 2022 national reports) while the session's later rules
     # (listed works and zones, ports, 中央 acting, 中央政府, the gazetteer's additions) were written.
     # The rules' first run: PERSON 27/1/1, ORG 166/22/55, GPE 157/52/36, LOC 50/21/102 (at 7a7c1bb, the
     # session's start: ORG 161/31/60, LOC 50/25/102). Then, from its errors and every later set's
     # convention, China's macro regions (`中西部地区`, `东部地区`) are LOC.
-    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (166, 22, 55, 141), "GPE": (157, 50, 36, 148),
-                     "LOC": (60, 22, 92, 57), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (166, 22, 55, 141), "GPE": (157, 49, 36, 148),
+                     "LOC": (70, 23, 82, 67), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    # A thirteenth set, labelled blind by a helper (the unlabelled passages of 海拉尔区 2012, 2013, 2014,
+    # 2016 and 2019, and a 德清 web page) while mainland China (`大陆`, `内地`), 亚非/欧美 and lists of
+    # roads were written (the session of 2026-12-03, 17:44 UTC). The rules' first run: PERSON 4/0/0,
+    # ORG 135/14/94, GPE 72/39/56, LOC 53/23/110 (at 9c67522, before those rules: the same but LOC
+    # 52/23/111). Then, from its errors: road lists closed by any `…道路`/`巷道` and holding `专用线`,
+    # a place before a fused `工业园区`/`森林公园`, and model bodies that end as parks or zones are LOC.
+    "heldout2026j": {"PERSON": (4, 0, 0, 4), "ORG": (135, 14, 94, 105), "GPE": (72, 38, 56, 72),
+                     "LOC": (60, 23, 103, 58), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
 # there): a level before 人大 / 政协 names the body inside a word (`区政协委员`, `市人大代表建议`,
@@ -446,6 +454,61 @@ def test_roads_and_reservoirs_named_by_places(corpus_docs):
     loc = {e.text for ents in reports.values() for e in ents if e.label == "LOC"}
     assert {"青海西藏公路", "新疆西藏公路", "日喀则——江孜公路", "南湾水库", "岗南水库"} <= loc
     assert not {t for t in loc if t.endswith(("农村公路", "新建公路", "全國公路"))}
+
+
+def test_mainland_and_interior(corpus_docs):
+    """`大陆` and `内地` beside Taiwan, Hong Kong or Macao are mainland China (LOC, 中国大陆 / 中国内地),
+    as every set labelled since 2026 reads them: all 21 `内地` of the 十七大-二十大 reports and of the
+    2004-2024 government work reports that name Hong Kong or Macao near them; the interior of the
+    1950s-80s reports (`沿海和内地`) and a continent (`非洲大陆`, `亚欧大陆桥`) are no mention."""
+    docs = corpus_docs[0]
+    r19 = doc_by_source(docs, "cpc_congress_reports.jsonl:15")  # 十九大
+    got = {(e.text, e.label, e.normalized) for e in _entities(r19) if e.text in ("大陆", "内地")}
+    assert got == {("大陆", "LOC", "中国大陆"), ("内地", "LOC", "中国内地")}
+    assert sum(e.text == "内地" for e in _entities(r19)) == r19.text.count("内地") == 4
+    r1956 = doc_by_source(docs, "government_work_reports.jsonl:69")  # the interior, 8 times, none a mention
+    assert r1956.text.count("内地") >= 3 and not [e for e in _entities(r1956) if e.text == "内地"]
+    r1954 = doc_by_source(docs, "government_work_reports.jsonl:70")  # traditional characters
+    assert {e.normalized for e in _entities(r1954) if e.text == "大陸"} == {"中国大陆"}
+    text = "非洲大陆上出现了许多新的独立国家，加强新亚欧大陆桥建设，支持在大陆的台资企业发展。"
+    got = [(e.text, e.normalized) for e in extract_entities(make_nlp()(text)) if e.text in ("大陆", "亚欧")]
+    assert got == [("大陆", "中国大陆")]
+
+
+def test_roads_in_a_list_of_roads(corpus_docs):
+    """A list that `道路`, `街道` or `主干道` closes (after 等, a count, 城区…) names roads, whatever
+    words name them (`胜利|大街`, `火车站|规划|三路`: jieba tags 胜利 vn and 三路 m): the 海拉尔区
+    reports of 2014 and 2015. The first item starts after the verb or preposition before it."""
+    docs = corpus_docs[0]
+    want = {"2014": {"胜利大街", "西大街", "胜利三路", "根河路", "火车站规划三路", "建华路"},
+            "2015": {"胜利三路", "学府路", "贝尔大街", "根河路", "加格达奇路", "尼尔基路", "巴彦托海路",
+                     "胜利大街", "哈萨尔大街", "海拉尔大街", "滨河路"}}
+    for year, roads in want.items():
+        ents = _entities(doc_by_source(docs, f"hailaer/{year}.txt"))
+        loc = {e.text for e in ents if e.label == "LOC"}
+        assert roads <= loc, (year, roads - loc)
+        assert not [e for e in ents if e.label == "LOC" and ("对" in e.text or e.text.startswith(("完成", "实施")))]
+    # no list of roads: `棚改配套道路` is a kind, and a route of prose is no road
+    text = "实施棚改配套道路、城区道路绿化工程，走出一条新路等道路。"
+    assert not [e for e in extract_entities(make_nlp()(text)) if e.label == "LOC"]
+
+
+def test_parks_and_zones_named_by_their_place(corpus_docs):
+    """A place before a word that fuses a kind with a park's or zone's suffix is one LOC with it
+    (`呼伦贝尔|工业园区`, `西山|森林公园`), but no kind alone (`发展|工业园区`) nor a count (`十大|油气田`);
+    a model body that ends as a park or zone is a LOC and wins over the place inside it
+    (`呼伦贝尔现代农牧业产业园`, `model_zone_end`), as every hand-labelled set reads them."""
+    docs = corpus_docs[0]
+    loc = {e.text for e in _entities(doc_by_source(docs, "hailaer/2012.txt")) if e.label == "LOC"}
+    assert {"呼伦贝尔工业园区", "温州城步行街", "白桦东路"} <= loc
+    r2019 = _entities(doc_by_source(docs, "hailaer/2019.txt"))
+    park = [e for e in r2019 if e.text == "呼伦贝尔现代农牧业产业园"]
+    assert park and {(e.label, e.method) for e in park} == {("LOC", "model")}
+    assert not [e for e in r2019 if e.text == "呼伦贝尔" and park[0].start == e.start]
+    r2016 = doc_by_source(docs, "hailaer/2016.txt")
+    assert {"建华路", "石油专用线"} <= {e.text for e in _entities(r2016) if e.label == "LOC"}
+    text = "加快发展工业园区，建设八大煤炭基地，十大油气田，新建、改扩建民用机场。"
+    assert not [e for e in extract_entities(make_nlp()(text)) if e.label == "LOC"]
 
 
 def test_names_that_start_like_references_and_runs_after_a_date(corpus_docs):

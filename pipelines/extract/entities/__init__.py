@@ -205,7 +205,8 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
     """Which model spans join the candidates. Where the rules found nothing the model's
     span is taken (from `MIN_CONFIDENCE` of its label, `MIN_CONFIDENCE_ENSEMBLE` in ensemble mode). Where it overlaps a gazetteer, shape or quote
     candidate, the rules win, unless the model's span is an organisation that contains
-    them and ends as one (`青岛海牛队` over `青岛`, `中国检察日报社影视部` over `中国`):
+    them and ends as one (`青岛海牛队` over `青岛`, `中国检察日报社影视部` over `中国`), or a park or
+    zone that does (`model_zone_end`: `呼伦贝尔现代农牧业产业园` over `呼伦贝尔`):
     the model cuts `党中央决策部署` and `林彪反党集团`-like overreach only where a
     suffix vouches for it. POS candidates and the names only `divisions.tsv` lists
     do not block a model span; the longer span then wins (`哈洛宁` over `洛宁`). Measured: see the README's entity section."""
@@ -224,10 +225,10 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
         near = taken[bisect.bisect_left(taken_starts, m.start - longest):bisect.bisect_left(taken_starts, m.end)]
         over = [c for c in near if c.start < m.end and m.start < c.end
                 and not (c.method == "gazetteer" and c.text in weak and m.start <= c.start and c.end <= m.end)]
-        return not over or (m.label == "ORG" and all(m.start <= c.start and c.end <= m.end for c in over)
+        return not over or (m.label in ("ORG", "LOC") and all(m.start <= c.start and c.end <= m.end for c in over)
                             and not any(c.label == "PERSON" for c in over)  # 林彪反党集团: the person stays
                             and any((c.end - c.start) < (m.end - m.start) for c in over)
-                            and W.model_org_end.search(m.text) is not None)
+                            and (W.model_org_end if m.label == "ORG" else W.model_zone_end).search(m.text) is not None)
 
     out, listed = [], []
     for m in model:

@@ -436,7 +436,7 @@ def _entities(doc, view: TokenView, spans: list[tuple[int, Span]], gaz: dict[str
         if sp.label == "PER":
             label = "PERSON"
         elif sp.label == "ORG":
-            label = "ORG"
+            label = "LOC" if W.model_zone_end.search(name) else "ORG"
         else:
             label = gaz.get(name) if gaz.get(name) in ("GPE", "LOC") else \
                 "LOC" if W.loc_end.search(name) or W.facility_end.search(name) \

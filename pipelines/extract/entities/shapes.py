@@ -317,6 +317,8 @@ def shape_candidates(doc: Doc) -> list[Entity]:
     out += quoted_terms(text)
     out += doctrines(text)
     out += macro_regions(doc)
+    out += mainland(doc)
+    out += listed_roads(doc)
     out += place_roads(doc)
     return out
 
@@ -356,6 +358,78 @@ def macro_regions(view) -> list[Entity]:
             continue
         if _REGION_AFTER.match(text, a + len(w)):
             out.append(Entity(a, a + len(w), w, "LOC", w + "地区", "pattern"))
+    return out
+
+
+# `大陆` and `内地` name mainland China where Taiwan, Hong Kong or Macao is near (`大陆和台湾同属一个中国`,
+# `内地与香港、澳门`), as every hand-labelled set labels them; without such a cue `内地` is the interior
+# (`沿海和内地`) and `大陆` a continent (`非洲大陆`), no mention.
+_MAINLAND = {"大陆": "中国大陆", "内地": "中国内地"}
+_MAINLAND_CUE = re.compile("台|两岸|港澳|香港|澳门|海峡|特别行政区|蒋介石|国民党")
+_MAINLAND_BEFORE = frozenset({"祖国", "我国", "全国"})
+_MAINLAND_WINDOW = 80
+
+
+def mainland(view) -> list[Entity]:
+    """`大陆`, `内地` (a word of their own) as mainland China: LOC, normal form 中国大陆 / 中国内地, after
+    `祖国`/`我国`/`全国` or with a cue within 80 characters; not after a continent (`非洲大陆`,
+    `亚欧大陆桥`) nor before 架/性/桥 (`大陆架`)."""
+    words_, idx, text = view.words, view.idx, view.text
+    out = []
+    for i in compress(range(len(words_)), map(_MAINLAND_WORDS.__contains__, words_)):
+        a, w = idx[i], words_[i]
+        prev = simplified(words_[i - 1]) if i else ""
+        if prev.endswith(("洲", "亚欧", "欧亚", "新")) or text[a + 2:a + 3] in "架性桥":
+            continue
+        if prev in _MAINLAND_BEFORE or _MAINLAND_CUE.search(
+                simplified(text[max(0, a - _MAINLAND_WINDOW):a + 2 + _MAINLAND_WINDOW])):
+            out.append(Entity(a, a + 2, w, "LOC", _MAINLAND[simplified(w)], "pattern"))
+    return out
+
+
+_MAINLAND_WORDS = frozenset({"大陆", "内地", "大陸", "內地"})
+
+
+# a list of roads before what names them roads (`完成呼伦大街、望城路等9条道路工程`,
+# `对胜利三路、学府路和贝尔大街3条主干道路的改造`): each item a LOC, whatever words name it
+_ROAD_LIST_END = re.compile(f"(?<=[路街道线])等?(?:[0-9０-９一二三四五六七八九十两几多]+条)?"
+                            f"[{HAN}]{{0,4}}?(?:道路|街道|主干道|街路|巷道)")
+_ROAD_ITEM = re.compile(f"[{HAN}0-9０-９]{{1,8}}(?:路|街|大街|大道|专用线)")
+_ROAD_SEP = "、和及"
+
+
+def listed_roads(view) -> list[Entity]:
+    """The roads of a list that `道路`, `街道` or `主干道` (after 等, a count, 城区…) closes, walked
+    back from its end over `、`, `和` and `及`: each item that ends as a road (`路`, `街`, `大街`,
+    `大道`), 3 to 10 characters, whole tokens and no `道路` inside, is a LOC. The first item starts
+    after the verb, preposition, count or pronoun before it (`实施|根河路`, `完成对|胜利三路`, not
+    `一条|新路`)."""
+    text = view.text
+    starts, ends, index = view.bounds
+    W = words()
+    out = []
+    for m in _ROAD_LIST_END.finditer(text) if "道" in text else ():
+        k = m.start()
+        while k in ends:
+            j = k
+            while j > 0 and k - j < 10 and text[j - 1] not in _ROAD_SEP and (is_han(text[j - 1]) or text[j - 1].isdigit()):
+                j -= 1
+            sep = text[j - 1] if j > 0 and text[j - 1] in _ROAD_SEP else ""
+            if not sep:  # the first item: after the last verb, preposition or policy verb in it
+                ti = index.get(j)
+                toks = [view[i] for i in _tokens_from(view, ti, k)] if ti is not None else []
+                cut = max((n + 1 for n, t in enumerate(toks[:-1])
+                           if t.tag_ in _BEFORE_NAME_TAGS or t.tag_ in "mqr" or t.text in W.not_name_opener), default=0)
+                if cut >= len(toks):
+                    break
+                j = toks[cut].idx if toks else k
+            item = text[j:k]
+            if not (3 <= len(item) <= 10 and j in starts and _ROAD_ITEM.fullmatch(item)) or "道路" in item:
+                break
+            out.append(Entity(j, k, item, "LOC", item, "pattern"))
+            if not sep:
+                break
+            k = j - 1
     return out
 
 
@@ -423,6 +497,17 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
     last_end = -1
     for m in suffix.finditer(text):
         i = index.get(m.start())
+        if i is None and label == "LOC" and m.end() in ends:
+            # a kind fused with the suffix into one word (`工业园区`, `物流园区`): the word is the suffix
+            # after a place, which is all the name (`呼伦贝尔|工业园区`; not `发展|工业园区`, `十大|油气田`)
+            k = bisect.bisect_right(doc.idx, m.start()) - 1
+            if k > 0 and common_word(doc[k].text[:m.start() - doc.idx[k]]) in _COMMON_ITEM_TAGS \
+                    and (doc[k - 1].tag_ == "ns" or name_labels().get(doc[k - 1].text) in ("GPE", "LOC")) \
+                    and is_han(doc[k - 1].text) and len(doc[k - 1].text) > 1:
+                a = doc.idx[k - 1]
+                out.append(Entity(a, m.end(), text[a:m.end()], label, text[a:m.end()], "pattern"))
+                last_end = m.end()
+            continue
         if i is None or m.end() not in ends:
             continue
         j, first, proper = i - 1, None, False

@@ -23,6 +23,7 @@ ROLES = (
     "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "generic", "pos_stop", "gpe_end", "loc_end",
     "org_end", "not_name_opener", "name_tag", "proper_tag", "model_stop", "model_org_end",
     "level_word", "generic_body", "project_end", "place_list_head", "route_suffix", "place_route_suffix", "model_org_not_first", "model_loc_end",
+    "model_zone_end",
     "abbr_bound_before", "abbr_bound_after", "abbr_run_cue", "person_cue_after", "person_title_before",
     "peer_body", "peer_bodies", "clique_word",
 )
@@ -74,6 +75,7 @@ class EntityWords:
     model_org_end: re.Pattern     # a model ORG ending so may contain the rules' matches
     model_org_not_first: frozenset[str]  # a model ORG starts after these words (深化|公立医院)
     model_loc_end: re.Pattern     # a model place ending so is LOC, beside loc_end and facility_suffix (滨河路)
+    model_zone_end: re.Pattern    # a model body ending so is a park or zone, LOC (呼伦贝尔现代农牧业产业园)
     generic_body: re.Pattern      # bodies of several levels at once: 市县党委, 省、市、县监察委员会
     level_list: re.Pattern        # the levels listed before such a body: `国家、省、市、` of 国家、省、市、县监察委员会
     project_end: re.Pattern       # a model ORG ending so is a project: 红星美凯龙城市商贸综合体
@@ -132,6 +134,7 @@ def load(path: str | os.PathLike) -> EntityWords:
         clique=re.compile(f"(?:{alt('clique_word')})集团"),
         model_org_not_first=frozenset(w["model_org_not_first"]),
         model_loc_end=re.compile(f"(?:{alt('model_loc_end')})$"),
+        model_zone_end=re.compile(f"(?:{alt('model_zone_end')})$"),
         model_org_end=re.compile(f"(?:{alt('org_suffix')}|{alt('org_end')}|{alt('model_org_end')})$"),
         generic_body=re.compile(f"(?:{alt('level_word')})(?:、?(?:{alt('level_word')}))+(?:{alt('generic_body')})"),
         level_list=re.compile(f"(?:(?:{alt('level_word')})、)+$"),
