@@ -392,8 +392,8 @@ _MAINLAND_WORDS = frozenset({"大陆", "内地", "大陸", "內地"})
 
 # a list of roads before what names them roads (`完成呼伦大街、望城路等9条道路工程`,
 # `对胜利三路、学府路和贝尔大街3条主干道路的改造`): each item a LOC, whatever words name it
-_ROAD_LIST_END = re.compile(f"(?<=[路街道线])等?(?:[0-9０-９一二三四五六七八九十两几多]+条)?"
-                            f"[{HAN}]{{0,4}}?(?:道路|街道|主干道|街路|巷道)")
+_ROAD_LIST_END = re.compile(f"[路街道线](等?(?:[0-9０-９一二三四五六七八九十两几多]+条)?"
+                            f"[{HAN}]{{0,4}}?(?:道路|街道|主干道|街路|巷道))")  # opens with a set: scanned in C
 _ROAD_ITEM = re.compile(f"[{HAN}0-9０-９]{{1,8}}(?:路|街|大街|大道|专用线)")
 _ROAD_SEP = "、和及"
 
@@ -409,7 +409,7 @@ def listed_roads(view) -> list[Entity]:
     W = words()
     out = []
     for m in _ROAD_LIST_END.finditer(text) if "道" in text else ():
-        k = m.start()
+        k = m.start(1)
         while k in ends:
             j = k
             while j > 0 and k - j < 10 and text[j - 1] not in _ROAD_SEP and (is_han(text[j - 1]) or text[j - 1].isdigit()):
