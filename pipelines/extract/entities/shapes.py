@@ -531,6 +531,8 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
             first += 1  # a theme word inside the name, not opening it (`全面落实|自治区旅游发展大会`)
         if first is None or first == i:
             continue
+        if len(doc[first].text) == 1 and first > 0 and doc[first - 1].tag_ == "m" and is_han(doc[first - 1].text):
+            continue  # a name cut inside a word jieba read as a number (`万家|惠|农贸市场`)
         if m.group() in _WORKS and first < i - 1 and name_labels().get(doc[first].text) in ("GPE", "LOC"):
             first += 1  # `黄河|小浪底水利枢纽`, `新疆|塔里木油田`: the place locates the works
         a = doc[first].idx
@@ -550,6 +552,11 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
             # communities, islands, bridges and expressways take such names (`爱民|社区`, `复兴|岛`,
             # `农林|桥`, `机场|快速路`), and so do streets' schools (`学府路|中学`)
             continue
+        if m.group() == _COMMUNITY_CENTRE and (first < i - 1 or head.text[0] in "全各本该每" or head.tag_ in ("m", "b", "r")):
+            continue  # a community's centre is named by the one word of the community (not `全市|…`, `百强|优秀|…`)
+        if m.group() in _MARKETS and all(common_word(doc[k].text) in _COMMON_ITEM_TAGS or doc[k].tag_ == "b"
+                                         for k in range(first, i)):
+            continue  # a market named by what it sells is a kind (`地产|蔬菜|批发市场`, `大型|蔬菜|…`)
         if len(span) >= 3 and not (head.tag_ in ("r", "p") or head.text in _REFERENCE_HEADS or "的" in span):
             # 我区农村商业银行, 以苏修叛徒集团, 山东的大型碱厂 (本溪市人民医院 is a name)
             out.append(Entity(a, m.end(), span, label, span, "pattern"))
@@ -557,9 +564,14 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
     return out
 
 
-# suffixes of places that take a common word as their name (`复兴岛`, `农林桥`, `机场快速路`: the last
+# suffixes of places that take a common word as their name (`复兴岛`, `农林桥`, `机场快速路`, and a
+# community's health centre, named after the community: `健康|社区卫生服务中心`; `机场快速路` and that
 # only in `_suffix_names`, where the suffix is a whole match; `_kind_word` tests one or two characters)
-_WORD_NAMED = frozenset({"岛", "山", "湖", "河", "江", "湾", "峡", "桥", "快速路"})
+_COMMUNITY_CENTRE = "社区卫生服务中心"
+_WORD_NAMED = frozenset({"岛", "山", "湖", "河", "江", "湾", "峡", "桥", "快速路", _COMMUNITY_CENTRE})
+
+# markets: a name only if something but goods and kinds names them (`万家惠|农贸市场`)
+_MARKETS = frozenset({"农贸市场", "批发市场", "专业市场", "建材市场", "农贸批发市场", "批发零售市场"})
 
 # works named by their site, after the river or region they are in (`黄河|小浪底水利枢纽`)
 _WORKS = frozenset({"水利枢纽工程", "水利枢纽", "水电工程", "油田", "气田"})
