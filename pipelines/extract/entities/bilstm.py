@@ -17,8 +17,8 @@ fixed number of epochs (no model selection on the dev split):
 
     python -m pipelines.extract.entities.bilstm_train train [--ner ../shared/ner] [--out pipelines/data/models]
 
-and shipped as `pipelines/data/models/ner_bilstm.npz` (float16 weights, the
-vocabularies as JSON) with its card `ner_bilstm.json`. Tagging needs numpy only:
+and shipped as `pipelines/data/models/ner_bilstm.npz` (float16 weights, the embedding
+tables as int8 with a scale a row, the vocabularies as JSON) with its card `ner_bilstm.json`. Tagging needs numpy only:
 all sentences of a document run through the LSTM as one batch.
 """
 
@@ -90,6 +90,30 @@ def _lse(a: np.ndarray, axis: int) -> np.ndarray:
     return (m + np.log(np.exp(a - m).sum(axis, keepdims=True))).squeeze(axis)
 
 
+# The embedding tables of characters, bigrams and words, 85% of the parameters, are stored as int8
+# with a scale a row: the file is half the size of float16 weights (`quantize_rows`).
+QUANTIZED = ("ec", "eb", "ew")
+_SCALE = "_scale"
+
+
+def quantize_rows(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A table's float16 values as int8, each row scaled by its largest magnitude over 127; the table
+    is `q * scale[:, None]`. From float16 values, so that a float16 file converts to the same bytes."""
+    a = a.astype(np.float16).astype(np.float32)
+    scale = np.abs(a).max(axis=1) / 127
+    scale[scale == 0] = 1.0
+    return np.rint(a / scale[:, None]).astype(np.int8), scale.astype(np.float32)
+
+
+def quantized(arrays: dict) -> dict:
+    """The arrays of a model file with the embedding tables quantized (`QUANTIZED`)."""
+    out = dict(arrays)
+    for k in QUANTIZED:
+        if k in out and out[k].dtype != np.int8:
+            out[k], out[k + _SCALE] = quantize_rows(out[k])
+    return out
+
+
 class BiLSTMCRF:
     """The shipped model: `marginals(batch)` gives each sentence's (n, 7) tag marginals."""
 
@@ -100,7 +124,10 @@ class BiLSTMCRF:
         self.path = path
         with np.load(path) as z:
             self.vocab = json.loads(bytes(z["vocab"]).decode("utf-8"))
-            p = {k: z[k].astype(np.float32) for k in z.files if k != "vocab"}
+            p = {k: z[k].astype(np.float32) for k in z.files if k != "vocab" and not k.endswith(_SCALE)}
+            for k in QUANTIZED:
+                if k + _SCALE in z.files:  # int8 values, a float32 scale a row (`quantize_rows`)
+                    p[k] *= z[k + _SCALE][:, None]
         self.tables = [p["ec"], p["eb"], p["eb"], p["ep"], p["ew"], p["eg"], p["ek"]]
         self.H = H = p["whh_f"].shape[1]
         # both directions' input projections in one matrix: one GEMM per batch
@@ -188,7 +215,8 @@ def _loaded(path: Path, mtime: float) -> BiLSTMCRF:
 
 
 def model() -> BiLSTMCRF | None:
-    """The trained model, or None where `make model` has not made it (it is not in git)."""
+    """The shipped model, or None where it is missing (deleted, or a package built without it:
+    `make model` makes it again)."""
     return _loaded(MODEL_PATH, MODEL_PATH.stat().st_mtime) if MODEL_PATH.exists() else None
 
 
@@ -201,8 +229,9 @@ def require() -> BiLSTMCRF:
 
 
 def missing() -> FileNotFoundError:
-    return FileNotFoundError(f"{MODEL_PATH}: POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF, which is not in the "
-                             "repository (15 MB): run `make model` to train it from ../shared/ner (about 40 minutes)")
+    return FileNotFoundError(f"{MODEL_PATH}: POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF, which the package "
+                             "ships but this copy lacks: restore it from git, or run `make model` to train it from "
+                             "../shared/ner (about 40 minutes)")
 
 
 def card() -> dict:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from pipelines.extract.entities import crf
-from pipelines.extract.entities.bilstm import CARD_PATH, CONFIG, MODEL_PATH, TAGS, TORCH, encode, raw_inputs
+from pipelines.extract.entities.bilstm import CARD_PATH, CONFIG, MODEL_PATH, TAGS, TORCH, encode, quantized, raw_inputs
 
 
 def _vocab(counts, min_count: int) -> dict[str, int]:
@@ -150,7 +150,7 @@ def train(ner_dir: Path, out_dir: Path, files: tuple[str, ...] | None = None, ep
                   vocab=np.frombuffer(json.dumps(vocab, ensure_ascii=False).encode("utf-8"), dtype=np.uint8))
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / MODEL_PATH.name
-    np.savez_compressed(path, **arrays)
+    np.savez_compressed(path, **quantized(arrays))
     info = {
         "name": "ner_bilstm",
         "version": time.strftime("%Y%m%d", time.gmtime()) + f"-{len(data)}",
