@@ -148,7 +148,7 @@ def test_named_campaigns_are_terms(corpus_docs):
 # label. The held-out set was never used to tune the rules. A change may do
 # better, not worse.
 MEASURED = {
-    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 3, 9, 114), "GPE": (82, 2, 5, 81), "LOC": (16, 0, 8, 16),
+    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 3, 9, 114), "GPE": (83, 2, 4, 82), "LOC": (16, 0, 8, 16),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 57, 9, 224)},
     "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (54, 4, 11, 53), "LOC": (29, 5, 16, 23),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (86, 27, 44, 84)},
@@ -166,7 +166,7 @@ MEASURED = {
     # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
     # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after,
     # then the divisions list (嘉兴, 义乌, 余姚市: 19 more places right, 23 more nested in names).
-    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 10, 25, 65), "GPE": (76, 36, 17, 75), "LOC": (61, 22, 75, 38),
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 10, 25, 65), "GPE": (77, 36, 16, 76), "LOC": (61, 22, 75, 38),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fifth set, labelled blind by a helper (北京 2026, 海拉尔区 2019, the 1984 national report,
     # three 2025 prints). The rules' first run at f95b241: PERSON 14/1/3, ORG 48/6/27, GPE 125/29/66,
@@ -174,14 +174,14 @@ MEASURED = {
     # Then, from its errors: runs of abbreviations by context (中苏关系, 京港、京澳), regions as LOC
     # (东欧, 大洋洲), 萨 among the surnames (代区长 萨国文); 老城区, 新城区 are no names;
     # zones after their place (浦东引领区), campuses (北方工业大学延庆校区) and lines (崇明线).
-    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (57, 4, 18, 54), "GPE": (153, 24, 38, 148),
+    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (57, 4, 18, 54), "GPE": (154, 24, 37, 149),
                      "LOC": (36, 9, 54, 32), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A sixth set, labelled blind by a helper (海拉尔区 2012-2017, the 1982, 1992 and 1993 national
     # reports, the 十一大 and 十四大 reports). The rules' first run at f95b241: PERSON 23/0/0,
     # ORG 40/21/73, GPE 99/21/33, LOC 40/16/80; with this session's changes, all written before the
     # set existed: ORG 40/17/73, GPE 104/28/28, LOC 42/16/78. Nothing was written from its errors
     # but `我区…`/`…的…` are no body names (我区 is then a GPE).
-    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (46, 9, 67, 36), "GPE": (106, 23, 26, 105),
+    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (46, 9, 67, 36), "GPE": (107, 23, 25, 106),
                      "LOC": (59, 8, 61, 56), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # (LOC 42/16/78 -> 43/16/77 with the roads and reservoirs named by places, 2026-12-03)
     # A seventh set, labelled blind by a helper (the 十二大 and 十六大 reports, the 1956, 1960, 1986,
@@ -264,7 +264,7 @@ MEASURED = {
     # The rules' first run: PERSON 27/1/1, ORG 166/22/55, GPE 157/52/36, LOC 50/21/102 (at 7a7c1bb, the
     # session's start: ORG 161/31/60, LOC 50/25/102). Then, from its errors and every later set's
     # convention, China's macro regions (`中西部地区`, `东部地区`) are LOC.
-    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (166, 22, 55, 141), "GPE": (157, 49, 36, 148),
+    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (166, 22, 55, 141), "GPE": (158, 49, 35, 149),
                      "LOC": (70, 23, 82, 67), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A thirteenth set, labelled blind by a helper (the unlabelled passages of 海拉尔区 2012, 2013, 2014,
     # 2016 and 2019, and a 德清 web page) while mainland China (`大陆`, `内地`), 亚非/欧美 and lists of
@@ -274,7 +274,7 @@ MEASURED = {
     # a place before a fused `工业园区`/`森林公园`, and model bodies that end as parks or zones are LOC;
     # a community's health centre named by the community's one word (`健康|社区卫生服务中心`) and markets
     # named by something but their goods (`龙腾|果蔬|批发市场`) are ORG.
-    "heldout2026j": {"PERSON": (4, 0, 0, 4), "ORG": (141, 14, 88, 111), "GPE": (72, 38, 56, 72),
+    "heldout2026j": {"PERSON": (4, 0, 0, 4), "ORG": (141, 14, 88, 111), "GPE": (78, 38, 50, 78),
                      "LOC": (60, 23, 103, 58), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
@@ -524,6 +524,18 @@ def test_community_health_centres_and_markets(corpus_docs):
             "龙腾果蔬粮油农贸批发市场"} <= org
     text = "完善城市社区卫生服务中心，全市社区卫生服务中心预约转诊，新建的2个地产蔬菜批发市场和农产品批发市场。"
     assert not [e for e in extract_entities(make_nlp()(text)) if e.label == "ORG"]
+
+
+def test_a_town_named_by_a_verb(corpus_docs):
+    """海拉尔区's 奋斗镇 (jieba: 奋斗 v | 镇) is a town wherever the reports name it; no policy verb
+    before 镇 (`推进|镇、村`), a kind (`示范|镇`) or a verb before 乡 (`取消|乡统筹`) is one."""
+    doc = doc_by_source(corpus_docs[0], "hailaer/2013.txt")
+    towns = [e for e in _entities(doc) if e.text == "奋斗镇"]
+    # all 5 but the one jieba cuts `奋斗|镇新|镇区` (实施奋斗镇新镇区)
+    assert doc.text.count("奋斗镇") == 5 and len(towns) == 4
+    assert {(e.label, e.normalized) for e in towns} == {("GPE", "奋斗镇")}
+    text = "推进镇、村两级服务，建设示范镇，取消乡统筹、村提留。"
+    assert not [e for e in extract_entities(make_nlp()(text)) if e.label == "GPE"]
 
 
 def test_names_that_start_like_references_and_runs_after_a_date(corpus_docs):

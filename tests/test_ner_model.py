@@ -142,21 +142,21 @@ def test_model_spans_split_words_and_carry_a_confidence(model_on, monkeypatch):
 MEASURED_ON = {
     # then kinds of body the model took for bodies (公立医院, 革命委员会) went: gold ORG 114/4/11 -> 114/3/11,
     # heldout2026 ORG 66/24/25 -> 66/21/25, heldout2026b ORG 53/8/22 -> 53/7/22
-    "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (82, 2, 5), "LOC": (17, 0, 7)},
+    "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (83, 2, 4), "LOC": (17, 0, 7)},
     "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 5, 11), "LOC": (33, 6, 12)},
     "heldout2025": {"PERSON": (50, 2, 2), "ORG": (89, 10, 24), "GPE": (70, 20, 17), "LOC": (41, 10, 41)},
     # first run (the default build, before the fixes it prompted): PERSON 8/2/1, ORG 62/37/29,
     # GPE 63/62/30, LOC 41/27/95
     # then the model's roads became LOC (滨河路) and kinds of place (中心镇, 东道国) no places
-    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (72, 20, 19), "GPE": (77, 34, 16), "LOC": (70, 23, 66)},
+    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (72, 20, 19), "GPE": (78, 34, 15), "LOC": (70, 23, 66)},
     # first run, at f95b241: PERSON 16/2/1, ORG 53/10/22, GPE 156/40/35, LOC 27/16/63; with the
     # divisions list, written before the set existed: GPE 157/41/34, LOC 28/16/62
-    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (60, 6, 15), "GPE": (168, 24, 23), "LOC": (44, 13, 46)},
+    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (60, 6, 15), "GPE": (169, 24, 22), "LOC": (44, 13, 46)},
     # first run, at f95b241: PERSON 23/2/0, ORG 53/20/60, GPE 108/35/24, LOC 50/18/70; with this
     # session's changes, written before the set existed: ORG 53/16/60, GPE 108/36/24, LOC 53/17/67
     # then factories, federations and offices the model names whole (`model_org_end`: 厂 联 协 署 报)
     # and the model's roads LOC (GPE 109/35/23 -> 109/33/23, LOC 53/17/67 -> 54/18/66)
-    "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (60, 8, 53), "GPE": (110, 27, 22), "LOC": (68, 11, 52)},
+    "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (60, 8, 53), "GPE": (111, 27, 21), "LOC": (68, 11, 52)},
     # first run, at 9748526 (the cued people included): PERSON 40/12/4, ORG 78/33/22, GPE 329/78/6,
     # LOC 44/2/40; then names inside book titles went (PERSON 40/3/4), and the model's factories
     # won over the cities they name (ORG 78/33/22 -> 82/34/18, GPE 329/78/6 -> 328/74/7), and roads
@@ -227,15 +227,16 @@ MEASURED_ON = {
     # the mention: heldout2026i ORG spurious 33 -> 28, GPE 155 -> 160 right. Then a road named after a place
     # (`加格达奇|路`, `望城|路`) is one LOC, and 利用 opens no name: LOC one more right on 2026c and 2026i, GPE
     # spurious 28 -> 27 and 56 -> 54.
-    "heldout2026i": {"PERSON": (27, 4, 1), "ORG": (175, 28, 46), "GPE": (160, 52, 33), "LOC": (79, 26, 73)},
+    "heldout2026i": {"PERSON": (27, 4, 1), "ORG": (175, 28, 46), "GPE": (161, 52, 32), "LOC": (79, 26, 73)},
     # The thirteenth set (海拉尔区 2012-2019, labelled blind while mainland China, 亚非 and lists of roads
     # were written); its first run: PERSON 4/0/0, ORG 145/18/84, GPE 81/38/47, LOC 61/28/102 (at 9c67522,
     # before them: LOC 60/28/103). Then, from its errors, wider road lists, a place before a fused
     # `工业园区`, and model bodies ending as parks or zones (`model_zone_end`) as LOC: GPE 36 spurious,
     # LOC 68/28/95; heldout2026b GPE spurious 25 -> 24, LOC 43 -> 44 right; heldout2026c the kind
     # `通用航空产业园` spurious as a LOC instead of an ORG; heldout2026i LOC 77 -> 79 right. Then community
-    # health centres and markets: ORG 145/18/84 -> 151/18/78 here, no other set changed.
-    "heldout2026j": {"PERSON": (4, 0, 0), "ORG": (151, 18, 78), "GPE": (81, 36, 47), "LOC": (68, 28, 95)},
+    # health centres and markets: ORG 145/18/84 -> 151/18/78 here, no other set changed. Then a town named by
+    # a verb (`奋斗|镇`): GPE 81 -> 86 right here, one more on gold, heldout2026, 2026b, 2026c and 2026i.
+    "heldout2026j": {"PERSON": (4, 0, 0), "ORG": (151, 18, 78), "GPE": (86, 36, 42), "LOC": (68, 28, 95)},
 }
 
 

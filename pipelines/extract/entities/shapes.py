@@ -512,6 +512,10 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
             continue
         j, first, proper = i - 1, None, False
         left_tags = W.name_tags - {"vn"} if loose else W.name_tags
+        if label == "GPE" and m.group() in _VERB_NAMED and i > 0 and len(doc[i - 1].text) == 2 \
+                and doc[i - 1].tag_ in ("v", "vn") and doc[i - 1].text not in W.lead_verbs \
+                and doc[i - 1].text not in W.institution_generic and doc[i - 1].text not in W.generic:
+            left_tags = left_tags | {"v", "vn"}  # a town named by a verb (`奋斗|镇`): no policy verb stands so
         allowed = {"全国", "自治区"} if label == "EVENT" else set()
         if label == "EVENT" and m.group().endswith(_FESTIVAL_ENDS):
             left_tags = left_tags | _EVENT_THEME_TAGS  # a festival's theme: 冬季旅游那达慕, 青年歌手大奖赛
@@ -572,6 +576,10 @@ _WORD_NAMED = frozenset({"岛", "山", "湖", "河", "江", "湾", "峡", "桥",
 
 # markets: a name only if something but goods and kinds names them (`万家惠|农贸市场`)
 _MARKETS = frozenset({"农贸市场", "批发市场", "专业市场", "建材市场", "农贸批发市场", "批发零售市场"})
+
+# towns, which take verbs as names (`奋斗镇`, `胜利镇`); in the corpus no other verb comes right before 镇
+# (before 乡 one does: `取消|乡统筹`)
+_VERB_NAMED = frozenset({"镇"})
 
 # works named by their site, after the river or region they are in (`黄河|小浪底水利枢纽`)
 _WORKS = frozenset({"水利枢纽工程", "水利枢纽", "水电工程", "油田", "气田"})
