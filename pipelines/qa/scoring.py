@@ -260,7 +260,7 @@ def _corpus_spans(e) -> list[tuple[int, int, str]]:
     if label is None or (e.label == "GPE" and _UNNAMED.search(e.text)) or e.text in _UNNAMED_LOC:
         return []
     if e.label in ("GPE", "LOC") and len(e.text) > 1 and (e.normalized == crf.expand(e.text) or (
-            len(e.text) == 2 and e.normalized.count("、") == 1)):  # 亚非, 欧美 (欧洲、美洲) are LOC runs
+            len(e.text) == 2 and e.normalized.count("、") == 1)):  # 亚非, 欧美 (欧洲、美洲), 港澳 (香港、澳门): one a character
         return [(i, i + 1, label) for i in range(e.start, e.end)]
     return [(e.start, e.end, label)]
 

@@ -365,7 +365,7 @@ def macro_regions(view) -> list[Entity]:
 # `内地与香港、澳门`), as every hand-labelled set labels them; without such a cue `内地` is the interior
 # (`沿海和内地`) and `大陆` a continent (`非洲大陆`), no mention.
 _MAINLAND = {"大陆": "中国大陆", "内地": "中国内地"}
-_MAINLAND_CUE = re.compile("台|两岸|港澳|香港|澳门|海峡|特别行政区|蒋介石|国民党")
+_MAINLAND_CUE = re.compile("台湾|台胞|台商|台资|台独|对台|赴台|港台|台港|两岸|港澳|香港|澳门|海峡|特别行政区|蒋介石|国民党")
 _MAINLAND_BEFORE = frozenset({"祖国", "我国", "全国"})
 _MAINLAND_WINDOW = 80
 
@@ -379,7 +379,8 @@ def mainland(view) -> list[Entity]:
     for i in compress(range(len(words_)), map(_MAINLAND_WORDS.__contains__, words_)):
         a, w = idx[i], words_[i]
         prev = simplified(words_[i - 1]) if i else ""
-        if prev.endswith(("洲", "亚欧", "欧亚", "新")) or text[a + 2:a + 3] in "架性桥":
+        nxt = simplified(text[a + 2:a + 3])
+        if prev.endswith(("洲", "亚欧", "欧亚", "新")) or (nxt and nxt in "架性桥"):
             continue
         if prev in _MAINLAND_BEFORE or _MAINLAND_CUE.search(
                 simplified(text[max(0, a - _MAINLAND_WINDOW):a + 2 + _MAINLAND_WINDOW])):
@@ -396,6 +397,7 @@ _ROAD_LIST_END = re.compile(f"[路街道线](等?(?:[0-9０-９一二三四五�
                             f"[{HAN}]{{0,4}}?(?:道路|街道|主干道|街路|巷道))")  # opens with a set: scanned in C
 _ROAD_ITEM = re.compile(f"[{HAN}0-9０-９]{{1,8}}(?:路|街|大街|大道|专用线)")
 _ROAD_SEP = "、和及"
+_ROAD_KINDS = ("公路", "铁路", "高速路")  # `农村公路等道路`: kinds of road, not roads
 
 
 def listed_roads(view) -> list[Entity]:
@@ -409,27 +411,30 @@ def listed_roads(view) -> list[Entity]:
     W = words()
     out = []
     for m in _ROAD_LIST_END.finditer(text) if "道" in text else ():
-        k = m.start(1)
+        k, found = m.start(1), []
         while k in ends:
             j = k
             while j > 0 and k - j < 10 and text[j - 1] not in _ROAD_SEP and (is_han(text[j - 1]) or text[j - 1].isdigit()):
                 j -= 1
             sep = text[j - 1] if j > 0 and text[j - 1] in _ROAD_SEP else ""
-            if not sep:  # the first item: after the last verb, preposition or policy verb in it
-                ti = index.get(j)
-                toks = [view[i] for i in _tokens_from(view, ti, k)] if ti is not None else []
+            if not sep:  # the first item: its whole tokens after the last verb, preposition or policy verb
+                toks = [view[i] for i in _tokens_from(view, bisect.bisect_left(view.idx, j), k)]
                 cut = max((n + 1 for n, t in enumerate(toks[:-1])
                            if t.tag_ in _BEFORE_NAME_TAGS or t.tag_ in "mqr" or t.text in W.not_name_opener), default=0)
                 if cut >= len(toks):
                     break
-                j = toks[cut].idx if toks else k
+                j = toks[cut].idx
             item = text[j:k]
-            if not (3 <= len(item) <= 10 and j in starts and _ROAD_ITEM.fullmatch(item)) or "道路" in item:
+            if not (3 <= len(item) <= 10 and j in starts and _ROAD_ITEM.fullmatch(item)) or "道路" in item \
+                    or item.endswith(_ROAD_KINDS):
                 break
-            out.append(Entity(j, k, item, "LOC", item, "pattern"))
+            found.append(Entity(j, k, item, "LOC", item, "pattern"))
             if not sep:
                 break
             k = j - 1
+        closer = m.group(1)
+        if len(found) > 1 or "等" in closer or "条" in closer or not closer.endswith("街道"):
+            out += found  # one road before a bare 街道 is a sub-district's name (`胜利路街道`)
     return out
 
 
@@ -498,12 +503,15 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
     for m in suffix.finditer(text):
         i = index.get(m.start())
         if i is None and label == "LOC" and m.end() in ends:
-            # a kind fused with the suffix into one word (`工业园区`, `物流园区`): the word is the suffix
-            # after a place, which is all the name (`呼伦贝尔|工业园区`; not `发展|工业园区`, `十大|油气田`)
+            # a kind fused with a park's or zone's suffix into one word (`工业园区`, `森林公园`) after a
+            # place the gazetteers know below the country, which is all the name (`呼伦贝尔|工业园区`; not
+            # `发展|工业园区`, `十大|油气田`, `美丽|工业园区` (jieba: 美丽 ns), `中国|…`)
             k = bisect.bisect_right(doc.idx, m.start()) - 1
-            if k > 0 and common_word(doc[k].text[:m.start() - doc.idx[k]]) in _COMMON_ITEM_TAGS \
-                    and (doc[k - 1].tag_ == "ns" or name_labels().get(doc[k - 1].text) in ("GPE", "LOC")) \
-                    and is_han(doc[k - 1].text) and len(doc[k - 1].text) > 1:
+            prev = doc[k - 1] if k > 0 else None
+            if prev is not None and m.group() in _FUSED_ZONES and m.end() == doc.idx[k] + len(doc[k].text) \
+                    and common_word(doc[k].text[:m.start() - doc.idx[k]]) in _COMMON_ITEM_TAGS \
+                    and len(prev.text) > 1 and prev.text not in _COUNTRY_WORDS \
+                    and place_names().get(simplified(prev.text), ("", "中国"))[1] != "中国":  # a place the gazetteers know
                 a = doc.idx[k - 1]
                 out.append(Entity(a, m.end(), text[a:m.end()], label, text[a:m.end()], "pattern"))
                 last_end = m.end()
@@ -513,6 +521,7 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
         j, first, proper = i - 1, None, False
         left_tags = W.name_tags - {"vn"} if loose else W.name_tags
         if label == "GPE" and m.group() in _VERB_NAMED and i > 0 and len(doc[i - 1].text) == 2 \
+                and not _LEVEL_AFTER.match(text, m.end()) \
                 and doc[i - 1].tag_ in ("v", "vn") and doc[i - 1].text not in W.lead_verbs \
                 and doc[i - 1].text not in W.institution_generic and doc[i - 1].text not in W.generic:
             left_tags = left_tags | {"v", "vn"}  # a town named by a verb (`奋斗|镇`): no policy verb stands so
@@ -574,12 +583,18 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
 _COMMUNITY_CENTRE = "社区卫生服务中心"
 _WORD_NAMED = frozenset({"岛", "山", "湖", "河", "江", "湾", "峡", "桥", "快速路", _COMMUNITY_CENTRE})
 
-# markets: a name only if something but goods and kinds names them (`万家惠|农贸市场`)
+# the suffixes of parks and zones a kind may fuse with (`工业|园区`, `森林|公园`), named by their place
+_FUSED_ZONES = frozenset({"园区", "产业园", "物流园", "物流园区", "公园"})
+_COUNTRY_WORDS = frozenset({"中国", "祖国", "我国", "全国", "中华"})
+
+# markets: a name only if something but goods and kinds names them (`龙腾果蔬|批发市场`)
 _MARKETS = frozenset({"农贸市场", "批发市场", "专业市场", "建材市场", "农贸批发市场", "批发零售市场"})
 
 # towns, which take verbs as names (`奋斗镇`, `胜利镇`); in the corpus no other verb comes right before 镇
 # (before 乡 one does: `取消|乡统筹`)
 _VERB_NAMED = frozenset({"镇"})
+# 镇 as a level (`帮助镇村干部`, `考核镇、街道`, `撤并镇、乡`), not a town (`奋斗镇、建设办`)
+_LEVEL_AFTER = re.compile("[村街乡级域]|[、和及](?:街道|乡|村|苏木|嘎查|社区)")
 
 # works named by their site, after the river or region they are in (`黄河|小浪底水利枢纽`)
 _WORKS = frozenset({"水利枢纽工程", "水利枢纽", "水电工程", "油田", "气田"})
