@@ -90,7 +90,7 @@ def external(paths: list[Path]) -> int:
     from pipelines.extract.entities import bilstm
 
     systems = ["rules", "combined", "model", "ensemble"]
-    if not bilstm.MODEL_PATH.exists():  # a copy without the shipped BiLSTM-CRF
+    if not bilstm.MODEL_PATH.exists():  # a fresh clone: the BiLSTM-CRF is not in git
         systems.remove("ensemble")
         print(f"(no ensemble row: {bilstm.MODEL_PATH.name} is not here; `make model` trains it)\n")
     for path in paths:

@@ -17,7 +17,7 @@ fixed number of epochs (no model selection on the dev split):
 
     python -m pipelines.extract.entities.bilstm_train train [--ner ../shared/ner] [--out pipelines/data/models]
 
-and shipped as `pipelines/data/models/ner_bilstm.npz` (float16 weights, the embedding
+and written to `pipelines/data/models/ner_bilstm.npz` (not in git) (float16 weights, the embedding
 tables as int8 with a scale a row, the vocabularies as JSON) with its card `ner_bilstm.json`. Tagging needs numpy only:
 all sentences of a document run through the LSTM as one batch.
 """
@@ -215,8 +215,7 @@ def _loaded(path: Path, mtime: float) -> BiLSTMCRF:
 
 
 def model() -> BiLSTMCRF | None:
-    """The shipped model, or None where it is missing (deleted, or a package built without it:
-    `make model` makes it again)."""
+    """The trained model, or None where `make model` has not made it (it is not in git)."""
     return _loaded(MODEL_PATH, MODEL_PATH.stat().st_mtime) if MODEL_PATH.exists() else None
 
 
@@ -229,9 +228,8 @@ def require() -> BiLSTMCRF:
 
 
 def missing() -> FileNotFoundError:
-    return FileNotFoundError(f"{MODEL_PATH}: POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF, which the package "
-                             "ships but this copy lacks: restore it from git, or run `make model` to train it from "
-                             "../shared/ner (about 40 minutes)")
+    return FileNotFoundError(f"{MODEL_PATH}: POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF, which is not in the "
+                             "repository (9.1 MB): run `make model` to train it from ../shared/ner (about 40 minutes)")
 
 
 def card() -> dict:
