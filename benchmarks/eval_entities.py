@@ -90,9 +90,9 @@ def external(paths: list[Path]) -> int:
     from pipelines.extract.entities import bilstm
 
     systems = ["rules", "combined", "model", "ensemble"]
-    if not bilstm.MODEL_PATH.exists():  # a fresh clone: the BiLSTM-CRF is not in git
+    if not bilstm.MODEL_PATH.exists():  # it ships in git; a tree that lost it
         systems.remove("ensemble")
-        print(f"(no ensemble row: {bilstm.MODEL_PATH.name} is not here; `make model` trains it)\n")
+        print(f"(no ensemble row: {bilstm.MODEL_PATH.name} is missing; git checkout restores it, `make model` trains it)\n")
     for path in paths:
         print(f"{path.name}: strict spans; P / R / F1 per label (gold count)\n")
         print(f"{'system':<10}" + "".join(f"{lab + ' P R F1 (gold)':>26}" for lab in ("PER", "ORG", "LOC", "all")) + f"{'chars/s':>10}")

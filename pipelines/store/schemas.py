@@ -117,7 +117,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         _col("method", pa.string(), "What found it: `gazetteer` (the lists in pipelines/data/gazetteer/ and the policy dictionary), `pattern` (shapes: 《…》, X届X中全会, …委员会, a name before 同志), `quote` (a short term in quotation marks), `pos` (jieba's ns/nt tag) or `model` (the trained character CRF; `POLICYTRACE_NER_MODEL=ensemble` averages its marginals with a BiLSTM-CRF's, `POLICYTRACE_NER_MODEL=off` builds without either).", False),
         _col("start", pa.int32(), "Start offset in `documents.text`.", False),
         _col("end", pa.int32(), "End offset; `documents.text[start:end] == text`.", False),
-        _col("confidence", pa.float32(), "For `method = 'model'`: the smallest marginal probability the model gives the span's characters' labels (the CRF's; with `POLICYTRACE_NER_MODEL=ensemble` the average of the CRF's and the BiLSTM's, except in sentences the CRF is sure of, where it stands alone), from the label's threshold as admitted (the CRF: PERSON 0.97, ORG 0.9, GPE 0.95, LOC 0.9; the ensemble: GPE 0.97, LOC 0.6, the rest the same); NULL for the rules."),
+        _col("confidence", pa.float32(), "For `method = 'model'`: the smallest marginal probability the model gives the span's characters' labels (the CRF's; with `POLICYTRACE_NER_MODEL=ensemble` the average of the CRF's and the BiLSTM's, except in sentences the CRF is sure of, where it stands alone), from the label's threshold as admitted (the CRF: PERSON 0.97, ORG 0.9, GPE 0.95, LOC 0.9; the ensemble: GPE 0.97, LOC 0.55, the rest the same); NULL for the rules."),
     ]),
     "terms": pa.schema([
         _col("doc_id", pa.string(), "Document id.", False),

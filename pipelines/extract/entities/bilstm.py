@@ -17,8 +17,8 @@ fixed number of epochs (no model selection on the dev split):
 
     python -m pipelines.extract.entities.bilstm_train train [--ner ../shared/ner] [--out pipelines/data/models]
 
-and written to `pipelines/data/models/ner_bilstm.npz` (not in git) (float16 weights, the embedding
-tables as int8 with a scale a row, the vocabularies as JSON) with its card `ner_bilstm.json`. Tagging needs numpy only:
+and written to `pipelines/data/models/ner_bilstm.npz` (3.9 MB, in git: float16 weights, the embedding
+tables packed by `pack`) with its card `ner_bilstm.json`. Tagging needs numpy only:
 all sentences of a document run through the LSTM as one batch.
 """
 
@@ -90,28 +90,103 @@ def _lse(a: np.ndarray, axis: int) -> np.ndarray:
     return (m + np.log(np.exp(a - m).sum(axis, keepdims=True))).squeeze(axis)
 
 
-# The embedding tables of characters, bigrams and words, 85% of the parameters, are stored as int8
-# with a scale a row: the file is half the size of float16 weights (`quantize_rows`).
+# The embedding tables of characters, bigrams and words are 85% of the parameters. The shipped file
+# (`pack`) keeps them small enough for git (under 5 MB; float16 weights would be 15.3 MB):
+# - the character table as int8 with a float32 scale a row (`quantize_rows`);
+# - the bigram and word tables at 4 bits a value (two a byte) with a float16 scale a row;
+# - only the bigrams seen at least `SHIP_MIN_COUNT["b"]` times in the training pool (training
+#   keeps those seen 3 times); the others read as unknown, as unseen bigrams do;
+# - the vocabularies as xz-compressed JSON.
+# Measured on the People's Daily dev split, the ensemble scores the same with the float16 tables
+# (0.931; README, "The trained recogniser").
 QUANTIZED = ("ec", "eb", "ew")
+PACKED4 = ("eb", "ew")
+SHIP_MIN_COUNT = {"b": 6}
 _SCALE = "_scale"
+_Q4 = "_q4"
 
 
-def quantize_rows(a: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A table's float16 values as int8, each row scaled by its largest magnitude over 127; the table
-    is `q * scale[:, None]`. From float16 values, so that a float16 file converts to the same bytes."""
+def quantize_rows(a: np.ndarray, bits: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """A table's float16 values as integers of `bits` bits (int8 storage), each row scaled by its
+    largest magnitude over 2**(bits-1) - 1 (127 for int8, 7 for 4 bits); the table is
+    `q * scale[:, None]`. From float16 values, so that a float16 file converts to the same bytes.
+    The 4-bit scales are float16 (the values are rounded with the stored scale)."""
+    top = 2 ** (bits - 1) - 1
     a = a.astype(np.float16).astype(np.float32)
-    scale = np.abs(a).max(axis=1) / 127
+    scale = np.abs(a).max(axis=1) / top
     scale[scale == 0] = 1.0
-    return np.rint(a / scale[:, None]).astype(np.int8), scale.astype(np.float32)
+    scale = scale.astype(np.float32 if bits == 8 else np.float16)
+    q = np.rint(a / scale.astype(np.float32)[:, None]).clip(-top, top)
+    return q.astype(np.int8), scale
+
+
+def pack4(q: np.ndarray) -> np.ndarray:
+    """4-bit values (-7..7, int8) two to a byte: the even column in the low nibble."""
+    if q.shape[1] % 2:
+        raise ValueError(f"a 4-bit table needs an even number of columns, not {q.shape[1]}")
+    u = (q.astype(np.int16) + 8).astype(np.uint8)
+    return u[:, 0::2] | (u[:, 1::2] << 4)
+
+
+def unpack4(packed: np.ndarray) -> np.ndarray:
+    out = np.empty((packed.shape[0], packed.shape[1] * 2), np.int8)
+    out[:, 0::2] = (packed & 0x0F).astype(np.int8) - 8
+    out[:, 1::2] = (packed >> 4).astype(np.int8) - 8
+    return out
 
 
 def quantized(arrays: dict) -> dict:
-    """The arrays of a model file with the embedding tables quantized (`QUANTIZED`)."""
+    """The arrays of a model file with the embedding tables as int8 (`QUANTIZED`): the format of
+    the files written before `pack` (2026-12-03), which still load."""
     out = dict(arrays)
     for k in QUANTIZED:
         if k in out and out[k].dtype != np.int8:
             out[k], out[k + _SCALE] = quantize_rows(out[k])
     return out
+
+
+def prune_bigrams(arrays: dict, vocab: dict, counts, min_count: int) -> tuple[dict, dict]:
+    """Drop the bigram rows of bigrams seen fewer than `min_count` times (`counts`: the training
+    pool's); the kept ones keep their order, renumbered from 1 (0 is unknown)."""
+    kept = [(i, b) for b, i in sorted(vocab["b"].items(), key=lambda kv: kv[1]) if i == 0 or counts.get(b, 0) >= min_count]
+    vocab = dict(vocab, b={b: j for j, (_, b) in enumerate(kept)})
+    return dict(arrays, eb=arrays["eb"][[i for i, _ in kept]]), vocab
+
+
+def pack(arrays: dict, bigram_counts) -> dict:
+    """The trained float16 arrays (with `vocab`: the vocabularies' JSON bytes) as the shipped file
+    holds them (see `SHIP_MIN_COUNT`, `PACKED4`)."""
+    import lzma
+
+    vocab = json.loads(bytes(arrays["vocab"]).decode("utf-8"))
+    out, vocab = prune_bigrams({k: v for k, v in arrays.items() if k != "vocab"}, vocab, bigram_counts, SHIP_MIN_COUNT["b"])
+    for k in QUANTIZED:
+        if k in PACKED4:
+            q, out[k + _SCALE] = quantize_rows(out.pop(k), bits=4)
+            out[k + _Q4] = pack4(q)
+        else:
+            out[k], out[k + _SCALE] = quantize_rows(out[k])
+    raw = json.dumps(vocab, ensure_ascii=False).encode("utf-8")
+    out["vocab_xz"] = np.frombuffer(lzma.compress(raw, preset=9), dtype=np.uint8)
+    return out
+
+
+def load_arrays(path: Path) -> tuple[dict, dict]:
+    """The vocabularies and the float32 arrays of a model file, in any of its formats
+    (float16, int8 tables, `pack`'s)."""
+    import lzma
+
+    with np.load(path) as z:
+        names = set(z.files)
+        raw = lzma.decompress(bytes(z["vocab_xz"])) if "vocab_xz" in names else bytes(z["vocab"])
+        p = {k: z[k].astype(np.float32) for k in names
+             if k not in ("vocab", "vocab_xz") and not k.endswith(_SCALE) and not k.endswith(_Q4)}
+        for k in QUANTIZED:
+            if k + _Q4 in names:  # 4-bit values two a byte, a float16 scale a row
+                p[k] = unpack4(z[k + _Q4]).astype(np.float32) * z[k + _SCALE].astype(np.float32)[:, None]
+            elif k + _SCALE in names:  # int8 values, a float32 scale a row
+                p[k] *= z[k + _SCALE][:, None]
+    return json.loads(raw.decode("utf-8")), p
 
 
 class BiLSTMCRF:
@@ -122,12 +197,7 @@ class BiLSTMCRF:
         if not path.exists():
             raise FileNotFoundError(f"{path}: the BiLSTM entity model is missing; run `make model` to train it from ../shared/ner")
         self.path = path
-        with np.load(path) as z:
-            self.vocab = json.loads(bytes(z["vocab"]).decode("utf-8"))
-            p = {k: z[k].astype(np.float32) for k in z.files if k != "vocab" and not k.endswith(_SCALE)}
-            for k in QUANTIZED:
-                if k + _SCALE in z.files:  # int8 values, a float32 scale a row (`quantize_rows`)
-                    p[k] *= z[k + _SCALE][:, None]
+        self.vocab, p = load_arrays(path)
         self.tables = [p["ec"], p["eb"], p["eb"], p["ep"], p["ew"], p["eg"], p["ek"]]
         self.H = H = p["whh_f"].shape[1]
         # both directions' input projections in one matrix: one GEMM per batch
@@ -215,7 +285,7 @@ def _loaded(path: Path, mtime: float) -> BiLSTMCRF:
 
 
 def model() -> BiLSTMCRF | None:
-    """The trained model, or None where `make model` has not made it (it is not in git)."""
+    """The trained model (in git), or None where its file is missing."""
     return _loaded(MODEL_PATH, MODEL_PATH.stat().st_mtime) if MODEL_PATH.exists() else None
 
 
@@ -228,8 +298,9 @@ def require() -> BiLSTMCRF:
 
 
 def missing() -> FileNotFoundError:
-    return FileNotFoundError(f"{MODEL_PATH}: POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF, which is not in the "
-                             "repository (9.1 MB): run `make model` to train it from ../shared/ner (about 40 minutes)")
+    return FileNotFoundError(f"{MODEL_PATH}: POLICYTRACE_NER_MODEL=ensemble needs the BiLSTM-CRF, which ships in the "
+                             "repository and is missing here: restore it (git checkout) or run `make model` to train "
+                             "it from ../shared/ner (about 40 minutes)")
 
 
 def card() -> dict:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from pipelines.extract.entities import crf
-from pipelines.extract.entities.bilstm import CARD_PATH, CONFIG, MODEL_PATH, TAGS, TORCH, encode, quantized, raw_inputs
+from pipelines.extract.entities.bilstm import CARD_PATH, CONFIG, MODEL_PATH, SHIP_MIN_COUNT, TAGS, TORCH, encode, pack, raw_inputs
 
 
 def _vocab(counts, min_count: int) -> dict[str, int]:
@@ -150,16 +150,19 @@ def train(ner_dir: Path, out_dir: Path, files: tuple[str, ...] | None = None, ep
                   vocab=np.frombuffer(json.dumps(vocab, ensure_ascii=False).encode("utf-8"), dtype=np.uint8))
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / MODEL_PATH.name
-    np.savez_compressed(path, **quantized(arrays))
+    packed = pack(arrays, counts["b"])
+    np.savez_compressed(path, **packed)
     info = {
         "name": "ner_bilstm",
-        "version": time.strftime("%Y%m%d", time.gmtime()) + f"-{len(data)}",
+        # `-q4`: the tables as `bilstm.pack` writes them (4-bit bigrams and words, rare bigrams dropped)
+        "version": time.strftime("%Y%m%d", time.gmtime()) + f"-{len(data)}-q4",
         "labels": ["PER", "ORG", "LOC"],
         "trained_on": list(files),
         "sentences": len(data),
         "characters": sum(len(r[0]) for r in recs),
         "config": cfg,
         "vocabulary": {k: len(v) for k, v in vocab.items()},
+        "shipped": {"min_count": SHIP_MIN_COUNT, "bigrams": int(packed["eb_scale"].shape[0])},
         "parameters": int(sum(v.numel() for v in net.parameters())),
         "losses": losses,
         "torch": torch.__version__,
