@@ -148,10 +148,10 @@ def test_named_campaigns_are_terms(corpus_docs):
 # label. The held-out set was never used to tune the rules. A change may do
 # better, not worse.
 MEASURED = {
-    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 3, 9, 114), "GPE": (83, 2, 4, 82), "LOC": (16, 0, 8, 16),
-             "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 57, 9, 224)},
-    "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (54, 4, 11, 53), "LOC": (29, 5, 16, 23),
-                "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (86, 27, 44, 84)},
+    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 3, 9, 114), "GPE": (83, 2, 4, 82), "LOC": (18, 0, 6, 18),
+             "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 55, 9, 224)},
+    "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (54, 4, 11, 53), "LOC": (30, 5, 15, 24),
+                "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (86, 26, 44, 84)},
     # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
     # before the trained model was run on them. The rules' first run there: PERSON 31/5/21,
     # ORG 63/15/50, GPE 61/40/26, LOC 15/7/67; since then fused bodies (北京市人民政府),
@@ -175,7 +175,7 @@ MEASURED = {
     # (东欧, 大洋洲), 萨 among the surnames (代区长 萨国文); 老城区, 新城区 are no names;
     # zones after their place (浦东引领区), campuses (北方工业大学延庆校区) and lines (崇明线).
     "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (57, 4, 18, 54), "GPE": (154, 24, 37, 149),
-                     "LOC": (36, 9, 54, 32), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (40, 9, 50, 36), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A sixth set, labelled blind by a helper (海拉尔区 2012-2017, the 1982, 1992 and 1993 national
     # reports, the 十一大 and 十四大 reports). The rules' first run at f95b241: PERSON 23/0/0,
     # ORG 40/21/73, GPE 99/21/33, LOC 40/16/80; with this session's changes, all written before the
@@ -197,7 +197,7 @@ MEASURED = {
     # as written they gave PERSON 3/1/21, ORG 2/1/71, GPE 76/14/284, LOC 1/2/88. Then, from its
     # errors, 中央人民政府 joined organs.tsv (ORG 32/29/41 -> 41/29/32).
     "heldout2026e": {"PERSON": (15, 1, 9, 15), "ORG": (47, 11, 26, 32), "GPE": (315, 19, 45, 309),
-                     "LOC": (67, 9, 22, 66), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (70, 9, 19, 69), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then China's great regions and old world regions (东北, 华北, 远东, 印度支那) as LOC places, and
     # `X地区` / `X各国` after a place as the place alone (`东北地区` -> 东北, `西欧各国` -> 西欧), the sets'
     # convention: LOC right heldout2026b 33 -> 36, heldout2026c 44 -> 50, heldout2026d 47 -> 53,
@@ -220,7 +220,7 @@ MEASURED = {
     # 达赖喇嘛, 赫鲁晓夫; written after reading this set's errors): PERSON 21/0/23 -> 31/1/13 here,
     # heldout2026e 5/1/19 -> 7/1/17 (陳獨秀).
     "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (96, 14, 35, 89), "GPE": (263, 27, 40, 222),
-                     "LOC": (63, 10, 21, 56), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (64, 10, 20, 57), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then festivals, galas and fairs are EVENTs, the places in their names no mentions (`上海旅游节`,
     # `中国时尚产业盛典`, `呼伦贝尔国际草原音乐那达慕`): GPE spurious heldout2026 42 -> 37, heldout2026b 26 -> 25.
     # Then a street named after a place by its section (`南京西路`) and cemeteries (`苏军烈士陵园`) are
@@ -230,7 +230,7 @@ MEASURED = {
     # before any ran on it: its first run, the rules alone (at 3c6efeb, the session's start: PERSON
     # 43/51/81, ORG 63/34/44, GPE 486/56/108, LOC 83/7/75). Nothing was written from its errors.
     "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (75, 11, 32, 68), "GPE": (517, 45, 77, 493),
-                     "LOC": (125, 7, 33, 112), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (127, 8, 31, 114), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then, from the tenth set's errors (so not blind there) and the conventions every set shares:
     # a country named by its regime is that country (`美帝国主义`, `美帝` -> 美国, `苏修` -> 苏联, GPE),
     # and a clique named by its head is no body (`苏修叛徒集团`, `蒋介石集团`, `朗诺卖国集团`: the person or
@@ -257,7 +257,7 @@ MEASURED = {
     # rules' first run (at 7a7c1bb, the session's start: PERSON 37/44/36, the rest the same). Most of
     # the PERSON errors are a convention: the set labels `毛` of `毛主席` (33), as 2026g `周` of `周总理`.
     "heldout2026h": {"PERSON": (37, 36, 36, 37), "ORG": (70, 14, 86, 61), "GPE": (439, 82, 65, 340),
-                     "LOC": (72, 8, 64, 62), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (76, 8, 60, 66), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A twelfth set, labelled blind by a helper (other passages of the 2026 provincial reports and of
     # 海拉尔区 2015, 2017 and 2018, the 2016 and 2022 national reports) while the session's later rules
     # (listed works and zones, ports, 中央 acting, 中央政府, the gazetteer's additions) were written.
@@ -265,7 +265,7 @@ MEASURED = {
     # session's start: ORG 161/31/60, LOC 50/25/102). Then, from its errors and every later set's
     # convention, China's macro regions (`中西部地区`, `东部地区`) are LOC.
     "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (166, 22, 55, 141), "GPE": (158, 49, 35, 149),
-                     "LOC": (69, 23, 83, 66), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (74, 24, 78, 71), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A thirteenth set, labelled blind by a helper (the unlabelled passages of 海拉尔区 2012, 2013, 2014,
     # 2016 and 2019, and a 德清 web page) while mainland China (`大陆`, `内地`), 亚非/欧美 and lists of
     # roads were written (the session of 2026-12-03, 17:44 UTC). The rules' first run: PERSON 4/0/0,
@@ -753,3 +753,35 @@ def test_kinds_are_no_names_and_doctrines_are_terms(corpus_docs):
     # the People's Bank, named as the central bank in a Chinese report (1997)
     r1997 = ents_of("government_work_reports.jsonl:44")
     assert {(e.label, e.normalized) for e in r1997 if e.text == "中央银行"} == {("ORG", "中国人民银行")}
+
+
+def test_a_strategy_named_by_its_region_gives_the_region(corpus_docs):
+    """`京津冀协同发展`, `长江经济带发展`, `黄河流域生态保护和高质量发展` (policy-dictionary TERMs) name their
+    region, which is the entity, as every hand-labelled set has it; a river fused with a part of it
+    (`长江流域`, `长江上游`) is the river. A doctrine named by the country, a strategy named by a
+    direction and a strategy opening a document's title stay TERMs; the terms table still counts the
+    strategies."""
+    from pipelines.analyse import analyse_document
+
+    nlp = make_nlp()
+    r2023 = doc_by_source(corpus_docs[0], "government_work_reports.jsonl:3")
+    ents = extract_entities(nlp(r2023.text), r2023.year)
+    text = r2023.text
+    at = {(e.start, e.text): (e.label, e.normalized) for e in ents}
+    for name, region in (("京津冀协同发展", "京津冀"), ("长江经济带发展", "长江经济带"), ("黄河流域生态保护和高质量发展", "黄河")):
+        start = text.index(name)
+        assert at[(start, region)] == ("LOC", region), name
+        assert not any(e.start < start + len(name) and start < e.end and e.text != region for e in ents)
+    assert at[(text.index("长江流域"), "长江")] == ("LOC", "长江")
+    assert _labels(ents, "中国式现代化") == {("TERM", "中国式现代化")}
+    terms = analyse_document(r2023, nlp)["terms"].to_pylist()
+    assert {t["term"] for t in terms if t["kind"] == "dictionary"} >= {"京津冀协同发展", "长江经济带发展", "黄河流域生态保护和高质量发展"}
+    r2001 = doc_by_source(corpus_docs[0], "government_work_reports.jsonl:41")
+    ents = extract_entities(nlp(r2001.text), r2001.year)
+    assert {(e.start, e.label) for e in ents if e.text == "长江"} >= {(m.start(), "LOC") for m in re.finditer("长江上游", r2001.text)}
+    r2021 = doc_by_source(corpus_docs[0], "government_work_reports.jsonl:7")
+    assert _labels(extract_entities(nlp(r2021.text), r2021.year), "东北振兴") == {("TERM", "东北全面振兴")}
+    r2016 = doc_by_source(corpus_docs[0], "government_work_reports.jsonl:16")
+    ents = extract_entities(nlp(r2016.text), r2016.year)
+    start = r2016.text.index("京津冀协同发展规划纲要")
+    assert [(e.text, e.label) for e in ents if e.start == start] == [("京津冀协同发展", "TERM")]

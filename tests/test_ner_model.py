@@ -143,8 +143,8 @@ def test_model_spans_split_words_and_carry_a_confidence(model_on, monkeypatch):
 MEASURED_ON = {
     # then kinds of body the model took for bodies (公立医院, 革命委员会) went: gold ORG 114/4/11 -> 114/3/11,
     # heldout2026 ORG 66/24/25 -> 66/21/25, heldout2026b ORG 53/8/22 -> 53/7/22
-    "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (83, 2, 4), "LOC": (17, 0, 7)},
-    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 5, 11), "LOC": (33, 6, 12)},
+    "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (83, 2, 4), "LOC": (19, 0, 5)},
+    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 5, 11), "LOC": (34, 6, 11)},
     "heldout2025": {"PERSON": (50, 2, 2), "ORG": (89, 10, 24), "GPE": (70, 20, 17), "LOC": (41, 10, 41)},
     # first run (the default build, before the fixes it prompted): PERSON 8/2/1, ORG 62/37/29,
     # GPE 63/62/30, LOC 41/27/95
@@ -152,7 +152,7 @@ MEASURED_ON = {
     "heldout2026": {"PERSON": (8, 0, 1), "ORG": (72, 20, 19), "GPE": (78, 34, 15), "LOC": (70, 23, 66)},
     # first run, at f95b241: PERSON 16/2/1, ORG 53/10/22, GPE 156/40/35, LOC 27/16/63; with the
     # divisions list, written before the set existed: GPE 157/41/34, LOC 28/16/62
-    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (60, 6, 15), "GPE": (169, 24, 22), "LOC": (44, 13, 46)},
+    "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (60, 6, 15), "GPE": (169, 24, 22), "LOC": (48, 13, 42)},
     # first run, at f95b241: PERSON 23/2/0, ORG 53/20/60, GPE 108/35/24, LOC 50/18/70; with this
     # session's changes, written before the set existed: ORG 53/16/60, GPE 108/36/24, LOC 53/17/67
     # then factories, federations and offices the model names whole (`model_org_end`: 厂 联 协 署 报)
@@ -178,14 +178,14 @@ MEASURED_ON = {
     # named by abbreviations, dams and fields (test_entities.py): ORG 112/39/19 -> 112/19/19, GPE
     # 281/43/22 -> 281/36/22, LOC 51/11/33 -> 58/11/26
     # then people.tsv (陆游, 东方朔, 达赖喇嘛; written after reading its errors): PERSON 31/1/13 -> 40/1/4
-    "heldout2026f": {"PERSON": (40, 1, 4), "ORG": (113, 17, 18), "GPE": (285, 35, 18), "LOC": (66, 11, 18)},
+    "heldout2026f": {"PERSON": (40, 1, 4), "ORG": (113, 17, 18), "GPE": (285, 35, 18), "LOC": (67, 11, 17)},
     # then festivals, galas and fairs as EVENTs: GPE spurious heldout2026 42 -> 37, heldout2026b 27 -> 26
     # then streets by their section (南京西路) and cemeteries (苏军烈士陵园): heldout2026 LOC 62/29/74 -> 64/28/72
     # the tenth set, labelled blind after all the rules of 2026-12-03 and before they ran on it; its
     # first run (at 3c6efeb, the session's start: PERSON 56/53/68, ORG 78/37/29, GPE 526/82/68, LOC
     # 92/9/66). 51 spurious and 51 missed people are one convention: the set labels `周` of `周总理`
     # and `毛` of `毛主席`, we the whole title as the person; 26 spurious GPE are `祖国`, 22 missed `美帝国主义`.
-    "heldout2026g": {"PERSON": (64, 53, 60), "ORG": (89, 16, 18), "GPE": (557, 65, 37), "LOC": (134, 9, 24)},
+    "heldout2026g": {"PERSON": (64, 53, 60), "ORG": (89, 16, 18), "GPE": (557, 65, 37), "LOC": (136, 10, 22)},
     # then countries named by their regime (美帝国主义, 苏修) and cliques named by their head (蒋介石集团),
     # from the tenth set's errors: heldout2026g GPE 526/72/68 -> 555/72/39, PERSON 61 -> 64 right, ORG
     # spurious 22 -> 18; heldout2026e PERSON 13/1/11 -> 21/1/3, ORG spurious 35 -> 22; heldout2026d PERSON
@@ -228,7 +228,7 @@ MEASURED_ON = {
     # the mention: heldout2026i ORG spurious 33 -> 28, GPE 155 -> 160 right. Then a road named after a place
     # (`加格达奇|路`, `望城|路`) is one LOC, and 利用 opens no name: LOC one more right on 2026c and 2026i, GPE
     # spurious 28 -> 27 and 56 -> 54.
-    "heldout2026i": {"PERSON": (27, 4, 1), "ORG": (175, 28, 46), "GPE": (161, 52, 32), "LOC": (78, 26, 74)},
+    "heldout2026i": {"PERSON": (27, 4, 1), "ORG": (175, 28, 46), "GPE": (161, 52, 32), "LOC": (83, 27, 69)},
     # The thirteenth set (海拉尔区 2012-2019, labelled blind while mainland China, 亚非 and lists of roads
     # were written); its first run: PERSON 4/0/0, ORG 145/18/84, GPE 81/38/47, LOC 61/28/102 (at 9c67522,
     # before them: LOC 60/28/103). Then, from its errors, wider road lists, a place before a fused
@@ -567,12 +567,13 @@ def test_the_ensemble_in_the_build_on_a_real_sentence():
 
 # The ensemble with its own thresholds on the two sets they were chosen on (right/spurious/missed),
 # as measured with the BiLSTM trained on 2026-12-03 and packed for git (`-q4`; LOC from 0.55; int8 tables:
-# heldout LOC 33/5/12) and the rules of that day. The test
+# heldout LOC 33/5/12) and the rules of that day (with the strategies' regions of 2026-12-03 evening: gold LOC
+# 17/0/7 → 19/0/5, heldout 34/5/11 → 35/5/10). The test
 # holds the claim they were chosen for: no label of either set has fewer right or more spurious names
 # with the ensemble than with the CRF alone (`MEASURED_ON`), and these figures exactly.
 ENSEMBLE_MEASURED = {
-    "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (83, 2, 4), "LOC": (17, 0, 7)},
-    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 4, 11), "LOC": (34, 5, 11)},
+    "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (83, 2, 4), "LOC": (19, 0, 5)},
+    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 4, 11), "LOC": (35, 5, 10)},
 }
 
 

@@ -71,7 +71,7 @@ from pipelines.extract.entities.shapes import (
     sub_units,
 )
 from pipelines.extract.entities.words import words as entity_words
-from pipelines.extract.gazetteer import division_names, leaders, names
+from pipelines.extract.gazetteer import division_names, leaders, names, place_names
 from pipelines.lang.zh.segment import doc_text
 
 __all__ = ["Entity", "LABELS", "extract_entities", "place_of", "quoted_terms", "resolve_in_context", "resolve_overlaps", "add_to"]
@@ -356,10 +356,14 @@ def _division_matches(view: TokenView, found: list[Entity]) -> list[Entity]:
 def policy_entities(doc: Doc) -> Doc:
     """Gazetteer matches (from `policy_gazetteer`), shapes, quotes and POS candidates, resolved."""
     W = entity_words()
-    cands = []
+    cands, strategies = [], []
     for ent in doc.ents:
         method, _, norm = ent.ent_id_.partition("|")
-        cands.append(Entity(ent.start_char, ent.end_char, ent.text, ent.label_, norm or ent.text, method or "gazetteer"))
+        c = Entity(ent.start_char, ent.end_char, ent.text, ent.label_, norm or ent.text, method or "gazetteer")
+        region = _strategy_region(c, doc.text) if c.label == "TERM" else c
+        if region is not c:
+            strategies.append(c)  # the rest of the strategy's name is no model span either (`京津冀协`)
+        cands.append(region)
     view = TokenView(doc)
     cands += _division_matches(view, cands)
     named = sorted((c.start, c.end, c.label) for c in cands if c.label != "TERM")
@@ -374,7 +378,7 @@ def policy_entities(doc: Doc) -> Doc:
     cands += pos_candidates(view)
     cands += fused_bodies(view)
     if doc._.model_entities:
-        cands += admit_model(doc._.model_entities, cands, text)
+        cands += admit_model(doc._.model_entities, cands + strategies, text)
     cands += sub_units(view, [c for c in cands if c.method in ("gazetteer", "model")])
     cands += campuses(view, [c for c in cands if c.label == "ORG"])
     if "及其常委会" in text:
@@ -399,6 +403,30 @@ def policy_entities(doc: Doc) -> Doc:
     spans = [doc.char_span(e.start, e.end, label=e.label) for e in ents]
     doc.ents = [s for s in spans if s is not None]
     return doc
+
+
+# a strategy's name followed by one of these is a document's title (`京津冀协同发展规划纲要`)
+_DOCUMENT_AFTER = re.compile("规划|纲要|意见|方案|条例|决定|办法")
+_DIRECTIONS = frozenset("东西南北中部")
+
+
+def _strategy_region(c: Entity, text: str) -> Entity:
+    """A national strategy the gazetteer names by its region (`京津冀协同发展`, `长江经济带发展`,
+    `黄河流域生态保护和高质量发展`): the region is the entity (LOC `京津冀`, `长江经济带`, `黄河`), as the
+    hand-labelled sets have it, and as `长三角一体化发展` and `粤港澳大湾区建设`, which are no TERMs, give it.
+    The strategy is still counted in the terms table (kind `dictionary`). Regions named by a proper
+    name only: a doctrine named by the country (`中国特色社会主义`, `中国式现代化`) stays a TERM, and so
+    does a strategy named by a direction (`东北振兴`, as `西部大开发`, `中部崛起`), or the strategy's
+    name opening a document's title (`京津冀协同发展规划纲要`)."""
+    if _DOCUMENT_AFTER.match(text, c.end):
+        return c
+    places = place_names()
+    for n in range(len(c.text) - 2, 1, -1):
+        head = c.text[:n]
+        label, norm = places.get(head, ("", ""))
+        if label == "LOC" and not set(head) <= _DIRECTIONS:
+            return Entity(c.start, c.start + n, head, label, norm, c.method)
+    return c
 
 
 def add_to(nlp: Language) -> Language:

@@ -910,9 +910,10 @@ def _common_item(item: str) -> bool:
 
 
 def _gpe_prefixes(doc: TokenView) -> list[Entity]:
-    """A place name fused with a common noun into one token (`台湾同胞`)."""
+    """A place name fused with a common noun into one token (`台湾同胞`), or a river or region
+    the gazetteer knows fused with a part of it (`长江上游`, `黄河流域`: `place_part`)."""
     W = words()
-    known = gpe_names()
+    known, places = gpe_names(), place_names()
     out = []
     for i in compress(range(len(doc.words)), map((3).__le__, map(len, doc.words))):  # words of 3+ characters
         a, w = doc.idx[i], doc.words[i]
@@ -920,6 +921,10 @@ def _gpe_prefixes(doc: TokenView) -> list[Entity]:
             head, rest = w[:n], w[n:]
             if head in known and rest in W.gpe_prefix_rest:
                 out.append(Entity(a, a + n, head, "GPE", known[head], "gazetteer"))
+                break
+            if head in places and rest in W.place_part:
+                label, norm = places[head]
+                out.append(Entity(a, a + n, head, label, norm, "gazetteer"))
                 break
     return out
 

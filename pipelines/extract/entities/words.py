@@ -20,7 +20,7 @@ from pipelines.lang.zh.script import HAN
 ROLES = (
     "press_suffix", "book_suffix", "person_title", "person_title_not", "byline", "event_suffix", "event_cue",
     "org_suffix", "institution_suffix", "institution_generic", "facility_suffix", "town_suffix", "listed_kind", "listed_work",
-    "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "generic", "pos_stop", "gpe_end", "loc_end",
+    "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "place_part", "generic", "pos_stop", "gpe_end", "loc_end",
     "org_end", "not_name_opener", "name_tag", "proper_tag", "model_stop", "model_org_end",
     "level_word", "generic_body", "project_end", "place_list_head", "route_suffix", "place_route_suffix", "model_org_not_first", "model_loc_end",
     "model_zone_end",
@@ -60,6 +60,7 @@ class EntityWords:
     people_bodies: re.Pattern     # bare 人大 / 政协 as bodies
     level_bodies: re.Pattern      # 区人大, 省政协... anywhere: their level names them
     gpe_prefix_rest: frozenset[str]
+    place_part: frozenset[str]    # a part of a river or region fused with its name (`长江上游`, `黄河流域`)
     generic: frozenset[str]
     pos_stop: frozenset[str]
     gpe_end: re.Pattern
@@ -120,6 +121,7 @@ def load(path: str | os.PathLike) -> EntityWords:
         # but not `全市人大代表` (all the city's deputies) nor the start of a standing committee's name
         level_bodies=re.compile("(?<![全各])[区市县省](?:人大|政协)(?!常委会|常务委员会)"),
         gpe_prefix_rest=frozenset(w["gpe_prefix_rest"]),
+        place_part=frozenset(w["place_part"]),
         generic=frozenset(w["generic"]),
         pos_stop=frozenset(w["pos_stop"]),
         gpe_end=re.compile(f"(?:{alt('gpe_end')})$"),
