@@ -150,7 +150,7 @@ def test_named_campaigns_are_terms(corpus_docs):
 MEASURED = {
     "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 3, 9, 114), "GPE": (83, 2, 4, 82), "LOC": (18, 0, 6, 18),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 55, 9, 224)},
-    "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (54, 4, 11, 53), "LOC": (30, 5, 15, 24),
+    "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (54, 3, 11, 53), "LOC": (30, 5, 15, 24),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (86, 26, 44, 84)},
     # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
     # before the trained model was run on them. The rules' first run there: PERSON 31/5/21,
@@ -181,22 +181,22 @@ MEASURED = {
     # ORG 40/21/73, GPE 99/21/33, LOC 40/16/80; with this session's changes, all written before the
     # set existed: ORG 40/17/73, GPE 104/28/28, LOC 42/16/78. Nothing was written from its errors
     # but `我区…`/`…的…` are no body names (我区 is then a GPE).
-    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (46, 9, 67, 36), "GPE": (107, 23, 25, 106),
+    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (46, 9, 67, 36), "GPE": (107, 21, 25, 106),
                      "LOC": (59, 8, 61, 56), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # (LOC 42/16/78 -> 43/16/77 with the roads and reservoirs named by places, 2026-12-03)
     # A seventh set, labelled blind by a helper (the 十二大 and 十六大 reports, the 1956, 1960, 1986,
     # 2002 and 2010 national reports, two 2025 prints). The rules' first run at 9748526: PERSON
     # 40/10/4, ORG 70/28/30, GPE 319/70/16, LOC 40/2/44. Then, from its errors: names inside a book
-    # title (《马克思恩格斯全集》) are no mentions (PERSON 40/1/4). 祖国 (20 spurious GPE) stays a
-    # GPE here, which this set and heldout2026c do not label. Then roads and reservoirs named by
+    # title (《马克思恩格斯全集》) are no mentions (PERSON 40/1/4). 祖国 (20 spurious GPE) stayed a
+    # GPE, which this set and heldout2026c do not label, until the fourteenth set (2026-12-03 evening). Then roads and reservoirs named by
     # places (`青海西藏公路`, `南湾水库`): GPE 319/70/16 -> 319/63/16, LOC 40/2/44 -> 47/2/37.
-    "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (76, 15, 24, 73), "GPE": (319, 58, 16, 316),
+    "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (76, 15, 24, 73), "GPE": (319, 38, 16, 316),
                      "LOC": (64, 2, 20, 48), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # An eighth, labelled blind the same way: the 1954 report and the 三大 report, written in
     # traditional characters. First run, once they were segmented in simplified characters; read
     # as written they gave PERSON 3/1/21, ORG 2/1/71, GPE 76/14/284, LOC 1/2/88. Then, from its
     # errors, 中央人民政府 joined organs.tsv (ORG 32/29/41 -> 41/29/32).
-    "heldout2026e": {"PERSON": (15, 1, 9, 15), "ORG": (47, 11, 26, 32), "GPE": (315, 19, 45, 309),
+    "heldout2026e": {"PERSON": (15, 1, 9, 15), "ORG": (47, 11, 26, 32), "GPE": (315, 17, 45, 309),
                      "LOC": (70, 9, 19, 69), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then China's great regions and old world regions (东北, 华北, 远东, 印度支那) as LOC places, and
     # `X地区` / `X各国` after a place as the place alone (`东北地区` -> 东北, `西欧各国` -> 西欧), the sets'
@@ -219,7 +219,7 @@ MEASURED = {
     # Then people.tsv, the thinkers, writers and statesmen of the past the texts quote (陆游, 东方朔,
     # 达赖喇嘛, 赫鲁晓夫; written after reading this set's errors): PERSON 21/0/23 -> 31/1/13 here,
     # heldout2026e 5/1/19 -> 7/1/17 (陳獨秀).
-    "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (96, 14, 35, 89), "GPE": (263, 27, 40, 222),
+    "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (96, 14, 35, 89), "GPE": (263, 16, 40, 222),
                      "LOC": (64, 10, 20, 57), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then festivals, galas and fairs are EVENTs, the places in their names no mentions (`上海旅游节`,
     # `中国时尚产业盛典`, `呼伦贝尔国际草原音乐那达慕`): GPE spurious heldout2026 42 -> 37, heldout2026b 26 -> 25.
@@ -229,7 +229,7 @@ MEASURED = {
     # reports, the 十大, 十七大 and 一大 Guangzhou reports), after every rule of 2026-12-03 was written and
     # before any ran on it: its first run, the rules alone (at 3c6efeb, the session's start: PERSON
     # 43/51/81, ORG 63/34/44, GPE 486/56/108, LOC 83/7/75). Nothing was written from its errors.
-    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (75, 11, 32, 68), "GPE": (517, 45, 77, 493),
+    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (75, 11, 32, 68), "GPE": (517, 17, 77, 493),
                      "LOC": (127, 8, 31, 114), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then, from the tenth set's errors (so not blind there) and the conventions every set shares:
     # a country named by its regime is that country (`美帝国主义`, `美帝` -> 美国, `苏修` -> 苏联, GPE),
@@ -256,7 +256,7 @@ MEASURED = {
     # the 九大, 十五大 and 十八大 reports) while the rules above were written, scored once they were: the
     # rules' first run (at 7a7c1bb, the session's start: PERSON 37/44/36, the rest the same). Most of
     # the PERSON errors are a convention: the set labels `毛` of `毛主席` (33), as 2026g `周` of `周总理`.
-    "heldout2026h": {"PERSON": (37, 36, 36, 37), "ORG": (70, 14, 86, 61), "GPE": (439, 82, 65, 340),
+    "heldout2026h": {"PERSON": (37, 36, 36, 37), "ORG": (70, 14, 86, 61), "GPE": (439, 54, 65, 340),
                      "LOC": (76, 8, 60, 66), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A twelfth set, labelled blind by a helper (other passages of the 2026 provincial reports and of
     # 海拉尔区 2015, 2017 and 2018, the 2016 and 2022 national reports) while the session's later rules
@@ -284,7 +284,7 @@ MEASURED = {
     # 47/6/25: `京津冀`, which this set labels GPE. The 15 spurious and 15 missed people are one
     # convention: the set labels `毛` of `毛主席`, as heldout2026g and 2026h do, where gold and 2026c
     # label the title with the name, as we do.
-    "heldout2026k": {"PERSON": (15, 15, 15, 15), "ORG": (87, 4, 13, 78), "GPE": (173, 28, 28, 173),
+    "heldout2026k": {"PERSON": (15, 15, 15, 15), "ORG": (87, 4, 13, 78), "GPE": (173, 17, 28, 173),
                      "LOC": (47, 6, 25, 46), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
@@ -623,10 +623,11 @@ def test_regions_are_places_without_their_area_word(corpus_docs):
     assert runs == [("亚非", "LOC", "亚洲、非洲"), ("中美", "GPE", "中国、美国")]
     from pipelines.qa.scoring import _corpus_spans
     assert _corpus_spans(Entity(4, 6, "亚非", "LOC", "亚洲、非洲", "model")) == [(4, 5, "LOC"), (5, 6, "LOC")]
-    # jieba's `ns` words ending in 国 are phrases or kinds, not countries; the place at their end is the mention
+    # jieba's `ns` words ending in 国 are phrases or kinds, not countries; the place at their end is the
+    # mention; `祖国` (the motherland) is none, as no hand-labelled set labels it (101 of them in 14 sets)
     got = {(e.text, e.normalized) for e in extract_entities(make_nlp()("符合中国国情，热爱祖国，坚持以德治国，德意志民主共和国"))
            if e.label == "GPE"}
-    assert got == {("中国", "中国"), ("祖国", "中国"), ("德意志民主共和国", "德意志民主共和国")}
+    assert got == {("中国", "中国"), ("德意志民主共和国", "德意志民主共和国")}
     zones = extract_entities(make_nlp()("顺利建成中国—东盟自贸区，紧紧抓住中国－东盟自贸区全面建成"))
     assert [(e.text, e.label, e.normalized) for e in zones] == [("中国—东盟自贸区", "LOC", "中国—东盟自由贸易区"),
                                                                ("中国－东盟自贸区", "LOC", "中国—东盟自由贸易区")]

@@ -144,7 +144,7 @@ MEASURED_ON = {
     # then kinds of body the model took for bodies (公立医院, 革命委员会) went: gold ORG 114/4/11 -> 114/3/11,
     # heldout2026 ORG 66/24/25 -> 66/21/25, heldout2026b ORG 53/8/22 -> 53/7/22
     "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (83, 2, 4), "LOC": (19, 0, 5)},
-    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 5, 11), "LOC": (34, 6, 11)},
+    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 4, 11), "LOC": (34, 6, 11)},
     "heldout2025": {"PERSON": (50, 2, 2), "ORG": (89, 10, 24), "GPE": (70, 20, 17), "LOC": (41, 10, 41)},
     # first run (the default build, before the fixes it prompted): PERSON 8/2/1, ORG 62/37/29,
     # GPE 63/62/30, LOC 41/27/95
@@ -157,15 +157,15 @@ MEASURED_ON = {
     # session's changes, written before the set existed: ORG 53/16/60, GPE 108/36/24, LOC 53/17/67
     # then factories, federations and offices the model names whole (`model_org_end`: 厂 联 协 署 报)
     # and the model's roads LOC (GPE 109/35/23 -> 109/33/23, LOC 53/17/67 -> 54/18/66)
-    "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (60, 8, 53), "GPE": (111, 27, 21), "LOC": (68, 11, 52)},
+    "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (60, 8, 53), "GPE": (111, 25, 21), "LOC": (68, 11, 52)},
     # first run, at 9748526 (the cued people included): PERSON 40/12/4, ORG 78/33/22, GPE 329/78/6,
     # LOC 44/2/40; then names inside book titles went (PERSON 40/3/4), and the model's factories
     # won over the cities they name (ORG 78/33/22 -> 82/34/18, GPE 329/78/6 -> 328/74/7), and roads
     # and reservoirs named by places became LOC whole (GPE 328/67/7, LOC 44/2/40 -> 50/2/34)
-    "heldout2026d": {"PERSON": (44, 3, 0), "ORG": (88, 21, 12), "GPE": (328, 58, 7), "LOC": (67, 2, 17)},
+    "heldout2026d": {"PERSON": (44, 3, 0), "ORG": (88, 21, 12), "GPE": (328, 38, 7), "LOC": (67, 2, 17)},
     # first run, traditional characters read in simplified ones (as written: PERSON 7/1/17, ORG 2/16/71,
     # GPE 89/42/271, LOC 7/4/82); then 中央人民政府 joined organs.tsv (ORG 49/42/24 -> 58/42/15)
-    "heldout2026e": {"PERSON": (21, 1, 3), "ORG": (61, 22, 12), "GPE": (328, 24, 32), "LOC": (75, 10, 14)},
+    "heldout2026e": {"PERSON": (21, 1, 3), "ORG": (61, 22, 12), "GPE": (328, 22, 32), "LOC": (75, 10, 14)},
     # 2026-12-03: level-prefixed 人大 / 政协 inside words, `…人大及其常委会`, `工商联`, no `做强|…` (see
     # test_entities.py): ORG right gold 114 -> 115, heldout 79 -> 82, heldout2025 89 -> 90, heldout2026
     # 66 -> 71, heldout2026b 53 -> 58, no more spurious; heldout2026c LOC 54/18/66 -> 55/17/65
@@ -178,14 +178,15 @@ MEASURED_ON = {
     # named by abbreviations, dams and fields (test_entities.py): ORG 112/39/19 -> 112/19/19, GPE
     # 281/43/22 -> 281/36/22, LOC 51/11/33 -> 58/11/26
     # then people.tsv (陆游, 东方朔, 达赖喇嘛; written after reading its errors): PERSON 31/1/13 -> 40/1/4
-    "heldout2026f": {"PERSON": (40, 1, 4), "ORG": (113, 17, 18), "GPE": (285, 35, 18), "LOC": (67, 11, 17)},
+    "heldout2026f": {"PERSON": (40, 1, 4), "ORG": (113, 17, 18), "GPE": (285, 24, 18), "LOC": (67, 11, 17)},
     # then festivals, galas and fairs as EVENTs: GPE spurious heldout2026 42 -> 37, heldout2026b 27 -> 26
     # then streets by their section (南京西路) and cemeteries (苏军烈士陵园): heldout2026 LOC 62/29/74 -> 64/28/72
     # the tenth set, labelled blind after all the rules of 2026-12-03 and before they ran on it; its
     # first run (at 3c6efeb, the session's start: PERSON 56/53/68, ORG 78/37/29, GPE 526/82/68, LOC
     # 92/9/66). 51 spurious and 51 missed people are one convention: the set labels `周` of `周总理`
-    # and `毛` of `毛主席`, we the whole title as the person; 26 spurious GPE are `祖国`, 22 missed `美帝国主义`.
-    "heldout2026g": {"PERSON": (64, 53, 60), "ORG": (89, 16, 18), "GPE": (557, 65, 37), "LOC": (136, 10, 22)},
+    # and `毛` of `毛主席`, we the whole title as the person; 26 spurious GPE were `祖国` (no place since the evening of 2026-12-03:
+    # GPE spurious 65 -> 37), 22 missed `美帝国主义`.
+    "heldout2026g": {"PERSON": (64, 53, 60), "ORG": (89, 16, 18), "GPE": (557, 37, 37), "LOC": (136, 10, 22)},
     # then countries named by their regime (美帝国主义, 苏修) and cliques named by their head (蒋介石集团),
     # from the tenth set's errors: heldout2026g GPE 526/72/68 -> 555/72/39, PERSON 61 -> 64 right, ORG
     # spurious 22 -> 18; heldout2026e PERSON 13/1/11 -> 21/1/3, ORG spurious 35 -> 22; heldout2026d PERSON
@@ -218,7 +219,7 @@ MEASURED_ON = {
     # The eleventh set, labelled blind while those rules were written. First run, the default build:
     # at 7a7c1bb (session start) PERSON 39/44/34, ORG 118/14/38, GPE 464/76/40, LOC 73/8/63; with them
     # PERSON 39/36/34 (doctrines), the rest the same.
-    "heldout2026h": {"PERSON": (39, 36, 34), "ORG": (122, 14, 34), "GPE": (464, 75, 40), "LOC": (84, 8, 52)},
+    "heldout2026h": {"PERSON": (39, 36, 34), "ORG": (122, 14, 34), "GPE": (464, 47, 40), "LOC": (84, 8, 52)},
     # The twelfth set, labelled blind while the later rules were written. First run, the default build:
     # at 7a7c1bb (session start) PERSON 27/4/1, ORG 168/42/53, GPE 155/57/38, LOC 59/28/93; with them
     # ORG 175/33/46, GPE 155/56/38, LOC 60/24/92. Then China's macro regions (`中西部地区`) are LOC, as in
@@ -241,7 +242,7 @@ MEASURED_ON = {
     # the fourteenth set, labelled blind while the strategies' regions were written; its first run with the
     # model, at 2992c3f: PERSON 15/15/15, ORG 89/8/11, GPE 183/31/18, LOC 50/6/22; with the regions
     # (24326af) LOC 50/7/22 (`京津冀`, which this set labels GPE).
-    "heldout2026k": {"PERSON": (15, 15, 15), "ORG": (89, 8, 11), "GPE": (183, 31, 18), "LOC": (50, 7, 22)},
+    "heldout2026k": {"PERSON": (15, 15, 15), "ORG": (89, 8, 11), "GPE": (183, 20, 18), "LOC": (50, 7, 22)},
 }
 
 
@@ -572,12 +573,12 @@ def test_the_ensemble_in_the_build_on_a_real_sentence():
 # The ensemble with its own thresholds on the two sets they were chosen on (right/spurious/missed),
 # as measured with the BiLSTM trained on 2026-12-03 and packed for git (`-q4`; LOC from 0.55; int8 tables:
 # heldout LOC 33/5/12) and the rules of that day (with the strategies' regions of 2026-12-03 evening: gold LOC
-# 17/0/7 → 19/0/5, heldout 34/5/11 → 35/5/10). The test
+# 17/0/7 → 19/0/5, heldout 34/5/11 → 35/5/10; without `祖国`: heldout GPE 54/4/11 → 54/3/11). The test
 # holds the claim they were chosen for: no label of either set has fewer right or more spurious names
 # with the ensemble than with the CRF alone (`MEASURED_ON`), and these figures exactly.
 ENSEMBLE_MEASURED = {
     "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (83, 2, 4), "LOC": (19, 0, 5)},
-    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 4, 11), "LOC": (35, 5, 10)},
+    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 3, 11), "LOC": (35, 5, 10)},
 }
 
 
