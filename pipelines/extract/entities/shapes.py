@@ -19,6 +19,7 @@ from pipelines.extract.figures import Figure, congresses
 from pipelines.extract.gazetteer import (
     abbreviation_label,
     abbreviations,
+    division_names,
     expand_abbreviations,
     gpe_names,
     name_labels,
@@ -954,6 +955,24 @@ def _kind_word(w: str, tag: str) -> bool:
     return False
 
 
+_PROVINCE_OR_CITY = ("省", "市", "自治区", "特别行政区")
+
+
+def _two_places(w: str, places: dict) -> tuple | None:
+    """A word of two places the gazetteers know, a Chinese province or city then a place in it
+    (`上海|浦东新区`, `上海|浦东`): ((name, (label, norm)), (name, (label, norm))), or None. Not two
+    countries' names (`捷克斯洛伐克`)."""
+    divisions = division_names()
+    for k in (2, 3):
+        head, rest = simplified(w[:k]), simplified(w[k:])
+        label, norm = places.get(head, ("", ""))
+        if len(rest) >= 2 and label == "GPE" and norm.endswith(_PROVINCE_OR_CITY):
+            hit = places.get(rest) or divisions.get(rest)
+            if hit:
+                return (w[:k], places[head]), (w[k:], hit)
+    return None
+
+
 def pos_candidates(doc: TokenView) -> list[Entity]:
     """jieba's `ns`/`nt`/`nr` tags, kept only where the word's own ending agrees
     (`ns` ending in 区/市/河..., `nt` ending in 部/局/公司...). Measured on the
@@ -977,6 +996,10 @@ def pos_candidates(doc: TokenView) -> list[Entity]:
                     label, norm = places[simplified(w[k:])]
                     out.append(Entity(a + k, a + len(w), w[k:], label, norm, "pos"))
                     break
+        elif tag == "ns" and (pair := _two_places(w, places)):
+            k = len(pair[0][0])  # `上海浦东新区`: a province or city and a place in it, two mentions, as the sets
+            for (name, (label, norm)), start in zip(pair, (a, a + k)):  # label `江苏|望亭`, `四川|汶川`
+                out.append(Entity(start, start + len(name), name, label, norm, "pos"))
         elif _kind_word(w, tag):
             continue
         elif (tag == "ns" or (tag == "nz" and len(w) > 3)) and W.loc_end.search(w):  # not `打江山`, `护城河`
