@@ -357,10 +357,11 @@ def policy_entities(doc: Doc) -> Doc:
     """Gazetteer matches (from `policy_gazetteer`), shapes, quotes and POS candidates, resolved."""
     W = entity_words()
     cands, strategies = [], []
+    text = doc_text(doc)
     for ent in doc.ents:
         method, _, norm = ent.ent_id_.partition("|")
         c = Entity(ent.start_char, ent.end_char, ent.text, ent.label_, norm or ent.text, method or "gazetteer")
-        region = _strategy_region(c, doc.text) if c.label == "TERM" else c
+        region = _strategy_region(c, text) if c.label == "TERM" else c
         if region is not c:
             strategies.append(c)  # the rest of the strategy's name is no model span either (`京津冀协`)
         cands.append(region)
@@ -368,7 +369,6 @@ def policy_entities(doc: Doc) -> Doc:
     cands += _division_matches(view, cands)
     named = sorted((c.start, c.end, c.label) for c in cands if c.label != "TERM")
     named_at = [a for a, _, _ in named]  # by bisection: a scan of all names for each quote grew with the document squared
-    text = doc_text(doc)
     for c in shape_candidates(view):
         if c.method == "quote" and any(b <= c.end and (a, b) != (c.start, c.end)
                                        and (lab == "PERSON" or c.end - c.start > QUOTED_TERM_MAX)

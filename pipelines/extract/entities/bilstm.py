@@ -135,16 +135,6 @@ def unpack4(packed: np.ndarray) -> np.ndarray:
     return out
 
 
-def quantized(arrays: dict) -> dict:
-    """The arrays of a model file with the embedding tables as int8 (`QUANTIZED`): the format of
-    the files written before `pack` (2026-12-03), which still load."""
-    out = dict(arrays)
-    for k in QUANTIZED:
-        if k in out and out[k].dtype != np.int8:
-            out[k], out[k + _SCALE] = quantize_rows(out[k])
-    return out
-
-
 def prune_bigrams(arrays: dict, vocab: dict, counts, min_count: int) -> tuple[dict, dict]:
     """Drop the bigram rows of bigrams seen fewer than `min_count` times (`counts`: the training
     pool's); the kept ones keep their order, renumbered from 1 (0 is unknown)."""

@@ -969,7 +969,7 @@ def _two_places(w: str, places: dict) -> tuple | None:
         if len(rest) >= 2 and label == "GPE" and norm.endswith(_PROVINCE_OR_CITY):
             hit = places.get(rest) or divisions.get(rest)
             if hit:
-                return (w[:k], places[head]), (w[k:], hit)
+                return (w[:k], (label, norm)), (w[k:], hit)
     return None
 
 
