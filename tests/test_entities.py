@@ -159,14 +159,14 @@ MEASURED = {
     # enterprises gazetteer (海康威视, 首旅集团) added; the heldout2026 fixes below help here too.
     # The divisions list (divisions.tsv) found 8 more places and 6 more nested in longer names
     # the set labels whole (浦东 of 浦东引领区: spurious under its conventions).
-    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (78, 8, 35, 73), "GPE": (70, 22, 17, 65), "LOC": (39, 10, 43, 28),
+    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (78, 8, 35, 73), "GPE": (70, 20, 17, 65), "LOC": (42, 9, 40, 31),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # PERSON, ORG, GPE and LOC in other passages of the 2026 provincial reports, 海拉尔区 2018 and
     # two 2025 prints, labelled by a helper who had not seen the code. The rules' first run there:
     # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
     # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after,
     # then the divisions list (嘉兴, 义乌, 余姚市: 19 more places right, 23 more nested in names).
-    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 10, 25, 65), "GPE": (77, 36, 16, 76), "LOC": (61, 22, 75, 38),
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 10, 25, 65), "GPE": (77, 35, 16, 76), "LOC": (65, 20, 71, 42),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fifth set, labelled blind by a helper (北京 2026, 海拉尔区 2019, the 1984 national report,
     # three 2025 prints). The rules' first run at f95b241: PERSON 14/1/3, ORG 48/6/27, GPE 125/29/66,
@@ -174,15 +174,15 @@ MEASURED = {
     # Then, from its errors: runs of abbreviations by context (中苏关系, 京港、京澳), regions as LOC
     # (东欧, 大洋洲), 萨 among the surnames (代区长 萨国文); 老城区, 新城区 are no names;
     # zones after their place (浦东引领区), campuses (北方工业大学延庆校区) and lines (崇明线).
-    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (57, 4, 18, 54), "GPE": (154, 24, 37, 149),
-                     "LOC": (40, 9, 50, 36), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (57, 4, 18, 54), "GPE": (154, 21, 37, 149),
+                     "LOC": (44, 8, 46, 40), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A sixth set, labelled blind by a helper (海拉尔区 2012-2017, the 1982, 1992 and 1993 national
     # reports, the 十一大 and 十四大 reports). The rules' first run at f95b241: PERSON 23/0/0,
     # ORG 40/21/73, GPE 99/21/33, LOC 40/16/80; with this session's changes, all written before the
     # set existed: ORG 40/17/73, GPE 104/28/28, LOC 42/16/78. Nothing was written from its errors
     # but `我区…`/`…的…` are no body names (我区 is then a GPE).
-    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (46, 9, 67, 36), "GPE": (109, 20, 23, 108),
-                     "LOC": (59, 8, 61, 56), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (46, 9, 67, 36), "GPE": (109, 19, 23, 108),
+                     "LOC": (62, 8, 58, 59), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # (LOC 42/16/78 -> 43/16/77 with the roads and reservoirs named by places, 2026-12-03)
     # A seventh set, labelled blind by a helper (the 十二大 and 十六大 reports, the 1956, 1960, 1986,
     # 2002 and 2010 national reports, two 2025 prints). The rules' first run at 9748526: PERSON
@@ -191,7 +191,7 @@ MEASURED = {
     # GPE, which this set and heldout2026c do not label, until the fourteenth set (2026-12-03 evening). Then roads and reservoirs named by
     # places (`青海西藏公路`, `南湾水库`): GPE 319/70/16 -> 319/63/16, LOC 40/2/44 -> 47/2/37.
     "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (76, 15, 24, 73), "GPE": (319, 38, 16, 316),
-                     "LOC": (64, 2, 20, 48), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (65, 2, 19, 49), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # An eighth, labelled blind the same way: the 1954 report and the 三大 report, written in
     # traditional characters. First run, once they were segmented in simplified characters; read
     # as written they gave PERSON 3/1/21, ORG 2/1/71, GPE 76/14/284, LOC 1/2/88. Then, from its
@@ -264,8 +264,8 @@ MEASURED = {
     # The rules' first run: PERSON 27/1/1, ORG 166/22/55, GPE 157/52/36, LOC 50/21/102 (at 7a7c1bb, the
     # session's start: ORG 161/31/60, LOC 50/25/102). Then, from its errors and every later set's
     # convention, China's macro regions (`中西部地区`, `东部地区`) are LOC.
-    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (166, 22, 55, 141), "GPE": (158, 49, 35, 149),
-                     "LOC": (74, 24, 78, 71), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (166, 22, 55, 141), "GPE": (158, 42, 35, 149),
+                     "LOC": (87, 23, 65, 82), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A thirteenth set, labelled blind by a helper (the unlabelled passages of 海拉尔区 2012, 2013, 2014,
     # 2016 and 2019, and a 德清 web page) while mainland China (`大陆`, `内地`), 亚非/欧美 and lists of
     # roads were written (the session of 2026-12-03, 17:44 UTC). The rules' first run: PERSON 4/0/0,
@@ -274,8 +274,8 @@ MEASURED = {
     # a known place before a fused `工业园区`, and model bodies that end as parks or zones are LOC;
     # a community's health centre named by the community's one word (`健康|社区卫生服务中心`) and markets
     # named by something but their goods (`龙腾|果蔬|批发市场`) are ORG.
-    "heldout2026j": {"PERSON": (4, 0, 0, 4), "ORG": (141, 14, 88, 111), "GPE": (78, 38, 50, 78),
-                     "LOC": (60, 23, 103, 58), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026j": {"PERSON": (4, 0, 0, 4), "ORG": (141, 14, 88, 111), "GPE": (78, 32, 50, 78),
+                     "LOC": (70, 23, 93, 68), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fourteenth set, labelled blind by a helper (403 mentions: the 2012, 2007, 1987 and 1975 national
     # reports, three 2025 prints, the last unlabelled passages of the 2026 provincial reports and of
     # 海拉尔区 2014 and 2016) while the BiLSTM was packed and the strategies' regions were written (the
@@ -284,8 +284,8 @@ MEASURED = {
     # 47/6/25: `京津冀`, which this set labels GPE. The 15 spurious and 15 missed people are one
     # convention: the set labels `毛` of `毛主席`, as heldout2026g and 2026h do, where gold and 2026c
     # label the title with the name, as we do.
-    "heldout2026k": {"PERSON": (15, 15, 15, 15), "ORG": (87, 2, 13, 78), "GPE": (177, 15, 24, 177),
-                     "LOC": (47, 6, 25, 46), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026k": {"PERSON": (15, 15, 15, 15), "ORG": (87, 2, 13, 78), "GPE": (177, 14, 24, 177),
+                     "LOC": (50, 6, 22, 49), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
 # there): a level before 人大 / 政协 names the body inside a word (`区政协委员`, `市人大代表建议`,
@@ -522,6 +522,32 @@ def test_parks_and_zones_named_by_their_place(corpus_docs):
     r2016 = doc_by_source(docs, "hailaer/2016.txt")
     assert {"建华路", "石油专用线"} <= {e.text for e in _entities(r2016) if e.label == "LOC"}
     text = "加快发展工业园区，建设八大煤炭基地，十大油气田，新建、改扩建民用机场，建设美丽工业园区，新建工业园区。"
+    assert not [e for e in extract_entities(make_nlp()(text)) if e.label == "LOC"]
+
+
+def test_zones_named_by_a_place_and_what_they_are_for(corpus_docs):
+    """A place, the words that say what a zone is for, and the zone's suffix are one LOC
+    (`described_zones`): `北京国际法商融合示范区`, `长三角生态绿色一体化发展示范区`, `京津合作示范区` (a run of
+    abbreviations), `呼伦贝尔经济技术开发区` (the suffix inside jieba's word `技术开发区`), `两河圣山旅游景区`
+    (two words jieba tags `ns`), and the place is no mention of its own there. A verb between
+    (`北京|建设|示范区`), a bare level (`创建|自治区|全域旅游示范区`), the country, and a two-character word
+    only jieba takes for a place (`国家|海洋|经济发展示范区`, `滨水|旅游区`) make no zone."""
+    docs = corpus_docs[0]
+    bj = _entities(doc_by_source(docs, "beijing-provincial-gov-work-report-2026.csv:2"))
+    sh = _entities(doc_by_source(docs, "shanghai-provincial-gov-work-report-2026.csv:2"))
+    zj = _entities(doc_by_source(docs, "zhejiang-provincial-gov-work-report-2026.csv:2"))
+    h2013 = _entities(doc_by_source(docs, "hailaer/2013.txt"))
+    h2016 = _entities(doc_by_source(docs, "hailaer/2016.txt"))
+    loc = {e.text for e in bj + sh + zj + h2013 + h2016 if e.label == "LOC" and e.method == "pattern"}
+    assert {"北京国际法商融合示范区", "京津合作示范区", "中关村科创金融改革试验区", "长三角生态绿色一体化发展示范区",
+            "上海大都市圈", "杭州都市圈", "宁波都市圈", "呼伦贝尔经济技术开发区", "两河圣山旅游文化景区",
+            "中俄蒙合作先导区"} <= loc
+    assert not {"海洋经济发展示范区", "滨水旅游区"} & {e.text for e in zj + sh}
+    for ents, zone, place in ((bj, "北京国际法商融合示范区", "北京"), (sh, "上海大都市圈", "上海"),
+                              (h2013, "呼伦贝尔经济技术开发区", "呼伦贝尔")):
+        starts = {e.start for e in ents if e.text == zone}
+        assert starts and not [e for e in ents if e.text == place and e.start in starts]
+    text = "支持北京建设示范区，全力创建自治区全域旅游示范区，深化国家海洋经济发展示范区建设。"
     assert not [e for e in extract_entities(make_nlp()(text)) if e.label == "LOC"]
 
 

@@ -309,6 +309,7 @@ def shape_candidates(doc: Doc) -> list[Entity]:
     out += _suffix_names(doc, W.town, "GPE", starts, ends, index, loose=True, max_tokens=1)
     out += _suffix_names(doc, W.facility, "LOC", starts, ends, index, loose=True, max_tokens=3)
     out += _routes(doc, ends, index)
+    out += described_zones(doc)
     out += _abbreviated_lines(doc)
     out += _street_sections(doc)
     out += _listed_names(doc, index, W.listed, "ORG")
@@ -691,6 +692,75 @@ def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
         for m in pattern.finditer(text):
             if m.start() in index and m.end() in ends:
                 out.append(Entity(m.start(), m.end(), m.group(), "LOC", m.group(), "pattern"))
+    return out
+
+
+_DESCRIBER_TAGS = frozenset({"n", "vn", "an", "a", "b", "l", "nz", "j", "ns", "ng"})
+
+
+# levels named bare (`创建|自治区|全域旅游示范区`: a zone of the region's rank, no named one)
+_ZONE_LEVELS = frozenset("国家 中央 省 市 县 区 乡 镇 村 旗 州 盟 地 自治区 自治州 自治县 特区".split())
+
+
+def _zone_head(vwords: list[str], tags: list[str], j: int) -> int | None:
+    """Where the place that names a zone starts if it ends at token `j`, or None: a place the
+    gazetteers know (`呼伦贝尔`, `长三角`), a run of abbreviations (`中俄蒙`, `京津`), or two words
+    or more that jieba tags `ns` (`两河|圣山`); not the country (`中国`, `我国` name no zone of
+    their own), a bare level (`自治区`), a kind of place or a reference (`我市`, `沿海`), nor one
+    two-character word jieba alone takes for a place (`海洋`, `滨水`; `海峡西岸` is one)."""
+    W = words()
+    w = vwords[j]
+    if w in _COUNTRY_WORDS or w in _REFERENCE_HEADS or w in _ZONE_LEVELS or w in W.generic \
+            or w in W.pos_stop or not is_han(w):
+        return None
+    abbr = abbreviations()
+    if name_labels().get(w) in ("GPE", "LOC") or (len(w) >= 2 and all(c in abbr for c in w)):
+        head = j
+    elif tags[j] == "ns" and len(w) >= 3:
+        head = j  # `海峡西岸`: jieba's long places are names, its two-character ones often kinds (`海洋`)
+    elif tags[j] == "ns" and j > 0 and tags[j - 1] == "ns":
+        head = j - 1
+    else:
+        return None
+    # places jieba tags `ns` that the gazetteers do not know, just before, join it (`两河|圣山`)
+    while head > 0 and tags[head - 1] == "ns" and name_labels().get(vwords[head - 1]) is None \
+            and vwords[head - 1] not in _COUNTRY_WORDS and vwords[head - 1] not in W.generic:
+        head -= 1
+    return head
+
+
+def described_zones(view) -> list[Entity]:
+    """Zones named by a place and words that say what they are for (LOC): `呼伦贝尔经济技术开发区`,
+    `长三角生态绿色一体化发展示范区`, `中俄蒙文化创意产业园`, `京津合作示范区`, `上海大都市圈`. The
+    suffix (`zone_suffix`) ends a token, the words before it back to the place are at most five
+    nouns, verbal nouns, adjectives or set phrases (no verb, preposition or conjunction, none of
+    `zone_not_describer`: `北京|建设|示范区` is no name), and places jieba's dictionary does not know
+    just before the place join it (`两河|圣山旅游景区`). A zone the gazetteers know as one word
+    (`雄安新区`, `浦东新区`) is theirs."""
+    W = words()
+    starts, ends, index = view.bounds
+    text, vwords, tags, idx = view.text, view.words, view.tags, view.idx
+    labels = name_labels()
+    out = []
+    for m in W.zone.finditer(text):
+        if m.end() not in ends:
+            continue
+        k = bisect.bisect_right(idx, m.start()) - 1  # the token the suffix starts in
+        if idx[k] < m.start() and labels.get(text[idx[k]:m.end()]) is not None:
+            continue
+        j, head = k - 1, None
+        while j >= 0 and k - j <= 6:
+            head = _zone_head(vwords, tags, j)
+            if head is not None:
+                break
+            w, tag = vwords[j], tags[j]
+            if tag not in _DESCRIBER_TAGS or w in W.zone_not_describer or w in W.generic:
+                break
+            j -= 1
+        if head is None:
+            continue
+        a = idx[head]
+        out.append(Entity(a, m.end(), text[a:m.end()], "LOC", text[a:m.end()], "pattern"))
     return out
 
 

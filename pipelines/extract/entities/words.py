@@ -23,7 +23,7 @@ ROLES = (
     "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "place_part", "generic", "pos_stop", "gpe_end", "loc_end",
     "org_end", "not_name_opener", "name_tag", "proper_tag", "model_stop", "model_org_end",
     "level_word", "generic_body", "project_end", "place_list_head", "route_suffix", "place_route_suffix", "model_org_not_first", "model_loc_end",
-    "model_zone_end",
+    "model_zone_end", "zone_suffix", "zone_not_describer",
     "abbr_bound_before", "abbr_bound_after", "abbr_run_cue", "person_cue_after", "person_title_before",
     "peer_body", "peer_bodies", "clique_word",
 )
@@ -46,6 +46,8 @@ class EntityWords:
     facility: re.Pattern
     route: re.Pattern             # 高铁, 港, 综保区 after a name (温福高铁)
     place_route: frozenset[str]   # 公路, 水库: after places only (青海西藏公路)
+    zone: re.Pattern              # 开发区, 示范区 after a place and what the zone is for (呼伦贝尔经济技术开发区)
+    zone_not_describer: frozenset[str]  # verbs of policy prose jieba may tag vn: no word of a zone's name (建设)
     abbr_bound_before: frozenset[str]  # 访 of 访华: the abbreviation after it is a place
     abbr_bound_after: frozenset[str]   # 方 of 中方
     abbr_run_cue: re.Pattern           # 关系 after 中苏: the run is places
@@ -104,6 +106,8 @@ def load(path: str | os.PathLike) -> EntityWords:
         facility=re.compile(f"(?:{alt('facility_suffix')})"),
         route=re.compile(f"(?:{alternation(w['route_suffix'] + w['place_route_suffix'])})"),
         place_route=frozenset(w["place_route_suffix"]),
+        zone=re.compile(f"(?:{alt('zone_suffix')})"),
+        zone_not_describer=frozenset(w["zone_not_describer"]),
         abbr_bound_before=frozenset(w["abbr_bound_before"]),
         abbr_bound_after=frozenset(w["abbr_bound_after"]),
         abbr_run_cue=re.compile(f"(?:{alt('abbr_run_cue')})"),
