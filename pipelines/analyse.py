@@ -18,7 +18,7 @@ from pipelines.extract.figures import extract_figures
 from pipelines.extract.gazetteer import policy_terms
 from pipelines.extract.tasks import extract_tasks
 from pipelines.extract.terms import document_terms
-from pipelines.lang.zh.segment import ORIGINAL_KEY, SENTENCES_KEY, doc_tokens, split_sentences
+from pipelines.lang.zh.segment import AS_CUT_KEY, ORIGINAL_KEY, SENTENCES_KEY, doc_tokens, split_sentences
 from pipelines.records import Document
 from pipelines.store.schemas import SCHEMAS, to_table
 
@@ -51,19 +51,9 @@ def analyse_document(doc: Document, nlp: Language, userdicts: tuple[str, ...] = 
         schema=SCHEMAS["sentences"],
     )
 
-    words, tags = doc_tokens(sdoc)  # as the tokenizer made them, without making a Token per word
+    words, tags = doc_tokens(sdoc)  # without making a Token per word
     starts = sdoc.to_array(IDX).astype(np.int64)
-    ends = np.append(starts[1:], len(text))
-    if ORIGINAL_KEY in sdoc.user_data:  # segmented in simplified characters: the words as written
-        words = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
-    blank = list(map(str.isspace, words))
-    if any(blank):
-        keep = ~np.array(blank, dtype=bool)
-        starts, ends = starts[keep], ends[keep]
-        kept_words = list(compress(words, keep.tolist()))
-        kept_tags = list(compress(tags, keep.tolist()))
-    else:
-        kept_words, kept_tags = words, tags
+    kept_words, kept_tags, starts, ends = _kept_tokens(sdoc, text, words, tags, starts)
     sentence_of = _sentence_ids(sent_starts, starts)
     tokens = pa.table(
         {
@@ -80,7 +70,17 @@ def analyse_document(doc: Document, nlp: Language, userdicts: tuple[str, ...] = 
     tasks = extract_tasks(text)
     figs = extract_figures(text, doc.year)
     ents = extract_entities(sdoc, doc.year, place_of(doc.issuer, doc.occasion, doc.title))
-    terms = document_terms(text, kept_words, kept_tags, sentence_of.tolist(), [e.text for e in quoted_terms(text)], policy_terms(userdicts))
+    if AS_CUT_KEY in sdoc.user_data:
+        # entities split some words: the terms count the words as the tokenizer cut them (`京津冀协同发展`),
+        # so that they are the same with the entity model on or off
+        cut_words, cut_tags = sdoc.user_data[AS_CUT_KEY]
+        cut_starts = np.cumsum([0] + [len(w) for w in cut_words[:-1]], dtype=np.int64) if cut_words else np.zeros(0, np.int64)
+        term_words, term_tags, term_starts, _ = _kept_tokens(sdoc, text, cut_words, cut_tags, cut_starts)
+        term_sentences = _sentence_ids(sent_starts, term_starts)
+    else:
+        term_words, term_tags, term_sentences = kept_words, kept_tags, sentence_of
+    terms = document_terms(text, term_words, term_tags, term_sentences.tolist(), [e.text for e in quoted_terms(text)],
+                           policy_terms(userdicts))
     return {
         "sentences": sentences,
         "tokens": tokens,
@@ -97,6 +97,19 @@ def analyse_document(doc: Document, nlp: Language, userdicts: tuple[str, ...] = 
             sentence_id=_sentence_ids(sent_starts, [e.start for e in ents]).tolist()),
         "terms": to_table("terms", terms, doc_id=doc.doc_id),
     }
+
+
+def _kept_tokens(sdoc: Doc, text: str, words: list[str], tags: list[str], starts: np.ndarray):
+    """The words (as written, where the Doc was segmented in simplified characters), tags, starts
+    and ends of the tokens that are not blank."""
+    ends = np.append(starts[1:], len(text))
+    if ORIGINAL_KEY in sdoc.user_data:  # segmented in simplified characters: the words as written
+        words = [text[a:b] for a, b in zip(starts.tolist(), ends.tolist())]
+    blank = list(map(str.isspace, words))
+    if not any(blank):
+        return words, tags, starts, ends
+    keep = ~np.array(blank, dtype=bool)
+    return list(compress(words, keep.tolist())), list(compress(tags, keep.tolist())), starts[keep], ends[keep]
 
 
 def _sentence_ids(sent_starts: np.ndarray, offsets) -> np.ndarray:

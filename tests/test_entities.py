@@ -150,7 +150,7 @@ def test_named_campaigns_are_terms(corpus_docs):
 MEASURED = {
     "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 3, 9, 114), "GPE": (83, 2, 4, 82), "LOC": (18, 0, 6, 18),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 55, 9, 224)},
-    "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (54, 3, 11, 53), "LOC": (30, 5, 15, 24),
+    "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (54, 2, 11, 53), "LOC": (30, 5, 15, 24),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (86, 26, 44, 84)},
     # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
     # before the trained model was run on them. The rules' first run there: PERSON 31/5/21,
@@ -166,7 +166,7 @@ MEASURED = {
     # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
     # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after,
     # then the divisions list (嘉兴, 义乌, 余姚市: 19 more places right, 23 more nested in names).
-    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 10, 25, 65), "GPE": (77, 35, 16, 76), "LOC": (65, 20, 71, 42),
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 9, 25, 65), "GPE": (77, 35, 16, 76), "LOC": (65, 19, 71, 42),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fifth set, labelled blind by a helper (北京 2026, 海拉尔区 2019, the 1984 national report,
     # three 2025 prints). The rules' first run at f95b241: PERSON 14/1/3, ORG 48/6/27, GPE 125/29/66,
@@ -181,7 +181,7 @@ MEASURED = {
     # ORG 40/21/73, GPE 99/21/33, LOC 40/16/80; with this session's changes, all written before the
     # set existed: ORG 40/17/73, GPE 104/28/28, LOC 42/16/78. Nothing was written from its errors
     # but `我区…`/`…的…` are no body names (我区 is then a GPE).
-    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (46, 9, 67, 36), "GPE": (109, 19, 23, 108),
+    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (46, 8, 67, 36), "GPE": (109, 18, 23, 108),
                      "LOC": (62, 8, 58, 59), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # (LOC 42/16/78 -> 43/16/77 with the roads and reservoirs named by places, 2026-12-03)
     # A seventh set, labelled blind by a helper (the 十二大 and 十六大 reports, the 1956, 1960, 1986,
@@ -190,7 +190,7 @@ MEASURED = {
     # title (《马克思恩格斯全集》) are no mentions (PERSON 40/1/4). 祖国 (20 spurious GPE) stayed a
     # GPE, which this set and heldout2026c do not label, until the fourteenth set (2026-12-03 evening). Then roads and reservoirs named by
     # places (`青海西藏公路`, `南湾水库`): GPE 319/70/16 -> 319/63/16, LOC 40/2/44 -> 47/2/37.
-    "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (76, 15, 24, 73), "GPE": (319, 38, 16, 316),
+    "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (76, 15, 24, 73), "GPE": (319, 36, 16, 316),
                      "LOC": (65, 2, 19, 49), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # An eighth, labelled blind the same way: the 1954 report and the 三大 report, written in
     # traditional characters. First run, once they were segmented in simplified characters; read
@@ -229,7 +229,7 @@ MEASURED = {
     # reports, the 十大, 十七大 and 一大 Guangzhou reports), after every rule of 2026-12-03 was written and
     # before any ran on it: its first run, the rules alone (at 3c6efeb, the session's start: PERSON
     # 43/51/81, ORG 63/34/44, GPE 486/56/108, LOC 83/7/75). Nothing was written from its errors.
-    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (75, 11, 32, 68), "GPE": (517, 17, 77, 493),
+    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (75, 11, 32, 68), "GPE": (517, 16, 77, 493),
                      "LOC": (127, 8, 31, 114), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then, from the tenth set's errors (so not blind there) and the conventions every set shares:
     # a country named by its regime is that country (`美帝国主义`, `美帝` -> 美国, `苏修` -> 苏联, GPE),
@@ -264,8 +264,8 @@ MEASURED = {
     # The rules' first run: PERSON 27/1/1, ORG 166/22/55, GPE 157/52/36, LOC 50/21/102 (at 7a7c1bb, the
     # session's start: ORG 161/31/60, LOC 50/25/102). Then, from its errors and every later set's
     # convention, China's macro regions (`中西部地区`, `东部地区`) are LOC.
-    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (166, 22, 55, 141), "GPE": (158, 42, 35, 149),
-                     "LOC": (87, 23, 65, 82), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (167, 21, 54, 142), "GPE": (158, 42, 35, 149),
+                     "LOC": (87, 22, 65, 82), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A thirteenth set, labelled blind by a helper (the unlabelled passages of 海拉尔区 2012, 2013, 2014,
     # 2016 and 2019, and a 德清 web page) while mainland China (`大陆`, `内地`), 亚非/欧美 and lists of
     # roads were written (the session of 2026-12-03, 17:44 UTC). The rules' first run: PERSON 4/0/0,
@@ -275,7 +275,7 @@ MEASURED = {
     # a community's health centre named by the community's one word (`健康|社区卫生服务中心`) and markets
     # named by something but their goods (`龙腾|果蔬|批发市场`) are ORG.
     "heldout2026j": {"PERSON": (4, 0, 0, 4), "ORG": (141, 14, 88, 111), "GPE": (78, 32, 50, 78),
-                     "LOC": (70, 23, 93, 68), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (70, 21, 93, 68), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fourteenth set, labelled blind by a helper (403 mentions: the 2012, 2007, 1987 and 1975 national
     # reports, three 2025 prints, the last unlabelled passages of the 2026 provincial reports and of
     # 海拉尔区 2014 and 2016) while the BiLSTM was packed and the strategies' regions were written (the
@@ -284,8 +284,15 @@ MEASURED = {
     # 47/6/25: `京津冀`, which this set labels GPE. The 15 spurious and 15 missed people are one
     # convention: the set labels `毛` of `毛主席`, as heldout2026g and 2026h do, where gold and 2026c
     # label the title with the name, as we do.
-    "heldout2026k": {"PERSON": (15, 15, 15, 15), "ORG": (87, 2, 13, 78), "GPE": (177, 14, 24, 177),
+    "heldout2026k": {"PERSON": (15, 15, 15, 15), "ORG": (88, 2, 12, 79), "GPE": (177, 13, 24, 177),
                      "LOC": (50, 6, 22, 49), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    # the fifteenth set (2018, 2017, 2015, 2014, 2011 and 2009 national reports), labelled blind while the
+    # zones (`described_zones`) and the kinds of place and body were written. At the session's start
+    # (41ae317) ORG 79/9/13, GPE 213/27/29, LOC 78/20/54; its first run: ORG 79/9/13, GPE 212/25/30, LOC
+    # 84/18/48. From its errors then: `党|中央八项规定` (党中央 and the rules), `中央支持…`, and a count's
+    # classifier opening no name (`1500|所县|医院`): ORG 86/8/6.
+    "heldout2026l": {"PERSON": (24, 0, 0, 24), "ORG": (86, 8, 6, 84), "GPE": (212, 25, 30, 212),
+                     "LOC": (84, 18, 48, 70), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
 # there): a level before 人大 / 政协 names the body inside a word (`区政协委员`, `市人大代表建议`,
@@ -549,6 +556,34 @@ def test_zones_named_by_a_place_and_what_they_are_for(corpus_docs):
         assert starts and not [e for e in ents if e.text == place and e.start in starts]
     text = "支持北京建设示范区，全力创建自治区全域旅游示范区，深化国家海洋经济发展示范区建设。"
     assert not [e for e in extract_entities(make_nlp()(text)) if e.label == "LOC"]
+
+
+def test_kinds_jieba_or_a_suffix_takes_for_names(corpus_docs):
+    """Kinds are no names, in the 2025 prints: `宜居城市` (jieba's `ns`; its first word `宜居` no place the
+    gazetteers know), `普惠性幼儿园` (jieba tags `普惠性` `nr`), `大力发展社区` (a word opening with a task's
+    adverb before a community's suffix), `1500所县医院` (a count's classifier opens no name); while a city
+    jieba holds as one word stays (`盐城市`)."""
+    docs = corpus_docs[0]
+    found = set()
+    for name in ("shen-xiaoming-new-urbanization-theory.md", "zhongban-guoban-minsheng-opinion.md",
+                 "zhongban-guoban-price-governance-opinion.md"):
+        found |= {e.text for e in _entities(doc_by_source(docs, name))}
+    assert not {"宜居城市", "大力发展社区", "普惠性幼儿园"} & found
+    text = "建设1500所县医院，丘陵地区和宜居城市，盐城市。"
+    got = {(e.text, e.label) for e in extract_entities(make_nlp()(text))}
+    assert ("盐城市", "GPE") in got and not [t for t, _ in got if "医院" in t or t in ("宜居城市", "丘陵地区")]
+
+
+def test_the_party_centre_before_the_rules_it_names(corpus_docs):
+    """`落实党中央八项规定精神` names 党中央 (ORG, 中共中央) and its rules (`八项规定`, LAW 中央八项规定): the
+    gazetteer's `中央八项规定` no longer swallows the body. Bare `中央` acting (`中央支持…`) is the body."""
+    r2018 = doc_by_source(corpus_docs[0], "government_work_reports.jsonl:12")
+    ents = _entities(r2018)
+    start = r2018.text.index("党中央八项规定")
+    assert [(e.text, e.label, e.normalized) for e in ents if start <= e.start < start + 7] == [
+        ("党中央", "ORG", "中共中央"), ("八项规定", "LAW", "中央八项规定")]
+    text = "认真落实中央支持少数民族和民族地区发展的政策，加大中央财政投入。"
+    assert [(e.text, e.normalized) for e in extract_entities(make_nlp()(text)) if e.label == "ORG"] == [("中央", "中共中央")]
 
 
 def test_community_health_centres_and_markets(corpus_docs):

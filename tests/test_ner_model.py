@@ -113,6 +113,29 @@ def test_the_seed_entities_do_not_change_with_the_model():
     assert len(got["off"]) == 116 and got["on"] == got["off"]
 
 
+def test_every_entity_covers_whole_tokens_and_terms_do_not_depend_on_the_model(corpus):
+    """A rule's entity may end inside a jieba word too (`京津冀|协同发展`, the region of a strategy;
+    `上海|浦东新区`; `党|中央|八项规定`): the word is split as for a model span, so every entity is a
+    span of whole tokens (`doc.ents` holds them all). The terms table counts the words as the
+    tokenizer cut them, so it is the same with the entity model on or off."""
+    from pipelines.analyse import analyse_document
+
+    docs, _ = read_documents([corpus / "national" / "government_work_reports.jsonl"])
+    r2018 = next(d for d in docs if d.year == 2018)
+    nlp = make_nlp()
+    terms = {}
+    for mode in ("off", "on"):
+        with E.model_mode(mode):
+            doc = nlp(r2018.text)
+            ents = doc._.policy_entities
+            assert len(doc.ents) == len(ents) and [(s.start_char, s.end_char) for s in doc.ents] == [(e.start, e.end) for e in ents]
+            words, _ = doc_tokens(doc)
+            assert {"京津冀", "党"} <= set(words)  # the words the strategies' region and 党中央 cut
+            t = analyse_document(r2018, nlp, sdoc=doc)["terms"]
+            terms[mode] = sorted(zip(*(t.column(c).to_pylist() for c in ("term", "kind", "count"))))
+    assert terms["on"] == terms["off"] and ("京津冀协同发展", "dictionary") in {(a, b) for a, b, _ in terms["on"]}
+
+
 def test_model_spans_split_words_and_carry_a_confidence(model_on, monkeypatch):
     """`江说` is one jieba word after 高云: the model's name ends inside it, the word is split.
     (高云江 has confidence 0.96, under the build's 0.97 for people: lowered here, since
@@ -144,12 +167,12 @@ MEASURED_ON = {
     # then kinds of body the model took for bodies (公立医院, 革命委员会) went: gold ORG 114/4/11 -> 114/3/11,
     # heldout2026 ORG 66/24/25 -> 66/21/25, heldout2026b ORG 53/8/22 -> 53/7/22
     "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (83, 2, 4), "LOC": (19, 0, 5)},
-    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 4, 11), "LOC": (34, 6, 11)},
+    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 3, 11), "LOC": (34, 6, 11)},
     "heldout2025": {"PERSON": (50, 2, 2), "ORG": (89, 10, 24), "GPE": (70, 18, 17), "LOC": (44, 9, 38)},
     # first run (the default build, before the fixes it prompted): PERSON 8/2/1, ORG 62/37/29,
     # GPE 63/62/30, LOC 41/27/95
     # then the model's roads became LOC (滨河路) and kinds of place (中心镇, 东道国) no places
-    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (72, 20, 19), "GPE": (78, 33, 15), "LOC": (74, 21, 62)},
+    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (72, 19, 19), "GPE": (78, 33, 15), "LOC": (74, 20, 62)},
     # first run, at f95b241: PERSON 16/2/1, ORG 53/10/22, GPE 156/40/35, LOC 27/16/63; with the
     # divisions list, written before the set existed: GPE 157/41/34, LOC 28/16/62
     "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (60, 6, 15), "GPE": (169, 21, 22), "LOC": (52, 12, 38)},
@@ -157,12 +180,12 @@ MEASURED_ON = {
     # session's changes, written before the set existed: ORG 53/16/60, GPE 108/36/24, LOC 53/17/67
     # then factories, federations and offices the model names whole (`model_org_end`: 厂 联 协 署 报)
     # and the model's roads LOC (GPE 109/35/23 -> 109/33/23, LOC 53/17/67 -> 54/18/66)
-    "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (60, 8, 53), "GPE": (113, 23, 19), "LOC": (71, 11, 49)},
+    "heldout2026c": {"PERSON": (23, 2, 0), "ORG": (60, 7, 53), "GPE": (113, 22, 19), "LOC": (71, 11, 49)},
     # first run, at 9748526 (the cued people included): PERSON 40/12/4, ORG 78/33/22, GPE 329/78/6,
     # LOC 44/2/40; then names inside book titles went (PERSON 40/3/4), and the model's factories
     # won over the cities they name (ORG 78/33/22 -> 82/34/18, GPE 329/78/6 -> 328/74/7), and roads
     # and reservoirs named by places became LOC whole (GPE 328/67/7, LOC 44/2/40 -> 50/2/34)
-    "heldout2026d": {"PERSON": (44, 3, 0), "ORG": (88, 21, 12), "GPE": (328, 37, 7), "LOC": (68, 2, 16)},
+    "heldout2026d": {"PERSON": (44, 3, 0), "ORG": (88, 21, 12), "GPE": (328, 36, 7), "LOC": (68, 2, 16)},
     # first run, traditional characters read in simplified ones (as written: PERSON 7/1/17, ORG 2/16/71,
     # GPE 89/42/271, LOC 7/4/82); then 中央人民政府 joined organs.tsv (ORG 49/42/24 -> 58/42/15)
     "heldout2026e": {"PERSON": (21, 1, 3), "ORG": (61, 22, 12), "GPE": (328, 22, 32), "LOC": (75, 10, 14)},
@@ -229,7 +252,7 @@ MEASURED_ON = {
     # the mention: heldout2026i ORG spurious 33 -> 28, GPE 155 -> 160 right. Then a road named after a place
     # (`加格达奇|路`, `望城|路`) is one LOC, and 利用 opens no name: LOC one more right on 2026c and 2026i, GPE
     # spurious 28 -> 27 and 56 -> 54.
-    "heldout2026i": {"PERSON": (27, 4, 1), "ORG": (175, 28, 46), "GPE": (161, 45, 32), "LOC": (96, 26, 56)},
+    "heldout2026i": {"PERSON": (27, 4, 1), "ORG": (176, 27, 45), "GPE": (161, 45, 32), "LOC": (96, 25, 56)},
     # The thirteenth set (海拉尔区 2012-2019, labelled blind while mainland China, 亚非 and lists of roads
     # were written); its first run: PERSON 4/0/0, ORG 145/18/84, GPE 81/38/47, LOC 61/28/102 (at 9c67522,
     # before them: LOC 60/28/103). Then, from its errors, wider road lists, a place before a fused
@@ -238,11 +261,15 @@ MEASURED_ON = {
     # `通用航空产业园` spurious as a LOC instead of an ORG; heldout2026i LOC 77 -> 79 right. Then community
     # health centres and markets: ORG 145/18/84 -> 151/18/78 here, no other set changed. Then a town named by
     # a verb (`奋斗|镇`): GPE 81 -> 86 right here, one more on gold, heldout2026, 2026b, 2026c and 2026i.
-    "heldout2026j": {"PERSON": (4, 0, 0), "ORG": (151, 18, 78), "GPE": (86, 30, 42), "LOC": (78, 28, 85)},
+    "heldout2026j": {"PERSON": (4, 0, 0), "ORG": (151, 18, 78), "GPE": (86, 30, 42), "LOC": (78, 26, 85)},
     # the fourteenth set, labelled blind while the strategies' regions were written; its first run with the
     # model, at 2992c3f: PERSON 15/15/15, ORG 89/8/11, GPE 183/31/18, LOC 50/6/22; with the regions
     # (24326af) LOC 50/7/22 (`京津冀`, which this set labels GPE).
-    "heldout2026k": {"PERSON": (15, 15, 15), "ORG": (89, 6, 11), "GPE": (187, 16, 14), "LOC": (53, 7, 19)},
+    "heldout2026k": {"PERSON": (15, 15, 15), "ORG": (90, 6, 10), "GPE": (187, 15, 14), "LOC": (53, 7, 19)},
+    # the fifteenth set, labelled blind while the zones and kinds were written: at 41ae317 ORG 84/13/8, GPE
+    # 221/33/21, LOC 78/24/54; first run ORG 84/13/8, GPE 220/30/22, LOC 84/22/48; then, from its errors,
+    # `党中央` before the rules it names, `中央支持`, a count's classifier: ORG 91/12/1.
+    "heldout2026l": {"PERSON": (24, 0, 0), "ORG": (91, 12, 1), "GPE": (220, 30, 22), "LOC": (84, 22, 48)},
 }
 
 
@@ -578,7 +605,7 @@ def test_the_ensemble_in_the_build_on_a_real_sentence():
 # with the ensemble than with the CRF alone (`MEASURED_ON`), and these figures exactly.
 ENSEMBLE_MEASURED = {
     "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (83, 2, 4), "LOC": (19, 0, 5)},
-    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 3, 11), "LOC": (35, 5, 10)},
+    "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 2, 11), "LOC": (35, 5, 10)},
 }
 
 

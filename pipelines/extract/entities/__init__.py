@@ -361,6 +361,12 @@ def policy_entities(doc: Doc) -> Doc:
     for ent in doc.ents:
         method, _, norm = ent.ent_id_.partition("|")
         c = Entity(ent.start_char, ent.end_char, ent.text, ent.label_, norm or ent.text, method or "gazetteer")
+        if c.text.startswith("中央") and c.start > 0 and text[c.start - 1] == "党" and c.label != "ORG" \
+                and (rest := _named(c.text[2:])) is not None:
+            # `党|中央八项规定`: the Party centre's rules, 党中央 (ORG) and the rules it names (`八项规定`)
+            cands += [Entity(c.start - 1, c.start + 2, "党中央", "ORG", "中共中央", c.method),
+                      Entity(c.start + 2, c.end, c.text[2:], rest[0], rest[1], c.method)]
+            continue
         region = _strategy_region(c, text) if c.label == "TERM" else c
         if region is not c:
             strategies.append(c)  # the rest of the strategy's name is no model span either (`京津冀协`)
@@ -408,6 +414,17 @@ def policy_entities(doc: Doc) -> Doc:
 # a strategy's name followed by one of these is a document's title (`京津冀协同发展规划纲要`)
 _DOCUMENT_AFTER = re.compile("规划|纲要|意见|方案|条例|决定|办法")
 _DIRECTIONS = frozenset("东西南北中部")
+
+
+@lru_cache(maxsize=1)
+def _named_forms() -> dict[str, tuple[str, str]]:
+    return {n.text: (n.label, n.normalized) for n in names() if n.label != "ORG" and "{" not in n.normalized}
+
+
+def _named(text: str) -> tuple[str, str] | None:
+    """(label, normal form) of a gazetteer name with a fixed normal form that is no body (`八项规定` ->
+    LAW 中央八项规定), or None."""
+    return _named_forms().get(text)
 
 
 def _strategy_region(c: Entity, text: str) -> Entity:

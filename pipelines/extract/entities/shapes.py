@@ -45,7 +45,7 @@ _CC_TERM = re.compile(r"第?([一二三四五六七八九十]{1,3})届中央委�
 ORDINAL_PREFIX = re.compile(r"(?:第[一二三四五六七八九十0-9０-９]{1,3}[届次]|首届)$")
 # Bare 中央 as the Party centre, by what it does (`中央采取的…措施`, `主持中央日常工作`).
 _CENTRE = re.compile(r"中央(?<=主持中央)(?=日常工作)|中央(?=采取|决定|要求|指出|强调|部署|号召|和国务院|和省级党委|、国务院"
-                     r"|作出|先后|相信|科学判断|已经|否定)")  # the Party centre acting, not a level (中央财政)
+                     r"|作出|先后|相信|科学判断|已经|否定|支持|出台|提出)")  # the Party centre acting, not a level (中央财政)
 # 政协 named after 人大 in a list (`在区人大、政协的有力监督下`: the district's, as `_people_body` makes it;
 # in a national text, `加强人大、政协、军队…对外交往`, the template finds no district and the name stays 政协)
 _CPPCC_AFTER_NPC = re.compile("政协(?<=人大、政协)|政协(?<=人大和政协)")
@@ -269,8 +269,8 @@ def shape_candidates(doc: Doc) -> list[Entity]:
         j, first = i - 1, None
         while j >= 0 and i - j <= 3 and doc[j].tag_ in W.name_tags and doc[j].text not in W.generic \
                 and doc[j].text not in W.not_name_opener:  # 深化|供销合作社: jieba tags 深化 `j`
-            if doc[j].tag_ in W.proper_tags:
-                first = j
+            if doc[j].tag_ in W.proper_tags and doc[j].text not in W.institution_generic:
+                first = j  # not a kind jieba tags as a name (`普惠性/nr|幼儿园`)
             j -= 1
         if first is None:
             continue
@@ -493,6 +493,9 @@ def quoted_terms(text: str) -> list[Entity]:
     return out
 
 
+_CLASSIFIERS = frozenset("所家个座条处项批名位")
+
+
 def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
                   loose: bool = False, max_tokens: int = 3) -> list[Entity]:
     """`<proper noun tokens><suffix>`: 铁路会议 after 召开, 学府路中学, 奋斗镇.
@@ -535,8 +538,11 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
                 and (doc[j].text not in W.generic or doc[j].text in allowed) and is_han(doc[j].text):
             if doc[j].tag_ == "m" and not doc[j].text.startswith(("第", "首届")):
                 break
-            if (loose and doc[j].text in W.institution_generic) or doc[j].text in W.not_name_opener:
-                break  # a kind (`乡村|学校`) or a policy verb (`整治|养老院`, `严肃查处|银行`) opens no name
+            if (loose and doc[j].text in W.institution_generic) or doc[j].text in W.not_name_opener \
+                    or (loose and (doc[j].text in _policy_terms() or doc[j].text[:2] in W.lead_verbs)):
+                break  # a kind (`乡村|学校`), a policy verb (`整治|养老院`, `严肃查处|银行`), a policy
+                # term of the dictionary or a word that opens with a task's verb or adverb (jieba's
+                # `大力发展/nz|社区`) opens no name
             if doc[j].tag_ == "a" and len(doc[j].text) == 1 and j > 0 and (doc[j - 1].tag_ == "v" or doc[j - 1].text in W.not_name_opener):
                 break  # a verb's complement (做大做强|呼伦贝尔农村商业银行), not a name's first word
             first = j
@@ -546,8 +552,12 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
             first += 1  # a theme word inside the name, not opening it (`全面落实|自治区旅游发展大会`)
         if first is None or first == i:
             continue
-        if len(doc[first].text) == 1 and first > 0 and doc[first - 1].tag_ == "m" and is_han(doc[first - 1].text):
-            continue  # a name cut inside a word jieba read as a number (`万家|惠|农贸市场`)
+        if first > 0 and doc[first - 1].tag_ == "m" and doc[first].text[0] in _CLASSIFIERS:
+            continue  # a count's classifier opens no name (`1500|所县|医院`: county hospitals, a kind)
+        if len(doc[first].text) == 1 and first > 0 and is_han(doc[first - 1].text) and (
+                doc[first - 1].tag_ == "m" or doc[first - 1].text + doc[first].text in dictionary_words()):
+            continue  # a name cut inside a word jieba read as a number (`万家|惠|农贸市场`), or the last
+            # character of a word of the dictionary jieba cut (`碳|排放|权|交易市场`: 排放权): no name starts with it
         if m.group() in _WORKS and first < i - 1 and name_labels().get(doc[first].text) in ("GPE", "LOC"):
             first += 1  # `黄河|小浪底水利枢纽`, `新疆|塔里木油田`: the place locates the works
         a = doc[first].idx
@@ -1026,6 +1036,15 @@ def _kind_word(w: str, tag: str) -> bool:
 
 
 _PROVINCE_OR_CITY = ("省", "市", "自治区", "特别行政区")
+_KIND_OF_PLACE_ENDS = ("城市", "地区", "地區")
+
+
+def _city_of(w: str, places: dict) -> bool:
+    """Whether a word of jieba's ending in 城市 or 地区 names a place the gazetteers know: a city
+    (`盐城|市`, `晋城|市`) or an area (`上海|地区`); not a kind (`宜居|城市`, `丘陵|地区`, whose first
+    words jieba's dictionary tags `ns` or `nr`, so that its tags cannot tell them)."""
+    divisions = division_names()
+    return any(simplified(w[:k]) in places or simplified(w[:k]) in divisions for k in (len(w) - 1, len(w) - 2) if k >= 2)
 
 
 def _two_places(w: str, places: dict) -> tuple | None:
@@ -1070,8 +1089,8 @@ def pos_candidates(doc: TokenView) -> list[Entity]:
             k = len(pair[0][0])  # `上海浦东新区`: a province or city and a place in it, two mentions, as the sets
             for (name, (label, norm)), start in zip(pair, (a, a + k)):  # label `江苏|望亭`, `四川|汶川`
                 out.append(Entity(start, start + len(name), name, label, norm, "pos"))
-        elif _kind_word(w, tag):
-            continue
+        elif _kind_word(w, tag) or (tag == "ns" and w.endswith(_KIND_OF_PLACE_ENDS) and not _city_of(w, places)):
+            continue  # `宜居城市`, `田园城市`, `丘陵地区`: jieba's places that name kinds
         elif (tag == "ns" or (tag == "nz" and len(w) > 3)) and W.loc_end.search(w):  # not `打江山`, `护城河`
             out.append(Entity(a, a + len(w), w, "LOC", w, "pos"))
         elif tag == "nz":
