@@ -219,7 +219,7 @@ MEASURED = {
     # Then people.tsv, the thinkers, writers and statesmen of the past the texts quote (陆游, 东方朔,
     # 达赖喇嘛, 赫鲁晓夫; written after reading this set's errors): PERSON 21/0/23 -> 31/1/13 here,
     # heldout2026e 5/1/19 -> 7/1/17 (陳獨秀).
-    "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (96, 14, 35, 89), "GPE": (267, 14, 36, 224),
+    "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (96, 12, 35, 89), "GPE": (267, 14, 36, 224),
                      "LOC": (64, 10, 20, 57), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then festivals, galas and fairs are EVENTs, the places in their names no mentions (`上海旅游节`,
     # `中国时尚产业盛典`, `呼伦贝尔国际草原音乐那达慕`): GPE spurious heldout2026 42 -> 37, heldout2026b 26 -> 25.
@@ -229,7 +229,7 @@ MEASURED = {
     # reports, the 十大, 十七大 and 一大 Guangzhou reports), after every rule of 2026-12-03 was written and
     # before any ran on it: its first run, the rules alone (at 3c6efeb, the session's start: PERSON
     # 43/51/81, ORG 63/34/44, GPE 486/56/108, LOC 83/7/75). Nothing was written from its errors.
-    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (75, 11, 32, 68), "GPE": (517, 16, 77, 493),
+    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (75, 9, 32, 68), "GPE": (517, 16, 77, 493),
                      "LOC": (127, 8, 31, 114), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then, from the tenth set's errors (so not blind there) and the conventions every set shares:
     # a country named by its regime is that country (`美帝国主义`, `美帝` -> 美国, `苏修` -> 苏联, GPE),
@@ -264,7 +264,7 @@ MEASURED = {
     # The rules' first run: PERSON 27/1/1, ORG 166/22/55, GPE 157/52/36, LOC 50/21/102 (at 7a7c1bb, the
     # session's start: ORG 161/31/60, LOC 50/25/102). Then, from its errors and every later set's
     # convention, China's macro regions (`中西部地区`, `东部地区`) are LOC.
-    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (167, 21, 54, 142), "GPE": (158, 42, 35, 149),
+    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (167, 17, 54, 142), "GPE": (158, 42, 35, 149),
                      "LOC": (87, 22, 65, 82), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A thirteenth set, labelled blind by a helper (the unlabelled passages of 海拉尔区 2012, 2013, 2014,
     # 2016 and 2019, and a 德清 web page) while mainland China (`大陆`, `内地`), 亚非/欧美 and lists of
@@ -291,7 +291,7 @@ MEASURED = {
     # (41ae317) ORG 79/9/13, GPE 213/27/29, LOC 78/20/54; its first run: ORG 79/9/13, GPE 212/25/30, LOC
     # 84/18/48. From its errors then: `党|中央八项规定` (党中央 and the rules), `中央支持…`, and a count's
     # classifier opening no name (`1500|所县|医院`): ORG 86/8/6.
-    "heldout2026l": {"PERSON": (24, 0, 0, 24), "ORG": (86, 8, 6, 84), "GPE": (212, 25, 30, 212),
+    "heldout2026l": {"PERSON": (24, 0, 0, 24), "ORG": (86, 5, 6, 84), "GPE": (212, 25, 30, 212),
                      "LOC": (84, 18, 48, 70), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
@@ -584,6 +584,17 @@ def test_the_party_centre_before_the_rules_it_names(corpus_docs):
         ("党中央", "ORG", "中共中央"), ("八项规定", "LAW", "中央八项规定")]
     text = "认真落实中央支持少数民族和民族地区发展的政策，加大中央财政投入。"
     assert [(e.text, e.normalized) for e in extract_entities(make_nlp()(text)) if e.label == "ORG"] == [("中央", "中共中央")]
+
+
+def test_levels_and_overseas_chinese_are_no_names():
+    """`省、市、县政府部门` and `同级人大及其常委会` name levels, no body; `中央、自治区党委、市委` lists bodies.
+    `华` of `华侨` and `中` of `中外资` name no place (`abbr_kind_word`); `来华` does."""
+    nlp = make_nlp()
+    text = ("团结海外华侨华人。统一中外资银行市场准入标准。省、市、县政府部门制定公布权责清单。"
+            "各级政府要依法接受同级人大及其常委会的监督。坚决落实中央、自治区党委、市委的决策。外商来华投资。")
+    got = [(e.text, e.label) for e in extract_entities(nlp(text))]
+    assert ("自治区党委", "ORG") in got and ("华", "GPE") in got
+    assert not [t for t, _ in got if t in ("县政府", "人大", "常委会", "中")] and got.count(("华", "GPE")) == 1
 
 
 def test_community_health_centres_and_markets(corpus_docs):

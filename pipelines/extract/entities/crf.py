@@ -56,7 +56,7 @@ from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.words import words as entity_words
 from pipelines.extract.gazetteer import abbreviation_label, dictionary_entries, expand_abbreviations, name_labels, place_names
 from pipelines.lang.zh.script import simplified
-from pipelines.lang.zh.segment import AS_CUT_KEY, DEFAULT_USERDICT, TOKENS_KEY, Tagger, make_doc, read_userdict
+from pipelines.lang.zh.segment import AS_CUT_KEY, DEFAULT_USERDICT, TOKENS_KEY, Tagger, doc_text, make_doc, read_userdict
 
 MODEL_DIR = Path(__file__).resolve().parents[2] / "data" / "models"
 MODEL_PATH = MODEL_DIR / "ner_crf.crfsuite"
@@ -479,7 +479,8 @@ LONE_IN_WORD_MIN = 0.9
 def join_abbreviations(spans: list[Entity], doc) -> list[Entity]:
     """One-character place spans of the model: a run of them (`中` `美` of 中美) becomes
     one GPE naming each (our convention: `中美` is one mention); a lone one is kept
-    if it is an abbreviation we know and a word of its own (`对 俄`) or bound in a
+    if it is an abbreviation we know, opens no word of a kind (`华侨`, `中外`: `abbr_kind_word`),
+    and is a word of its own (`对 俄`) or bound in a
     two-character word as a place (`访华`, `浙企`, from `LONE_IN_WORD_MIN`); `京剧` and
     `抗日战争` keep none. Other spans pass unchanged."""
     out: list[Entity] = []
@@ -488,8 +489,9 @@ def join_abbreviations(spans: list[Entity], doc) -> list[Entity]:
     def flush() -> None:
         text = "".join(e.text for e in run)
         norm = expand(text) if run else None
-        if norm and (len(run) > 1 or _is_word(doc, run[0].start)
-                     or (run[0].confidence >= LONE_IN_WORD_MIN and _bound(doc, run[0].start))):
+        lone_kind = len(run) == 1 and doc_text(doc)[run[0].start:run[0].start + 2] in entity_words().abbr_kind_word
+        if norm and not lone_kind and (len(run) > 1 or _is_word(doc, run[0].start)
+                                       or (run[0].confidence >= LONE_IN_WORD_MIN and _bound(doc, run[0].start))):
             out.append(Entity(run[0].start, run[-1].end, text, abbreviation_label(norm), norm, "model",
                               min(e.confidence for e in run)))
         run.clear()
