@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/eval_entities.py [--corpus ../shared/corpus] [--errors] [--label ORG]
     .venv/bin/python benchmarks/eval_entities.py --external [FILE.jsonl ...]
 
-Fifteen hand-labelled sets (`--set`, default all), labelled by reading the text:
+Sixteen hand-labelled sets (`--set`, default all), labelled by reading the text:
 `tests/data/entities_gold.jsonl`, 598 mentions in 6 passages of 5 documents of
 different kinds (the seed article, the 2024 national report, the 19th congress
 report, the 海拉尔区 2016 district report, the 1978 report), labelled before the
@@ -24,7 +24,8 @@ and 海拉尔区 2015, 2017, 2018, the 2016 and 2022 reports) and `entities_2026
 unlabelled passages of 海拉尔区 2012, 2013, 2014, 2016 and 2019 and a 德清 web page) and
 `entities_2026k_heldout.jsonl` (403: the 2012, 2007, 1987 and 1975 reports, three 2025 prints, the
 last unlabelled passages of the provincial and 海拉尔区 reports) and `entities_2026l_heldout.jsonl` (490: the
-2018, 2017, 2015, 2014, 2011 and 2009 reports), each labelled before the code it measures first ran on it (first runs: the
+2018, 2017, 2015, 2014, 2011 and 2009 reports) and `entities_2026m_heldout.jsonl` (613: the 2005, 2004, 2001,
+2000, 1999 and 1995 reports), each labelled before the code it measures first ran on it (first runs: the
 README and tests/test_entities.py). Conventions are in the
 `.md` next to each. Inside each passage every mention is labelled, so
 precision and recall are measured there.
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--label", help="with --errors, only this label")
-    ap.add_argument("--set", choices=("gold", "heldout", "heldout2025", "heldout2026", "heldout2026b", "heldout2026c", "heldout2026d", "heldout2026e", "heldout2026f", "heldout2026g", "heldout2026h", "heldout2026i", "heldout2026j", "heldout2026k", "heldout2026l", "all"), default="all",
+    ap.add_argument("--set", choices=("gold", "heldout", "heldout2025", "heldout2026", "heldout2026b", "heldout2026c", "heldout2026d", "heldout2026e", "heldout2026f", "heldout2026g", "heldout2026h", "heldout2026i", "heldout2026j", "heldout2026k", "heldout2026l", "heldout2026m", "all"), default="all",
                     help="gold: entities_gold.jsonl (the rules were developed against it); "
                          "heldout: entities_heldout.jsonl (labelled later, from other documents); "
                          "heldout2025: entities_2025_heldout.jsonl (PERSON/ORG/GPE/LOC in 2025 prints and 2026 "
@@ -152,7 +153,9 @@ def main(argv: list[str] | None = None) -> int:
                          "of the provincial and 海拉尔区 reports, labelled the same way while the strategies' regions were "
                          "written); heldout2026l: entities_2026l_heldout.jsonl (PERSON/ORG/GPE/LOC in the 2018, 2017, "
                          "2015, 2014, 2011 and 2009 national reports, labelled the same way while the zones named by a "
-                         "place and the kinds of place and body were written)")
+                         "place and the kinds of place and body were written); heldout2026m: entities_2026m_heldout.jsonl "
+                         "(PERSON/ORG/GPE/LOC in the 2005, 2004, 2001, 2000, 1999 and 1995 national reports, labelled the "
+                         "same way while the levels and overseas Chinese were written)")
     ap.add_argument("--external", nargs="*", type=Path, metavar="JSONL",
                     help="instead: strict PER/ORG/LOC on annotated corpora in ../shared/ner's JSONL format (records "
                          "with text and entities start/end/label; default: NER/peoples_daily_ner_dev.jsonl, not trained "

@@ -181,7 +181,7 @@ MEASURED = {
     # ORG 40/21/73, GPE 99/21/33, LOC 40/16/80; with this session's changes, all written before the
     # set existed: ORG 40/17/73, GPE 104/28/28, LOC 42/16/78. Nothing was written from its errors
     # but `我区…`/`…的…` are no body names (我区 is then a GPE).
-    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (46, 8, 67, 36), "GPE": (109, 18, 23, 108),
+    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (48, 8, 65, 38), "GPE": (110, 18, 22, 109),
                      "LOC": (62, 8, 58, 59), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # (LOC 42/16/78 -> 43/16/77 with the roads and reservoirs named by places, 2026-12-03)
     # A seventh set, labelled blind by a helper (the 十二大 and 十六大 reports, the 1956, 1960, 1986,
@@ -190,7 +190,7 @@ MEASURED = {
     # title (《马克思恩格斯全集》) are no mentions (PERSON 40/1/4). 祖国 (20 spurious GPE) stayed a
     # GPE, which this set and heldout2026c do not label, until the fourteenth set (2026-12-03 evening). Then roads and reservoirs named by
     # places (`青海西藏公路`, `南湾水库`): GPE 319/70/16 -> 319/63/16, LOC 40/2/44 -> 47/2/37.
-    "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (76, 15, 24, 73), "GPE": (319, 36, 16, 316),
+    "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (77, 15, 23, 74), "GPE": (320, 36, 15, 317),
                      "LOC": (65, 2, 19, 49), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # An eighth, labelled blind the same way: the 1954 report and the 三大 report, written in
     # traditional characters. First run, once they were segmented in simplified characters; read
@@ -219,8 +219,8 @@ MEASURED = {
     # Then people.tsv, the thinkers, writers and statesmen of the past the texts quote (陆游, 东方朔,
     # 达赖喇嘛, 赫鲁晓夫; written after reading this set's errors): PERSON 21/0/23 -> 31/1/13 here,
     # heldout2026e 5/1/19 -> 7/1/17 (陳獨秀).
-    "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (96, 12, 35, 89), "GPE": (267, 14, 36, 224),
-                     "LOC": (64, 10, 20, 57), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (101, 12, 30, 94), "GPE": (268, 14, 35, 225),
+                     "LOC": (66, 10, 18, 57), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then festivals, galas and fairs are EVENTs, the places in their names no mentions (`上海旅游节`,
     # `中国时尚产业盛典`, `呼伦贝尔国际草原音乐那达慕`): GPE spurious heldout2026 42 -> 37, heldout2026b 26 -> 25.
     # Then a street named after a place by its section (`南京西路`) and cemeteries (`苏军烈士陵园`) are
@@ -229,8 +229,8 @@ MEASURED = {
     # reports, the 十大, 十七大 and 一大 Guangzhou reports), after every rule of 2026-12-03 was written and
     # before any ran on it: its first run, the rules alone (at 3c6efeb, the session's start: PERSON
     # 43/51/81, ORG 63/34/44, GPE 486/56/108, LOC 83/7/75). Nothing was written from its errors.
-    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (75, 9, 32, 68), "GPE": (517, 16, 77, 493),
-                     "LOC": (127, 8, 31, 114), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (80, 9, 27, 73), "GPE": (521, 16, 73, 497),
+                     "LOC": (129, 8, 29, 114), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then, from the tenth set's errors (so not blind there) and the conventions every set shares:
     # a country named by its regime is that country (`美帝国主义`, `美帝` -> 美国, `苏修` -> 苏联, GPE),
     # and a clique named by its head is no body (`苏修叛徒集团`, `蒋介石集团`, `朗诺卖国集团`: the person or
@@ -256,7 +256,7 @@ MEASURED = {
     # the 九大, 十五大 and 十八大 reports) while the rules above were written, scored once they were: the
     # rules' first run (at 7a7c1bb, the session's start: PERSON 37/44/36, the rest the same). Most of
     # the PERSON errors are a convention: the set labels `毛` of `毛主席` (33), as 2026g `周` of `周总理`.
-    "heldout2026h": {"PERSON": (37, 36, 36, 37), "ORG": (70, 14, 86, 61), "GPE": (439, 54, 65, 340),
+    "heldout2026h": {"PERSON": (37, 36, 36, 37), "ORG": (74, 14, 82, 65), "GPE": (441, 54, 63, 342),
                      "LOC": (76, 8, 60, 66), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A twelfth set, labelled blind by a helper (other passages of the 2026 provincial reports and of
     # 海拉尔区 2015, 2017 and 2018, the 2016 and 2022 national reports) while the session's later rules
@@ -264,8 +264,8 @@ MEASURED = {
     # The rules' first run: PERSON 27/1/1, ORG 166/22/55, GPE 157/52/36, LOC 50/21/102 (at 7a7c1bb, the
     # session's start: ORG 161/31/60, LOC 50/25/102). Then, from its errors and every later set's
     # convention, China's macro regions (`中西部地区`, `东部地区`) are LOC.
-    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (167, 17, 54, 142), "GPE": (158, 42, 35, 149),
-                     "LOC": (87, 22, 65, 82), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (170, 17, 51, 145), "GPE": (158, 42, 35, 149),
+                     "LOC": (88, 22, 64, 82), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A thirteenth set, labelled blind by a helper (the unlabelled passages of 海拉尔区 2012, 2013, 2014,
     # 2016 and 2019, and a 德清 web page) while mainland China (`大陆`, `内地`), 亚非/欧美 and lists of
     # roads were written (the session of 2026-12-03, 17:44 UTC). The rules' first run: PERSON 4/0/0,
@@ -274,7 +274,7 @@ MEASURED = {
     # a known place before a fused `工业园区`, and model bodies that end as parks or zones are LOC;
     # a community's health centre named by the community's one word (`健康|社区卫生服务中心`) and markets
     # named by something but their goods (`龙腾|果蔬|批发市场`) are ORG.
-    "heldout2026j": {"PERSON": (4, 0, 0, 4), "ORG": (141, 14, 88, 111), "GPE": (78, 32, 50, 78),
+    "heldout2026j": {"PERSON": (4, 0, 0, 4), "ORG": (142, 15, 87, 112), "GPE": (78, 32, 50, 78),
                      "LOC": (70, 21, 93, 68), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fourteenth set, labelled blind by a helper (403 mentions: the 2012, 2007, 1987 and 1975 national
     # reports, three 2025 prints, the last unlabelled passages of the 2026 provincial reports and of
@@ -284,15 +284,20 @@ MEASURED = {
     # 47/6/25: `京津冀`, which this set labels GPE. The 15 spurious and 15 missed people are one
     # convention: the set labels `毛` of `毛主席`, as heldout2026g and 2026h do, where gold and 2026c
     # label the title with the name, as we do.
-    "heldout2026k": {"PERSON": (15, 15, 15, 15), "ORG": (88, 2, 12, 79), "GPE": (177, 13, 24, 177),
-                     "LOC": (50, 6, 22, 49), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026k": {"PERSON": (15, 15, 15, 15), "ORG": (90, 2, 10, 81), "GPE": (177, 12, 24, 177),
+                     "LOC": (53, 6, 19, 50), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # the fifteenth set (2018, 2017, 2015, 2014, 2011 and 2009 national reports), labelled blind while the
     # zones (`described_zones`) and the kinds of place and body were written. At the session's start
     # (41ae317) ORG 79/9/13, GPE 213/27/29, LOC 78/20/54; its first run: ORG 79/9/13, GPE 212/25/30, LOC
     # 84/18/48. From its errors then: `党|中央八项规定` (党中央 and the rules), `中央支持…`, and a count's
     # classifier opening no name (`1500|所县|医院`): ORG 86/8/6.
-    "heldout2026l": {"PERSON": (24, 0, 0, 24), "ORG": (86, 5, 6, 84), "GPE": (212, 25, 30, 212),
-                     "LOC": (84, 18, 48, 70), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026l": {"PERSON": (24, 0, 0, 24), "ORG": (88, 5, 4, 86), "GPE": (212, 25, 30, 212),
+                     "LOC": (86, 18, 46, 70), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},    # the sixteenth set (2005, 2004, 2001, 2000, 1999 and 1995 national reports), labelled blind while the
+    # levels and overseas Chinese were written. At 41ae317 PERSON 27/2/3, ORG 127/14/39, GPE 248/11/33, LOC
+    # 101/5/35; its first run: ORG 127/13/39, GPE 248/10/33, the rest the same. From its errors then: bare
+    # `中央` by what it does, `人民政协`, `台湾当局`, `台胞`, `南水北调`, `三峡工程`, `东北三省`.
+    "heldout2026m": {"PERSON": (27, 2, 3, 27), "ORG": (159, 13, 7, 153), "GPE": (251, 9, 30, 241),
+                     "LOC": (105, 5, 31, 103), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
 # there): a level before 人大 / 政协 names the body inside a word (`区政协委员`, `市人大代表建议`,
@@ -595,6 +600,24 @@ def test_levels_and_overseas_chinese_are_no_names():
     got = [(e.text, e.label) for e in extract_entities(nlp(text))]
     assert ("自治区党委", "ORG") in got and ("华", "GPE") in got
     assert not [t for t, _ in got if t in ("县政府", "人大", "常委会", "中")] and got.count(("华", "GPE")) == 1
+
+
+def test_the_party_centre_by_what_it_does_and_places_inside_words(corpus_docs):
+    """Bare `中央` is the Party centre where it acts or sets policy (`中央实行了…`, `按照中央确定的方针`,
+    `报中央审批`, `中央关于…`, `中央的部署`, `中央、自治区党委`), not a level (`中央用于农业的投入`,
+    `中央财政`, `中央和地方`, `中央和自治区预算内投资`). `台湾当局` names 台湾, `东北三省` the north-east;
+    `人民政协`, `南水北调` and `三峡工程` are names the sets label."""
+    nlp = make_nlp()
+    text = ("中央实行了积极的财政政策，按照中央确定的方针，报中央审批后实施，落实中央、自治区党委的决策。"
+            "今年中央用于农业的投入，加大中央财政投入，调动中央和地方两个积极性，争取到中央和自治区预算内投资。"
+            "我们寄希望于台湾当局。东北三省等老工业基地。发挥人民政协的作用。南水北调和三峡工程进展顺利。")
+    got = [(e.text, e.label, e.normalized) for e in extract_entities(nlp(text))]
+    assert [g for g in got if g[0] == "中央"] == [("中央", "ORG", "中共中央")] * 4
+    assert {("台湾", "GPE", "台湾"), ("东北", "LOC", "东北地区"), ("人民政协", "ORG", "中国人民政治协商会议"),
+            ("南水北调", "LOC", "南水北调"), ("三峡工程", "LOC", "三峡工程")} <= set(got)
+    r1999 = doc_by_source(corpus_docs[0], "government_work_reports.jsonl:43")
+    centre = [e for e in _entities(r1999) if e.text == "中央"]
+    assert len(centre) >= 8 and {e.normalized for e in centre} == {"中共中央"}
 
 
 def test_community_health_centres_and_markets(corpus_docs):

@@ -158,13 +158,18 @@ def _list_start(text: str, start: int) -> int:
     return m.start() if m else start
 
 
+_SAME_LEVEL = re.compile(r"同级(?:人大|人民代表大会)?(?:及其)?$")
+
+
 def _level_of_a_list(text: str, e: Entity) -> bool:
     """A body of one level after a list of levels names a level, no body (`省、市、县政府部门`,
     `各省、市、自治区党委`), as the model's spans already are not taken (but `中央、自治区党委、市委` lists
     bodies); and a people's congress
     of the same level as whoever is spoken of (`同级人大及其常委会`)."""
-    if e.text in ("人大", "常委会") and text.startswith("同级", max(0, e.start - (2 if e.text == "人大" else 6))):
-        return True
+    if _SAME_LEVEL.search(text, max(0, e.start - 14), e.start):
+        return True  # `同级人大`, `同级人民代表大会及其常委会`
+    if e.method == "model":
+        return False
     a = _list_start(text, e.start)
     # `中央、自治区党委、市委`: the centre is a body of its own, and so the list is of bodies
     return a < e.start and "中央" not in text[a:e.start] and entity_words().generic_body.fullmatch(text[a:e.end]) is not None
@@ -405,7 +410,7 @@ def policy_entities(doc: Doc) -> Doc:
     resolved = resolve_overlaps(cands)
     ents = [e for e in resolved if e.label != BOOK and not (e.text in W.peer_body and not _with_peers(text, e, W.peer_bodies))
             and not (e.text == "中央政府" and _CENTRAL_LEVEL.match(text, e.start))
-            and not (e.label == "ORG" and e.method != "model" and _level_of_a_list(text, e))]
+            and not (e.label == "ORG" and _level_of_a_list(text, e))]
     # A bare title standing for a person (`学习了总书记重要讲话`), not one after a
     # name (`习近平总书记`); kept only if `resolve_in_context` can name the person.
     # Nor one of the titles before a name (`中共中央总书记、国家主席、中央军委主席习近平`).

@@ -43,9 +43,15 @@ _PLAN_LAW = re.compile(rf"“?{PLAN_SHORT}”?(?:{PLAN_WORDS})|第{PLAN_NUMBER}�
 _QUOTE = re.compile(r"“\s*([^“”\n，。；：！？,;:!?\s][^“”\n，。；：！？,;:!?]{0,11}?)\s*”")
 _CC_TERM = re.compile(r"第?([一二三四五六七八九十]{1,3})届中央委员会")  # 十二届中央委员会 too
 ORDINAL_PREFIX = re.compile(r"(?:第[一二三四五六七八九十0-9０-９]{1,3}[届次]|首届)$")
-# Bare 中央 as the Party centre, by what it does (`中央采取的…措施`, `主持中央日常工作`).
-_CENTRE = re.compile(r"中央(?<=主持中央)(?=日常工作)|中央(?=采取|决定|要求|指出|强调|部署|号召|和国务院|和省级党委|、国务院"
-                     r"|作出|先后|相信|科学判断|已经|否定|支持|出台|提出)")  # the Party centre acting, not a level (中央财政)
+# Bare 中央 as the Party centre, by what it does (`中央采取的…措施`, `主持中央日常工作`, `中央确定的方针`,
+# `中央关于…的决定`, `中央的部署`), by the bodies listed with it (`中央、自治区党委`) or by what is done with its
+# decisions (`报中央审批`, `同中央保持一致`); not a level (`中央财政`, `中央企业`, `中央和地方`, `中央用于农业的投入`,
+# `中央和自治区预算内投资`, `中央、自治区环保督察`).
+_CENTRE = re.compile(r"中央(?<=主持中央)(?=日常工作)|中央(?<=报中央)(?=审批|批准)|中央(?<=同中央)(?=保持)"
+                     r"|中央(?=采取|决定|要求|指出|强调|部署|号召|和国务院|和省级党委|、国务院"
+                     r"|作出|先后|相信|科学判断|已经|否定|支持|出台|提出|实行|确定|坚持|召开|关于|果断|正确地?把握"
+                     r"|的(?:方针|政策|部署|要求|决策|精神|各项|有关|权威|政治路线|政治报告|统一领导|领导)|决策和部署|《"
+                     r"|[、和](?:自治区党委|省委|省级党委))")  # the Party centre acting, not a level (中央财政)  # the Party centre acting, not a level (中央财政)
 # 政协 named after 人大 in a list (`在区人大、政协的有力监督下`: the district's, as `_people_body` makes it;
 # in a national text, `加强人大、政协、军队…对外交往`, the template finds no district and the name stays 政协)
 _CPPCC_AFTER_NPC = re.compile("政协(?<=人大、政协)|政协(?<=人大和政协)")
@@ -1013,7 +1019,7 @@ def _gpe_prefixes(doc: TokenView) -> list[Entity]:
 _PLACE_OR_BODY_TAG = frozenset({"ns", "nt", "nz"})  # nz: a works the dictionary knows (`官厅水库`, `梅山水库`)
 # A region or the countries of one after a place: not in the place's span, as the sets label it
 # (`河南濮阳地区` -> 濮阳); a division named `…地区` (阿里地区) is a gazetteer name of its own.
-_AREA_ENDS = ("地区", "地區", "各国", "各國")
+_AREA_ENDS = ("地区", "地區", "各国", "各國", "三省", "两省", "四省")
 
 
 
