@@ -30,10 +30,10 @@ def _col(name: str, type_: pa.DataType, description: str, nullable: bool = True)
 TABLE_DESCRIPTIONS = {
     "documents": "One row per document: cleaned text and metadata.",
     "sentences": "Sentences, split on 。！？； and line breaks (closing quotes and brackets stay with their sentence).",
-    "tokens": "Words from jieba's segmentation with jieba's POS tags; whitespace is not a token.",
+    "tokens": "Words from jieba's segmentation with jieba's POS tags; whitespace is not a token. Where an entity starts or ends inside a word, the word is split there, so that every entity covers whole tokens (`京津冀|协同发展`, the region of a strategy; `高云江|说`, a name the trained model finds); a piece inside the entity takes the tag of its label (`nr`, `nt`, `ns`).",
     "tasks": "Enumerated units at every level (一、 / （一） / 一是 / 1. / ①, 第一章 / 第一条, `——` and ■ bullets, questions, unmarked lead-sentence paragraphs), nested.",
     "entities": "Named entities: people, organisations, places, meetings and congresses, laws and documents, policy terms; with a normal form and the method that found them.",
-    "terms": "Per-document counts of content words, quoted terms, policy-dictionary terms and candidate new terms; `df` and `tfidf` over the documents of the version are computed on reading (the `terms` view, `Dataset.read`).",
+    "terms": "Per-document counts of content words, quoted terms, policy-dictionary terms and candidate new terms; `df` and `tfidf` over the documents of the version are computed on reading (the `terms` view, `Dataset.read`). Words are counted as jieba cut them, before entities split any, so `terms` is the same with the entity model on or off.",
     "figures": "Every figure: percentages, money, quantities, years, dates, periods, five-year plans, congresses and plenums, ranks; normalised, with qualifier, direction, target flag and the metric it measures.",
 }
 
