@@ -47,6 +47,7 @@ class EntityWords:
     route: re.Pattern             # 高铁, 港, 综保区 after a name (温福高铁)
     place_route: frozenset[str]   # 公路, 水库: after places only (青海西藏公路)
     zone: re.Pattern              # 开发区, 示范区 after a place and what the zone is for (呼伦贝尔经济技术开发区)
+    zone_end: re.Pattern          # a word ending so ends a zone's name: no other name runs through it
     zone_not_describer: frozenset[str]  # verbs of policy prose jieba may tag vn: no word of a zone's name (建设)
     abbr_bound_before: frozenset[str]  # 访 of 访华: the abbreviation after it is a place
     abbr_bound_after: frozenset[str]   # 方 of 中方
@@ -108,6 +109,7 @@ def load(path: str | os.PathLike) -> EntityWords:
         route=re.compile(f"(?:{alternation(w['route_suffix'] + w['place_route_suffix'])})"),
         place_route=frozenset(w["place_route_suffix"]),
         zone=re.compile(f"(?:{alt('zone_suffix')})"),
+        zone_end=re.compile(f"(?:{alt('zone_suffix')})$"),
         zone_not_describer=frozenset(w["zone_not_describer"]),
         abbr_bound_before=frozenset(w["abbr_bound_before"]),
         abbr_bound_after=frozenset(w["abbr_bound_after"]),
