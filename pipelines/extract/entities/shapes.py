@@ -351,21 +351,27 @@ def place_roads(view) -> list[Entity]:
 # China's macro regions in the reports' regional strategy (`中西部地区`, `东部地区率先`), as every
 # hand-labelled set labels them; 东北, 西北, 西南 are places of the gazetteer.
 _MACRO_REGIONS = frozenset({"东部", "中部", "西部", "中西部", "东中部"})
+_TWO_REGIONS = frozenset({"中西部", "东中部"})
 _REGION_AFTER = re.compile("地区|[和、与及](?:东部|中部|西部|中西部|东中部|东北|西北|西南|边远|农村|贫困)")
 
 
 def macro_regions(view) -> list[Entity]:
     """`东部`, `中部`, `西部`, `中西部`, `东中部` as regions of China: before 地区 or in a list of regions
-    (`中西部和边远、贫困地区`), not after a place or a noun (`山东|西部地区`, `城市|东部`). LOC,
+    (`中西部和边远、贫困地区`), not after a place or a noun (`山东|西部地区`, `城市|东部`); `中西部` and
+    `东中部`, two regions, before any word (`支持中西部高等教育`) and after any but a place. LOC,
     normal form `…地区`."""
     words_, tags, idx, text = view.words, view.tags, view.idx, view.text
     out = []
     for i in compress(range(len(words_)), map(_MACRO_REGIONS.__contains__, words_)):
         a, w = idx[i], words_[i]
-        if i > 0 and tags[i - 1] in ("ns", "n", "nz", "nr", "nt", "j") and is_han(words_[i - 1]):
+        if w in _TWO_REGIONS:  # `中西部` names China's regions wherever no place comes before it (`投向/n|中西部`)
+            if i > 0 and (tags[i - 1] == "ns" or name_labels().get(words_[i - 1]) in ("GPE", "LOC")):
+                continue
+        elif i > 0 and tags[i - 1] in ("ns", "n", "nz", "nr", "nt", "j") and is_han(words_[i - 1]):
             continue
-        if _REGION_AFTER.match(text, a + len(w)):
-            out.append(Entity(a, a + len(w), w, "LOC", w + "地区", "pattern"))
+        elif not _REGION_AFTER.match(text, a + len(w)):
+            continue
+        out.append(Entity(a, a + len(w), w, "LOC", w + "地区", "pattern"))
     return out
 
 
