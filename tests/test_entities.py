@@ -265,7 +265,7 @@ MEASURED = {
     # session's start: ORG 161/31/60, LOC 50/25/102). Then, from its errors and every later set's
     # convention, China's macro regions (`中西部地区`, `东部地区`) are LOC.
     "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (170, 17, 51, 145), "GPE": (158, 42, 35, 149),
-                     "LOC": (90, 22, 62, 84), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (91, 21, 61, 85), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A thirteenth set, labelled blind by a helper (the unlabelled passages of 海拉尔区 2012, 2013, 2014,
     # 2016 and 2019, and a 德清 web page) while mainland China (`大陆`, `内地`), 亚非/欧美 and lists of
     # roads were written (the session of 2026-12-03, 17:44 UTC). The rules' first run: PERSON 4/0/0,
@@ -292,7 +292,7 @@ MEASURED = {
     # 84/18/48. From its errors then: `党|中央八项规定` (党中央 and the rules), `中央支持…`, and a count's
     # classifier opening no name (`1500|所县|医院`): ORG 86/8/6.
     "heldout2026l": {"PERSON": (24, 0, 0, 24), "ORG": (88, 5, 4, 86), "GPE": (212, 25, 30, 212),
-                     "LOC": (89, 18, 43, 73), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},    # the sixteenth set (2005, 2004, 2001, 2000, 1999 and 1995 national reports), labelled blind while the
+                     "LOC": (90, 17, 42, 74), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},    # the sixteenth set (2005, 2004, 2001, 2000, 1999 and 1995 national reports), labelled blind while the
     # levels and overseas Chinese were written. At 41ae317 PERSON 27/2/3, ORG 127/14/39, GPE 248/11/33, LOC
     # 101/5/35; its first run: ORG 127/13/39, GPE 248/10/33, the rest the same. From its errors then: bare
     # `中央` by what it does, `人民政协`, `台湾当局`, `台胞`, `南水北调`, `三峡工程`, `东北三省`.
@@ -855,9 +855,9 @@ def test_kinds_are_no_names_and_doctrines_are_terms(corpus_docs):
     regions = {(e.text, e.normalized) for e in _entities(r2016_doc) if e.label == "LOC"}
     assert {("中西部", "中西部地区"), ("东部", "东部地区")} <= regions
     # `中西部` names the two regions before any word and after any but a place (jieba: `投向/n|中西部/nt`)
-    text = "引导外资更多投向中西部地区，支持中西部高等教育发展。山东西部地区，城市东部。"
+    text = "引导外资更多投向中西部地区，支持中西部高等教育发展，中西部铁路和公路。山东西部地区，城市东部。"
     got = [(e.text, e.normalized) for e in extract_entities(make_nlp()(text)) if e.label == "LOC"]
-    assert got == [("中西部", "中西部地区"), ("中西部", "中西部地区")]
+    assert got == [("中西部", "中西部地区")] * 3  # the regions' railways are no named line
     # a meeting is no body, the place before it is the mention (海拉尔区 2017: 呼伦贝尔市第四次党代会)
     hl2017_doc = doc_by_source(docs, "hailaer/2017.txt")
     at = hl2017_doc.text.index("呼伦贝尔市第四次党代会")

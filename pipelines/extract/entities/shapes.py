@@ -550,6 +550,8 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
                 and (doc[j].text not in W.generic or doc[j].text in allowed) and is_han(doc[j].text):
             if doc[j].tag_ == "m" and not doc[j].text.startswith(("第", "首届")):
                 break
+            if label != "EVENT" and doc[j].text in _MACRO_REGIONS:
+                break  # China's regions name no facility or body (`中西部|铁路和公路`: the regions' railways)
             if label == "LOC" and j < i - 1 and W.zone_end.search(doc[j].text):
                 break  # a zone's suffix ends a name before this one (`呼伦贝尔经济|技术开发区|海拉尔食品产业园`)
             if (loose and doc[j].text in W.institution_generic) or doc[j].text in W.not_name_opener \
