@@ -164,8 +164,8 @@ _SAME_LEVEL = re.compile(r"同级(?:人大|人民代表大会)?(?:及其)?$")
 def _level_of_a_list(text: str, e: Entity) -> bool:
     """A body of one level after a list of levels names a level, no body (`省、市、县政府部门`,
     `各省、市、自治区党委`), as the model's spans already are not taken (but `中央、自治区党委、市委` lists
-    bodies); and a people's congress
-    of the same level as whoever is spoken of (`同级人大及其常委会`)."""
+    bodies); and so does a people's congress of the same level as whoever is spoken of
+    (`同级人大及其常委会`, whichever method found it)."""
     if _SAME_LEVEL.search(text, max(0, e.start - 14), e.start):
         return True  # `同级人大`, `同级人民代表大会及其常委会`
     if e.method == "model":

@@ -51,7 +51,7 @@ _CENTRE = re.compile(r"中央(?<=主持中央)(?=日常工作)|中央(?<=报中�
                      r"|中央(?=采取|决定|要求|指出|强调|部署|号召|和国务院|和省级党委|、国务院"
                      r"|作出|先后|相信|科学判断|已经|否定|支持|出台|提出|实行|确定|坚持|召开|关于|果断|正确地?把握"
                      r"|的(?:方针|政策|部署|要求|决策|精神|各项|有关|权威|政治路线|政治报告|统一领导|领导)|决策和部署|《"
-                     r"|[、和](?:自治区党委|省委|省级党委))")  # the Party centre acting, not a level (中央财政)  # the Party centre acting, not a level (中央财政)
+                     r"|[、和](?:自治区党委|省委|省级党委))")
 # 政协 named after 人大 in a list (`在区人大、政协的有力监督下`: the district's, as `_people_body` makes it;
 # in a national text, `加强人大、政协、军队…对外交往`, the template finds no district and the name stays 政协)
 _CPPCC_AFTER_NPC = re.compile("政协(?<=人大、政协)|政协(?<=人大和政协)")
@@ -764,7 +764,7 @@ def described_zones(view) -> list[Entity]:
     just before the place join it (`两河|圣山旅游景区`). A zone the gazetteers know as one word
     (`雄安新区`, `浦东新区`) is theirs."""
     W = words()
-    starts, ends, index = view.bounds
+    _, ends, _ = view.bounds
     text, vwords, tags, idx = view.text, view.words, view.tags, view.idx
     labels = name_labels()
     out = []
