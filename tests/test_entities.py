@@ -148,7 +148,7 @@ def test_named_campaigns_are_terms(corpus_docs):
 # label. The held-out set was never used to tune the rules. A change may do
 # better, not worse.
 MEASURED = {
-    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 3, 9, 114), "GPE": (83, 2, 4, 82), "LOC": (18, 0, 6, 18),
+    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 1, 9, 114), "GPE": (83, 2, 4, 82), "LOC": (18, 0, 6, 18),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 55, 9, 224)},
     "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (54, 2, 11, 53), "LOC": (30, 5, 15, 24),
                 "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (86, 26, 44, 84)},
@@ -166,7 +166,7 @@ MEASURED = {
     # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
     # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after,
     # then the divisions list (嘉兴, 义乌, 余姚市: 19 more places right, 23 more nested in names).
-    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 9, 25, 65), "GPE": (77, 35, 16, 76), "LOC": (65, 19, 71, 42),
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 8, 25, 65), "GPE": (77, 35, 16, 76), "LOC": (65, 19, 71, 42),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fifth set, labelled blind by a helper (北京 2026, 海拉尔区 2019, the 1984 national report,
     # three 2025 prints). The rules' first run at f95b241: PERSON 14/1/3, ORG 48/6/27, GPE 125/29/66,
@@ -264,7 +264,7 @@ MEASURED = {
     # The rules' first run: PERSON 27/1/1, ORG 166/22/55, GPE 157/52/36, LOC 50/21/102 (at 7a7c1bb, the
     # session's start: ORG 161/31/60, LOC 50/25/102). Then, from its errors and every later set's
     # convention, China's macro regions (`中西部地区`, `东部地区`) are LOC.
-    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (170, 17, 51, 145), "GPE": (158, 42, 35, 149),
+    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (170, 16, 51, 145), "GPE": (158, 42, 35, 149),
                      "LOC": (91, 21, 61, 85), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A thirteenth set, labelled blind by a helper (the unlabelled passages of 海拉尔区 2012, 2013, 2014,
     # 2016 and 2019, and a 德清 web page) while mainland China (`大陆`, `内地`), 亚非/欧美 and lists of
@@ -275,7 +275,7 @@ MEASURED = {
     # a community's health centre named by the community's one word (`健康|社区卫生服务中心`) and markets
     # named by something but their goods (`龙腾|果蔬|批发市场`) are ORG.
     "heldout2026j": {"PERSON": (4, 0, 0, 4), "ORG": (142, 15, 87, 112), "GPE": (78, 30, 50, 78),
-                     "LOC": (74, 19, 89, 72), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (74, 18, 89, 72), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fourteenth set, labelled blind by a helper (403 mentions: the 2012, 2007, 1987 and 1975 national
     # reports, three 2025 prints, the last unlabelled passages of the 2026 provincial reports and of
     # 海拉尔区 2014 and 2016) while the BiLSTM was packed and the strategies' regions were written (the

@@ -110,7 +110,10 @@ def test_the_seed_entities_do_not_change_with_the_model():
         with E.model_mode(mode):
             got[mode] = [(e.start, e.end, e.label, e.normalized)
                          for e in extract_entities(nlp(docs[0].text), docs[0].year)]
-    assert len(got["off"]) == 116 and got["on"] == got["off"]
+    # 115: the 116 of 2026-12-02 less `权交易市场`, a fragment of `碳排放权交易市场` (2026-12-04)
+    assert len(got["off"]) == 115 and got["on"] == got["off"]
+    text = docs[0].text
+    assert not [e for e in got["off"] if text[e[0]:e[1]] == "权交易市场"]
 
 
 def test_every_entity_covers_whole_tokens_and_terms_do_not_depend_on_the_model(corpus):
@@ -166,13 +169,13 @@ def test_model_spans_split_words_and_carry_a_confidence(model_on, monkeypatch):
 MEASURED_ON = {
     # then kinds of body the model took for bodies (公立医院, 革命委员会) went: gold ORG 114/4/11 -> 114/3/11,
     # heldout2026 ORG 66/24/25 -> 66/21/25, heldout2026b ORG 53/8/22 -> 53/7/22
-    "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (83, 2, 4), "LOC": (19, 0, 5)},
+    "gold": {"PERSON": (56, 0, 0), "ORG": (116, 1, 9), "GPE": (83, 2, 4), "LOC": (19, 0, 5)},
     "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 3, 11), "LOC": (34, 6, 11)},
     "heldout2025": {"PERSON": (50, 2, 2), "ORG": (89, 10, 24), "GPE": (70, 18, 17), "LOC": (44, 9, 38)},
     # first run (the default build, before the fixes it prompted): PERSON 8/2/1, ORG 62/37/29,
     # GPE 63/62/30, LOC 41/27/95
     # then the model's roads became LOC (滨河路) and kinds of place (中心镇, 东道国) no places
-    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (72, 19, 19), "GPE": (78, 33, 15), "LOC": (74, 20, 62)},
+    "heldout2026": {"PERSON": (8, 0, 1), "ORG": (72, 18, 19), "GPE": (78, 33, 15), "LOC": (74, 20, 62)},
     # first run, at f95b241: PERSON 16/2/1, ORG 53/10/22, GPE 156/40/35, LOC 27/16/63; with the
     # divisions list, written before the set existed: GPE 157/41/34, LOC 28/16/62
     "heldout2026b": {"PERSON": (17, 0, 0), "ORG": (60, 6, 15), "GPE": (169, 21, 22), "LOC": (52, 12, 38)},
@@ -252,7 +255,7 @@ MEASURED_ON = {
     # the mention: heldout2026i ORG spurious 33 -> 28, GPE 155 -> 160 right. Then a road named after a place
     # (`加格达奇|路`, `望城|路`) is one LOC, and 利用 opens no name: LOC one more right on 2026c and 2026i, GPE
     # spurious 28 -> 27 and 56 -> 54.
-    "heldout2026i": {"PERSON": (27, 4, 1), "ORG": (177, 23, 44), "GPE": (161, 45, 32), "LOC": (100, 24, 52)},
+    "heldout2026i": {"PERSON": (27, 4, 1), "ORG": (177, 22, 44), "GPE": (161, 45, 32), "LOC": (100, 24, 52)},
     # The thirteenth set (海拉尔区 2012-2019, labelled blind while mainland China, 亚非 and lists of roads
     # were written); its first run: PERSON 4/0/0, ORG 145/18/84, GPE 81/38/47, LOC 61/28/102 (at 9c67522,
     # before them: LOC 60/28/103). Then, from its errors, wider road lists, a place before a fused
@@ -261,7 +264,7 @@ MEASURED_ON = {
     # `通用航空产业园` spurious as a LOC instead of an ORG; heldout2026i LOC 77 -> 79 right. Then community
     # health centres and markets: ORG 145/18/84 -> 151/18/78 here, no other set changed. Then a town named by
     # a verb (`奋斗|镇`): GPE 81 -> 86 right here, one more on gold, heldout2026, 2026b, 2026c and 2026i.
-    "heldout2026j": {"PERSON": (4, 0, 0), "ORG": (152, 19, 77), "GPE": (86, 28, 42), "LOC": (82, 24, 81)},
+    "heldout2026j": {"PERSON": (4, 0, 0), "ORG": (152, 19, 77), "GPE": (86, 28, 42), "LOC": (82, 23, 81)},
     # the fourteenth set, labelled blind while the strategies' regions were written; its first run with the
     # model, at 2992c3f: PERSON 15/15/15, ORG 89/8/11, GPE 183/31/18, LOC 50/6/22; with the regions
     # (24326af) LOC 50/7/22 (`京津冀`, which this set labels GPE).
@@ -608,7 +611,7 @@ def test_the_ensemble_in_the_build_on_a_real_sentence():
 # holds the claim they were chosen for: no label of either set has fewer right or more spurious names
 # with the ensemble than with the CRF alone (`MEASURED_ON`), and these figures exactly.
 ENSEMBLE_MEASURED = {
-    "gold": {"PERSON": (56, 0, 0), "ORG": (116, 3, 9), "GPE": (83, 2, 4), "LOC": (19, 0, 5)},
+    "gold": {"PERSON": (56, 0, 0), "ORG": (116, 1, 9), "GPE": (83, 2, 4), "LOC": (19, 0, 5)},
     "heldout": {"PERSON": (8, 0, 0), "ORG": (83, 5, 21), "GPE": (54, 2, 11), "LOC": (35, 5, 10)},
 }
 

@@ -506,6 +506,7 @@ def quoted_terms(text: str) -> list[Entity]:
 
 
 _CLASSIFIERS = frozenset("所家个座条处项批名位")
+_COMMON_ONE_TAGS = frozenset({"n", "ng", "vn", "v"})  # a one-character word so tagged is no name's first
 
 
 def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
@@ -571,9 +572,12 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
         if first > 0 and doc[first - 1].tag_ == "m" and doc[first].text[0] in _CLASSIFIERS:
             continue  # a count's classifier opens no name (`1500|所县|医院`: county hospitals, a kind)
         if len(doc[first].text) == 1 and first > 0 and is_han(doc[first - 1].text) and (
-                doc[first - 1].tag_ == "m" or doc[first - 1].text + doc[first].text in dictionary_words()):
+                doc[first - 1].tag_ == "m" or doc[first - 1].text + doc[first].text in dictionary_words()
+                or (doc[first].tag_ in _COMMON_ONE_TAGS and doc[first - 1].tag_ in ("v", "vn", "n")
+                    and doc[first].text not in _ZONE_LEVELS)):  # `加强|区|人民医院` is the district's
             continue  # a name cut inside a word jieba read as a number (`万家|惠|农贸市场`), or the last
-            # character of a word of the dictionary jieba cut (`碳|排放|权|交易市场`: 排放权): no name starts with it
+            # character of a word jieba cut (`碳|排放|权|交易市场`: a common noun of one character after a
+            # verb or noun closes their word): no name starts with it
         if m.group() in _WORKS and first < i - 1 and name_labels().get(doc[first].text) in ("GPE", "LOC"):
             first += 1  # `黄河|小浪底水利枢纽`, `新疆|塔里木油田`: the place locates the works
         a = doc[first].idx
