@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
     ap.add_argument("--errors", action="store_true")
     ap.add_argument("--label", help="with --errors, only this label")
-    ap.add_argument("--set", choices=("gold", "heldout", "heldout2025", "heldout2026", "heldout2026b", "heldout2026c", "heldout2026d", "heldout2026e", "heldout2026f", "heldout2026g", "heldout2026h", "heldout2026i", "heldout2026j", "heldout2026k", "heldout2026l", "heldout2026m", "all"), default="all",
+    ap.add_argument("--set", choices=(*ENTITY_SETS, "all"), default="all",
                     help="gold: entities_gold.jsonl (the rules were developed against it); "
                          "heldout: entities_heldout.jsonl (labelled later, from other documents); "
                          "heldout2025: entities_2025_heldout.jsonl (PERSON/ORG/GPE/LOC in 2025 prints and 2026 "

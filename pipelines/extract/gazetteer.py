@@ -142,10 +142,17 @@ def division_names() -> dict[str, tuple[str, str]]:
 
 
 @lru_cache(maxsize=1)
+def fixed_forms() -> dict[str, tuple[str, str]]:
+    """Names with a fixed normal form (not one the document fills in, `{city}…`): name -> (label,
+    normal form) (`八项规定` -> LAW 中央八项规定)."""
+    return {n.text: (n.label, n.normalized) for n in names() if "{" not in n.normalized}
+
+
+@lru_cache(maxsize=1)
 def place_names() -> dict[str, tuple[str, str]]:
     """Places (GPE, LOC) with a fixed normal form: name -> (label, normal form) (`我国` -> GPE 中国,
     `东北` -> LOC 东北地区)."""
-    return {n.text: (n.label, n.normalized) for n in names() if n.label in ("GPE", "LOC") and "{" not in n.normalized}
+    return {text: form for text, form in fixed_forms().items() if form[0] in ("GPE", "LOC")}
 
 
 @lru_cache(maxsize=1)

@@ -71,7 +71,7 @@ from pipelines.extract.entities.shapes import (
     sub_units,
 )
 from pipelines.extract.entities.words import words as entity_words
-from pipelines.extract.gazetteer import division_names, leaders, names, place_names
+from pipelines.extract.gazetteer import division_names, fixed_forms, leaders, names, place_names
 from pipelines.lang.zh.segment import doc_text
 
 __all__ = ["Entity", "LABELS", "extract_entities", "place_of", "quoted_terms", "resolve_in_context", "resolve_overlaps", "add_to"]
@@ -379,7 +379,7 @@ def policy_entities(doc: Doc) -> Doc:
         method, _, norm = ent.ent_id_.partition("|")
         c = Entity(ent.start_char, ent.end_char, ent.text, ent.label_, norm or ent.text, method or "gazetteer")
         if c.text.startswith("中央") and c.start > 0 and text[c.start - 1] == "党" and c.label != "ORG" \
-                and (rest := _named(c.text[2:])) is not None:
+                and (rest := fixed_forms().get(c.text[2:])) is not None and rest[0] != "ORG":
             # `党|中央八项规定`: the Party centre's rules, 党中央 (ORG) and the rules it names (`八项规定`)
             cands += [Entity(c.start - 1, c.start + 2, "党中央", "ORG", "中共中央", c.method),
                       Entity(c.start + 2, c.end, c.text[2:], rest[0], rest[1], c.method)]
@@ -432,17 +432,6 @@ def policy_entities(doc: Doc) -> Doc:
 # a strategy's name followed by one of these is a document's title (`京津冀协同发展规划纲要`)
 _DOCUMENT_AFTER = re.compile("规划|纲要|意见|方案|条例|决定|办法")
 _DIRECTIONS = frozenset("东西南北中部")
-
-
-@lru_cache(maxsize=1)
-def _named_forms() -> dict[str, tuple[str, str]]:
-    return {n.text: (n.label, n.normalized) for n in names() if n.label != "ORG" and "{" not in n.normalized}
-
-
-def _named(text: str) -> tuple[str, str] | None:
-    """(label, normal form) of a gazetteer name with a fixed normal form that is no body (`八项规定` ->
-    LAW 中央八项规定), or None."""
-    return _named_forms().get(text)
 
 
 def _strategy_region(c: Entity, text: str) -> Entity:

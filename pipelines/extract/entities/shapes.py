@@ -574,7 +574,7 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
         if len(doc[first].text) == 1 and first > 0 and is_han(doc[first - 1].text) and (
                 doc[first - 1].tag_ == "m" or doc[first - 1].text + doc[first].text in dictionary_words()
                 or (doc[first].tag_ in _COMMON_ONE_TAGS and doc[first - 1].tag_ in ("v", "vn", "n")
-                    and doc[first].text not in _ZONE_LEVELS)):  # `加强|区|人民医院` is the district's
+                    and doc[first].text not in _zone_levels())):  # `加强|区|人民医院` is the district's
             continue  # a name cut inside a word jieba read as a number (`万家|惠|农贸市场`), or the last
             # character of a word jieba cut (`碳|排放|权|交易市场`: a common noun of one character after a
             # verb or noun closes their word): no name starts with it
@@ -728,8 +728,11 @@ def _routes(doc: Doc, ends: set[int], index: dict[int, int]) -> list[Entity]:
 _DESCRIBER_TAGS = frozenset({"n", "vn", "an", "a", "b", "l", "nz", "j", "ns", "ng"})
 
 
-# levels named bare (`创建|自治区|全域旅游示范区`: a zone of the region's rank, no named one)
-_ZONE_LEVELS = frozenset("国家 中央 省 市 县 区 乡 镇 村 旗 州 盟 地 自治区 自治州 自治县 特区".split())
+# levels named bare (`创建|自治区|全域旅游示范区`: a zone of the region's rank, no named one): the
+# `level_word`s and 特区
+@lru_cache(maxsize=1)
+def _zone_levels() -> frozenset[str]:
+    return words().level_words | {"特区"}
 
 
 def _zone_head(vwords: list[str], tags: list[str], j: int) -> int | None:
@@ -740,7 +743,7 @@ def _zone_head(vwords: list[str], tags: list[str], j: int) -> int | None:
     two-character word jieba alone takes for a place (`海洋`, `滨水`; `海峡西岸` is one)."""
     W = words()
     w = vwords[j]
-    if w in _COUNTRY_WORDS or w in _REFERENCE_HEADS or w in _ZONE_LEVELS or w in W.generic \
+    if w in _COUNTRY_WORDS or w in _REFERENCE_HEADS or w in _zone_levels() or w in W.generic \
             or w in W.pos_stop or not is_han(w):
         return None
     abbr = abbreviations()

@@ -81,6 +81,7 @@ class EntityWords:
     model_org_not_first: frozenset[str]  # a model ORG starts after these words (深化|公立医院)
     model_loc_end: re.Pattern     # a model place ending so is LOC, beside loc_end and facility_suffix (滨河路)
     model_zone_end: re.Pattern    # a model body ending so is a park or zone, LOC (呼伦贝尔现代农牧业产业园)
+    level_words: frozenset[str]   # 国家, 省, 市, 自治区…: the levels of `level_word`
     generic_body: re.Pattern      # bodies of several levels at once: 市县党委, 省、市、县监察委员会
     level_list: re.Pattern        # the levels listed before such a body: `国家、省、市、` of 国家、省、市、县监察委员会
     project_end: re.Pattern       # a model ORG ending so is a project: 红星美凯龙城市商贸综合体
@@ -146,6 +147,7 @@ def load(path: str | os.PathLike) -> EntityWords:
         model_loc_end=re.compile(f"(?:{alt('model_loc_end')})$"),
         model_zone_end=re.compile(f"(?:{alt('model_zone_end')})$"),
         model_org_end=re.compile(f"(?:{alt('org_suffix')}|{alt('org_end')}|{alt('model_org_end')})$"),
+        level_words=frozenset(w["level_word"]),
         generic_body=re.compile(f"(?:{alt('level_word')})(?:、?(?:{alt('level_word')}))+(?:{alt('generic_body')})"),
         level_list=re.compile(f"(?:(?:{alt('level_word')})、)+$"),
         project_end=re.compile(f"(?:{alt('project_end')})$"),

@@ -188,15 +188,10 @@ TEXT_KEY = "policytrace.text"
 TOKENS_KEY = "policytrace.tokens"  # (words, tags); a Doc made again with split tokens has its own
 ORIGINAL_KEY = "policytrace.original"  # the text as given, where the Doc holds its simplified form
 SENTENCES_KEY = "policytrace.sentences"  # `split_sentences` of the Doc's text, from `policy_sentences`
-AS_CUT_KEY = "policytrace.as_cut"  # (words, tags) as the tokenizer cut them, where entities split tokens since
+# (words, tags) as the tokenizer cut them, where entities split tokens since (`crf.split_tokens`): what
+# the terms table counts, the same with the entity model on or off
+AS_CUT_KEY = "policytrace.as_cut"
 
-
-def words_as_cut(doc: Doc) -> tuple[list[str], list[str]]:
-    """The words and tags as the tokenizer cut them, before entities split any (`京津冀协同发展` one
-    word, where the Doc has `京津冀|协同发展`): what the terms table counts, the same with the entity
-    model on or off."""
-    cut = doc.user_data.get(AS_CUT_KEY)
-    return doc_tokens(doc) if cut is None else cut
 
 def doc_text(doc: Doc) -> str:
     """`doc.text`, without joining its tokens again (retokenising never changes the text)."""
