@@ -9,7 +9,10 @@ into an empty folder, best of RUNS (default 3):
   - `policytrace build` with no Prefect server configured (a temporary server is
     started early, while the pipeline loads: `flows.serve.start_temporary_server_early`);
   - `policytrace build` with `policytrace server start` running (on a free port,
-    with its own PREFECT_HOME, stopped at the end).
+    with its own PREFECT_HOME, stopped at the end): the build runs in a fork of the
+    warm builder the server start leaves beside the server (flows/warm.py);
+  - the same with `POLICYTRACE_WARM=off`: the build in a process of its own, against
+    the same server.
 Goals (issue 13): <= 6 s without a server, <= 3 s with one.
 """
 
@@ -52,12 +55,14 @@ def main() -> None:
         subprocess.run([py, "-m", "flows", "server", "start", "--port", str(port)], cwd=ROOT, env=env, check=True, capture_output=True)
         try:
             with_server = best([py, "-m", "flows", "build", seed, "--out"], env, runs, tmp)
+            cold = best([py, "-m", "flows", "build", seed, "--out"], {**env, "POLICYTRACE_WARM": "off"}, runs, tmp)
         finally:
             subprocess.run([py, "-m", "flows", "server", "stop"], cwd=ROOT, env=env, capture_output=True)
     print(f"one-document build, wall time, best of {runs} fresh processes:")
     print(f"{'':<44}{'seconds':>8}{'x baseline':>12}{'goal':>8}")
     for name, secs, goal in (("without Prefect (baseline)", plain, ""), ("policytrace build, no server configured", no_server, "<= 6 s"),
-                             ("policytrace build, `policytrace server` up", with_server, "<= 3 s")):
+                             ("policytrace build, `policytrace server` up", with_server, "<= 3 s"),
+                             ("  the same, POLICYTRACE_WARM=off", cold, "")):
         print(f"{name:<44}{secs:>8.2f}{secs / plain:>12.2f}{goal:>8}")
 
 

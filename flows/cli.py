@@ -318,7 +318,7 @@ def cmd_gc(args) -> int:
 def cmd_server(args) -> int:
     from flows.serve import server_command
 
-    return server_command(args.action, args.port)
+    return server_command(args.action, args.port, builder=not args.no_builder)
 
 
 def cmd_serve(args) -> int:
@@ -382,6 +382,8 @@ def make_parser() -> argparse.ArgumentParser:
     sv = sub.add_parser("server", help="start, stop or check a long-lived local Prefect server that later commands use")
     sv.add_argument("action", choices=["start", "stop", "status"])
     sv.add_argument("--port", type=int, default=4200)
+    sv.add_argument("--no-builder", action="store_true",
+                    help="start the server alone, without the warm builder that later builds run in (flows/warm.py)")
     sv.set_defaults(func=cmd_server)
 
     s = sub.add_parser("serve", help="serve the build flow as a Prefect deployment on a cron schedule")
@@ -423,10 +425,22 @@ def console() -> int:
     When the command is done, the objects still alive (the pipeline's dictionaries and
     gazetteers: millions of them) are frozen out of the garbage collector: the process
     ends next, and the collections of its shutdown would only scan them, 0.35 s of a
-    one-document build. Exit handlers (Prefect's) still run."""
+    one-document build. Exit handlers (Prefect's) still run.
+
+    With a long-lived server up (`policytrace server start`), a `build` is handed to the warm
+    builder beside it (`flows.warm`), which runs `main` in a fork of a process that has loaded
+    everything already; this process only waits for it."""
     argv = sys.argv[1:]
-    if argv[:1] == ["build"] and "pandas" not in sys.modules:
-        sys.meta_path.insert(0, _WithoutPandas())
+    if argv[:1] == ["build"]:
+        from flows.serve import use_running_server
+        from flows.warm import run_warm
+
+        if use_running_server():  # a long-lived server: its warm builder runs the build, if it may
+            code = run_warm(argv)
+            if code is not None:
+                return code
+        if "pandas" not in sys.modules:
+            sys.meta_path.insert(0, _WithoutPandas())
     code = main(argv)
     gc.freeze()
     return code

@@ -22,6 +22,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import flows  # noqa: F401
+from flows import warm
 from pipelines.store.faults import die_with_parent
 
 DEFAULT_API = "http://127.0.0.1:4200/api"
@@ -130,16 +131,23 @@ def start_temporary_server_early() -> Callable[[], None] | None:
     return ready
 
 
-def server_command(action: str, port: int = 4200) -> int:
+def server_command(action: str, port: int = 4200, builder: bool = True) -> int:
     """`policytrace server start|stop|status`: a long-lived local Prefect server that
-    every later command uses (one-document builds then skip the temporary server)."""
+    every later command uses (one-document builds then skip the temporary server), and
+    beside it the warm builder (`flows.warm`) that later builds run in, unless `builder`
+    is false (`--no-builder`)."""
     api = f"http://127.0.0.1:{port}/api"
     path = _record()
     if action == "status":
         found = running_server()
         print(f"Prefect server: {found} (policytrace commands use it)" if found else "no policytrace Prefect server is running")
+        builder = warm.ping()
+        if builder:
+            print(f"warm builder: pid {builder['pid']}, {builder['served']} build(s) run since "
+                  f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(builder['since']))}")
         return 0 if found else 1
     if action == "stop":
+        stop_builder()
         if not path.exists():
             print("no policytrace Prefect server is running")
             return 0
@@ -154,7 +162,7 @@ def server_command(action: str, port: int = 4200) -> int:
     found = running_server()
     if found:
         print(f"a Prefect server already answers at {found}")
-        return 0
+        return _with_builder(found, path.with_suffix(".log"), builder)
     if _healthy(api):
         print(f"a Prefect server already answers at {api}; set PREFECT_API_URL={api} to use it")
         return 0
@@ -168,7 +176,59 @@ def server_command(action: str, port: int = 4200) -> int:
     path.write_text(json.dumps({"pid": proc.pid, "api": api}), encoding="utf-8")
     print(f"Prefect server running at {api} (pid {proc.pid}, log {log}); policytrace commands use it "
           "until `policytrace server stop`")
+    return _with_builder(api, log, builder)
+
+
+def _with_builder(api: str, log: Path, builder: bool) -> int:
+    if not builder or not warm.supported():
+        return 0
+    try:
+        pid = start_builder(api, log)
+    except RuntimeError as exc:
+        print(f"policytrace server: {exc}; see {log}. Builds still use the server, each in its own process.",
+              file=sys.stderr)
+        return 2
+    print(f"warm builder running (pid {pid}): `policytrace build` runs in a fork of it, with Prefect and the "
+          "pipeline already loaded")
     return 0
+
+
+def start_builder(api: str, log: Path, timeout: float = 300) -> int:
+    """Start the warm builder (`flows.warm`) for the server at `api`, unless one answers
+    already, and wait until it does: its pid."""
+    found = warm.ping()
+    if found:
+        return found["pid"]
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "flows", "--warm-builder", warm.socket_path()], env={**os.environ, "PREFECT_API_URL": api},
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the warm builder exited early (exit code {proc.returncode})")
+        found = warm.ping()
+        if found:
+            return found["pid"]
+        time.sleep(0.1)
+    proc.terminate()
+    raise RuntimeError(f"the warm builder did not answer within {timeout:.0f} s")
+
+
+def stop_builder() -> None:
+    """End the warm builder, if one runs (its commands running at the time finish)."""
+    path = warm.record_path()
+    try:
+        pid = json.loads(path.read_text(encoding="utf-8"))["pid"]
+    except (OSError, ValueError, KeyError):
+        return
+    try:
+        os.kill(pid, signal.SIGTERM)
+        print(f"stopped the warm builder (pid {pid})")
+    except ProcessLookupError:
+        pass
+    path.unlink(missing_ok=True)
 
 
 def serve(cron: str, paths: list[str], out: str, name: str = "policytrace-scheduled-build") -> int:

@@ -173,11 +173,19 @@ def test_a_bad_dask_address_is_refused_by_name(capsys):
             raise AssertionError(f"{bad} accepted")
 
 
-def test_a_long_lived_server_is_used_by_later_builds(tmp_path):
-    """`policytrace server start` leaves a Prefect server running; a later `policytrace build`
-    finds it (no temporary server), its flow run is kept there, and `stop` ends it."""
+def test_a_long_lived_server_is_used_by_later_builds(tmp_path, corpus):
+    """`policytrace server start` leaves a Prefect server running and, beside it, the warm
+    builder (flows/warm.py). A later `policytrace build` runs in a fork of the builder: no
+    temporary server, its flow run kept in the server, the same rows as a build in its own
+    process (`POLICYTRACE_WARM=off`), the same error and exit code for a bad `--out`. A
+    build with other settings (`POLICYTRACE_NER_MODEL=off`) runs in its own process; a
+    killed command takes its build down with it; a changed file of the code retires the
+    builder. `stop` ends both."""
     import json
+    import os
+    import signal
     import socket
+    import time
     import urllib.request
 
     with socket.socket() as sock:
@@ -185,21 +193,85 @@ def test_a_long_lived_server_is_used_by_later_builds(tmp_path):
         port = sock.getsockname()[1]
     env = {"PREFECT_HOME": str(tmp_path / "prefect"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
 
-    def cli(*args, timeout=180):
-        return subprocess.run([sys.executable, "-m", "flows", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    def cli(*args, timeout=180, **more):
+        return subprocess.run([sys.executable, "-m", "flows", *args], cwd=ROOT, env={**env, **more}, capture_output=True,
+                              text=True, timeout=timeout)
 
-    started = cli("server", "start", "--port", str(port))
-    try:
-        assert started.returncode == 0 and f"Prefect server running at http://127.0.0.1:{port}/api" in started.stdout, started.stderr
-        assert cli("server", "status").returncode == 0
-        built = cli("build", str(SEEDS), "--out", str(tmp_path / "datasets"))
-        assert built.returncode == 0, built.stderr[-2000:]
-        assert "temporary server" not in built.stdout + built.stderr
-        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/flow_runs/filter", data=b"{}", method="POST",
+    def served() -> int:
+        status = cli("server", "status").stdout
+        return int(re.search(r"warm builder: pid \d+, (\d+) build", status).group(1))
+
+    def api(what: str) -> list[dict]:
+        req = urllib.request.Request(f"http://127.0.0.1:{port}/api/{what}/filter", data=b"{}", method="POST",
                                      headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=10) as r:
-            runs = json.load(r)
-        assert [(run["state_type"]) for run in runs] == ["COMPLETED"]
+            return json.load(r)
+
+    def flow_runs() -> list[str]:
+        return [run["state_type"] for run in api("flow_runs")]
+
+    started = cli("server", "start", "--port", str(port), timeout=400)
+    try:
+        assert started.returncode == 0 and f"Prefect server running at http://127.0.0.1:{port}/api" in started.stdout, started.stderr
+        assert "warm builder running" in started.stdout
+        assert cli("server", "status").returncode == 0 and served() == 0
+        paths = [str(SEEDS), str(corpus / "hailaer")]
+        built = cli("build", *paths, "--out", str(tmp_path / "warm"))
+        assert built.returncode == 0, built.stderr[-2000:]
+        assert "temporary server" not in built.stdout + built.stderr and "documents: 9" in built.stdout
+        assert served() == 1 and flow_runs() == ["COMPLETED"]
+        assert [a["key"] for a in api("artifacts")] == ["build-summary"]  # the run's artifact and logs reach Prefect
+        assert any("wrote version" in log["message"] for log in api("logs"))
+        alone = cli("build", *paths, "--out", str(tmp_path / "alone"), POLICYTRACE_WARM="off")
+        assert alone.returncode == 0 and served() == 1 and flow_runs() == ["COMPLETED"] * 2
+        a, b = Dataset(tmp_path / "warm"), Dataset(tmp_path / "alone")
+        for t in a.tables():
+            assert a.read(t).to_pylist() == b.read(t).to_pylist(), t
+        assert a.verify() == []
+
+        (tmp_path / "a-file").write_text("x", encoding="utf-8")
+        bad = [cli("build", str(SEEDS), "--out", str(tmp_path / "a-file"), **more) for more in ({}, {"POLICYTRACE_WARM": "off"})]
+        assert [r.returncode for r in bad] == [1, 1] and served() == 2
+        assert bad[0].stderr == bad[1].stderr and "is a file, not a folder" in bad[0].stderr
+
+        other = cli("build", str(SEEDS), "--out", str(tmp_path / "fast"), POLICYTRACE_NER_MODEL="off")
+        assert other.returncode == 0 and served() == 2  # other settings: built in its own process
+
+        proc = subprocess.Popen([sys.executable, "-m", "flows", "build", str(corpus / "national"), "--out",
+                                 str(tmp_path / "killed")], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while served() < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        builder = json.loads((tmp_path / "prefect" / "policytrace-builder.json").read_text(encoding="utf-8"))["pid"]
+
+        def children() -> list[int]:
+            found = []
+            for d in os.listdir("/proc"):
+                try:
+                    if d.isdigit() and int(open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()[1]) == builder:
+                        found.append(int(d))
+                except (OSError, IndexError, ValueError):
+                    pass
+            return found
+
+        deadline = time.monotonic() + 30
+        while children() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert children() == []  # the killed command's build is gone too
+        assert cli("build", str(SEEDS), "--out", str(tmp_path / "killed")).returncode == 0 and served() == 4
+        assert Dataset(tmp_path / "killed").verify() == []
+
+        touched = ROOT / "flows" / "__init__.py"
+        times = (touched.stat().st_atime_ns, touched.stat().st_mtime_ns)
+        os.utime(touched, ns=(times[0], times[1] + 1))
+        try:
+            stale = cli("build", str(SEEDS), "--out", str(tmp_path / "stale"))
+        finally:
+            os.utime(touched, ns=times)
+        assert stale.returncode == 0 and "the warm builder was started with other code" in stale.stderr
+        assert "warm builder" not in cli("server", "status").stdout  # it retired
     finally:
         stopped = cli("server", "stop")
     assert stopped.returncode == 0 and "stopped the Prefect server" in stopped.stdout
