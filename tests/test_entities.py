@@ -140,7 +140,10 @@ def test_named_campaigns_are_terms(corpus_docs):
     r1957 = next(d for d in corpus_docs[0] if "抗美援朝" in d.text and d.year == 1957)
     ents = _entities(r1957)
     assert {"土地改革", "抗美援朝", "三反五反"} <= {e.text for e in ents if e.label == "TERM"}
-    assert not [e for e in ents if e.label == "GPE" and e.text in ("美", "朝")]
+    campaigns = [(e.start, e.end) for e in ents if e.text == "抗美援朝"]
+    assert campaigns and not [e for e in ents if e.label == "GPE" and any(a <= e.start < b for a, b in campaigns)]
+    # elsewhere 美 is a place: 亲美、崇美、恐美 (pro-American), as the heldout set labels it
+    assert [e.text for e in ents if e.label == "GPE" and e.text == "美"] == ["美"]
 
 
 # Measured with `.venv/bin/python benchmarks/eval_entities.py` (strict: same span
@@ -148,10 +151,10 @@ def test_named_campaigns_are_terms(corpus_docs):
 # label. The held-out set was never used to tune the rules. A change may do
 # better, not worse.
 MEASURED = {
-    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 1, 9, 114), "GPE": (83, 2, 4, 82), "LOC": (18, 0, 6, 18),
+    "gold": {"PERSON": (56, 0, 0, 56), "ORG": (116, 1, 9, 114), "GPE": (84, 2, 3, 83), "LOC": (18, 0, 6, 18),
              "EVENT": (51, 2, 2, 47), "LAW": (18, 0, 2, 14), "TERM": (224, 55, 9, 224)},
-    "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (54, 2, 11, 53), "LOC": (30, 5, 15, 24),
-                "EVENT": (24, 2, 4, 20), "LAW": (13, 0, 4, 4), "TERM": (86, 26, 44, 84)},
+    "heldout": {"PERSON": (8, 0, 0, 8), "ORG": (83, 5, 21, 77), "GPE": (56, 1, 9, 55), "LOC": (30, 5, 15, 24),
+                "EVENT": (24, 2, 4, 20), "LAW": (14, 0, 3, 5), "TERM": (86, 26, 44, 84)},
     # PERSON, ORG, GPE and LOC only; labelled from the 2025 prints and 2026 provincial reports
     # before the trained model was run on them. The rules' first run there: PERSON 31/5/21,
     # ORG 63/15/50, GPE 61/40/26, LOC 15/7/67; since then fused bodies (北京市人民政府),
@@ -159,14 +162,14 @@ MEASURED = {
     # enterprises gazetteer (海康威视, 首旅集团) added; the heldout2026 fixes below help here too.
     # The divisions list (divisions.tsv) found 8 more places and 6 more nested in longer names
     # the set labels whole (浦东 of 浦东引领区: spurious under its conventions).
-    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (78, 8, 35, 73), "GPE": (70, 20, 17, 65), "LOC": (42, 9, 40, 31),
+    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (78, 8, 35, 73), "GPE": (73, 20, 14, 68), "LOC": (42, 9, 40, 31),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # PERSON, ORG, GPE and LOC in other passages of the 2026 provincial reports, 海拉尔区 2018 and
     # two 2025 prints, labelled by a helper who had not seen the code. The rules' first run there:
     # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
     # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after,
     # then the divisions list (嘉兴, 义乌, 余姚市: 19 more places right, 23 more nested in names).
-    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 8, 25, 65), "GPE": (77, 35, 16, 76), "LOC": (65, 19, 71, 42),
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 8, 25, 65), "GPE": (80, 35, 13, 79), "LOC": (65, 19, 71, 42),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fifth set, labelled blind by a helper (北京 2026, 海拉尔区 2019, the 1984 national report,
     # three 2025 prints). The rules' first run at f95b241: PERSON 14/1/3, ORG 48/6/27, GPE 125/29/66,
@@ -174,14 +177,14 @@ MEASURED = {
     # Then, from its errors: runs of abbreviations by context (中苏关系, 京港、京澳), regions as LOC
     # (东欧, 大洋洲), 萨 among the surnames (代区长 萨国文); 老城区, 新城区 are no names;
     # zones after their place (浦东引领区), campuses (北方工业大学延庆校区) and lines (崇明线).
-    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (57, 4, 18, 54), "GPE": (154, 21, 37, 149),
+    "heldout2026b": {"PERSON": (15, 0, 2, 15), "ORG": (57, 3, 18, 54), "GPE": (160, 21, 31, 155),
                      "LOC": (44, 8, 46, 40), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A sixth set, labelled blind by a helper (海拉尔区 2012-2017, the 1982, 1992 and 1993 national
     # reports, the 十一大 and 十四大 reports). The rules' first run at f95b241: PERSON 23/0/0,
     # ORG 40/21/73, GPE 99/21/33, LOC 40/16/80; with this session's changes, all written before the
     # set existed: ORG 40/17/73, GPE 104/28/28, LOC 42/16/78. Nothing was written from its errors
     # but `我区…`/`…的…` are no body names (我区 is then a GPE).
-    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (48, 8, 65, 38), "GPE": (110, 18, 22, 109),
+    "heldout2026c": {"PERSON": (23, 0, 0, 23), "ORG": (48, 7, 65, 38), "GPE": (112, 18, 20, 111),
                      "LOC": (62, 8, 58, 59), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # (LOC 42/16/78 -> 43/16/77 with the roads and reservoirs named by places, 2026-12-03)
     # A seventh set, labelled blind by a helper (the 十二大 and 十六大 reports, the 1956, 1960, 1986,
@@ -190,13 +193,13 @@ MEASURED = {
     # title (《马克思恩格斯全集》) are no mentions (PERSON 40/1/4). 祖国 (20 spurious GPE) stayed a
     # GPE, which this set and heldout2026c do not label, until the fourteenth set (2026-12-03 evening). Then roads and reservoirs named by
     # places (`青海西藏公路`, `南湾水库`): GPE 319/70/16 -> 319/63/16, LOC 40/2/44 -> 47/2/37.
-    "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (77, 15, 23, 74), "GPE": (320, 36, 15, 317),
+    "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (77, 9, 23, 74), "GPE": (323, 35, 12, 320),
                      "LOC": (65, 3, 19, 49), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # An eighth, labelled blind the same way: the 1954 report and the 三大 report, written in
     # traditional characters. First run, once they were segmented in simplified characters; read
     # as written they gave PERSON 3/1/21, ORG 2/1/71, GPE 76/14/284, LOC 1/2/88. Then, from its
     # errors, 中央人民政府 joined organs.tsv (ORG 32/29/41 -> 41/29/32).
-    "heldout2026e": {"PERSON": (15, 1, 9, 15), "ORG": (47, 11, 26, 32), "GPE": (315, 17, 45, 309),
+    "heldout2026e": {"PERSON": (15, 1, 9, 15), "ORG": (47, 10, 26, 32), "GPE": (315, 17, 45, 309),
                      "LOC": (70, 9, 19, 69), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then China's great regions and old world regions (东北, 华北, 远东, 印度支那) as LOC places, and
     # `X地区` / `X各国` after a place as the place alone (`东北地区` -> 东北, `西欧各国` -> 西欧), the sets'
@@ -219,7 +222,7 @@ MEASURED = {
     # Then people.tsv, the thinkers, writers and statesmen of the past the texts quote (陆游, 东方朔,
     # 达赖喇嘛, 赫鲁晓夫; written after reading this set's errors): PERSON 21/0/23 -> 31/1/13 here,
     # heldout2026e 5/1/19 -> 7/1/17 (陳獨秀).
-    "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (101, 12, 30, 94), "GPE": (268, 14, 35, 225),
+    "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (101, 12, 30, 94), "GPE": (273, 13, 30, 230),
                      "LOC": (66, 10, 18, 57), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then festivals, galas and fairs are EVENTs, the places in their names no mentions (`上海旅游节`,
     # `中国时尚产业盛典`, `呼伦贝尔国际草原音乐那达慕`): GPE spurious heldout2026 42 -> 37, heldout2026b 26 -> 25.
@@ -229,7 +232,7 @@ MEASURED = {
     # reports, the 十大, 十七大 and 一大 Guangzhou reports), after every rule of 2026-12-03 was written and
     # before any ran on it: its first run, the rules alone (at 3c6efeb, the session's start: PERSON
     # 43/51/81, ORG 63/34/44, GPE 486/56/108, LOC 83/7/75). Nothing was written from its errors.
-    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (80, 9, 27, 73), "GPE": (521, 16, 73, 497),
+    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (80, 8, 27, 73), "GPE": (526, 13, 68, 502),
                      "LOC": (129, 8, 29, 114), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then, from the tenth set's errors (so not blind there) and the conventions every set shares:
     # a country named by its regime is that country (`美帝国主义`, `美帝` -> 美国, `苏修` -> 苏联, GPE),
@@ -256,7 +259,7 @@ MEASURED = {
     # the 九大, 十五大 and 十八大 reports) while the rules above were written, scored once they were: the
     # rules' first run (at 7a7c1bb, the session's start: PERSON 37/44/36, the rest the same). Most of
     # the PERSON errors are a convention: the set labels `毛` of `毛主席` (33), as 2026g `周` of `周总理`.
-    "heldout2026h": {"PERSON": (37, 36, 36, 37), "ORG": (74, 14, 82, 65), "GPE": (441, 54, 63, 342),
+    "heldout2026h": {"PERSON": (37, 36, 36, 37), "ORG": (75, 11, 81, 66), "GPE": (446, 52, 58, 347),
                      "LOC": (76, 8, 60, 66), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A twelfth set, labelled blind by a helper (other passages of the 2026 provincial reports and of
     # 海拉尔区 2015, 2017 and 2018, the 2016 and 2022 national reports) while the session's later rules
@@ -264,7 +267,7 @@ MEASURED = {
     # The rules' first run: PERSON 27/1/1, ORG 166/22/55, GPE 157/52/36, LOC 50/21/102 (at 7a7c1bb, the
     # session's start: ORG 161/31/60, LOC 50/25/102). Then, from its errors and every later set's
     # convention, China's macro regions (`中西部地区`, `东部地区`) are LOC.
-    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (170, 16, 51, 145), "GPE": (158, 42, 35, 149),
+    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (170, 16, 51, 145), "GPE": (163, 42, 30, 152),
                      "LOC": (91, 21, 61, 85), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A thirteenth set, labelled blind by a helper (the unlabelled passages of 海拉尔区 2012, 2013, 2014,
     # 2016 and 2019, and a 德清 web page) while mainland China (`大陆`, `内地`), 亚非/欧美 and lists of
@@ -274,7 +277,7 @@ MEASURED = {
     # a known place before a fused `工业园区`, and model bodies that end as parks or zones are LOC;
     # a community's health centre named by the community's one word (`健康|社区卫生服务中心`) and markets
     # named by something but their goods (`龙腾|果蔬|批发市场`) are ORG.
-    "heldout2026j": {"PERSON": (4, 0, 0, 4), "ORG": (142, 15, 87, 112), "GPE": (78, 30, 50, 78),
+    "heldout2026j": {"PERSON": (4, 0, 0, 4), "ORG": (142, 15, 87, 112), "GPE": (80, 30, 48, 78),
                      "LOC": (74, 18, 89, 72), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fourteenth set, labelled blind by a helper (403 mentions: the 2012, 2007, 1987 and 1975 national
     # reports, three 2025 prints, the last unlabelled passages of the 2026 provincial reports and of
@@ -284,20 +287,20 @@ MEASURED = {
     # 47/6/25: `京津冀`, which this set labels GPE. The 15 spurious and 15 missed people are one
     # convention: the set labels `毛` of `毛主席`, as heldout2026g and 2026h do, where gold and 2026c
     # label the title with the name, as we do.
-    "heldout2026k": {"PERSON": (15, 15, 15, 15), "ORG": (90, 2, 10, 81), "GPE": (177, 12, 24, 177),
+    "heldout2026k": {"PERSON": (15, 15, 15, 15), "ORG": (90, 2, 10, 81), "GPE": (181, 12, 20, 181),
                      "LOC": (55, 6, 17, 52), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # the fifteenth set (2018, 2017, 2015, 2014, 2011 and 2009 national reports), labelled blind while the
     # zones (`described_zones`) and the kinds of place and body were written. At the session's start
     # (41ae317) ORG 79/9/13, GPE 213/27/29, LOC 78/20/54; its first run: ORG 79/9/13, GPE 212/25/30, LOC
     # 84/18/48. From its errors then: `党|中央八项规定` (党中央 and the rules), `中央支持…`, and a count's
     # classifier opening no name (`1500|所县|医院`): ORG 86/8/6.
-    "heldout2026l": {"PERSON": (24, 0, 0, 24), "ORG": (88, 5, 4, 86), "GPE": (212, 25, 30, 212),
-                     "LOC": (90, 17, 42, 74), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},    # the sixteenth set (2005, 2004, 2001, 2000, 1999 and 1995 national reports), labelled blind while the
+    "heldout2026l": {"PERSON": (24, 0, 0, 24), "ORG": (88, 5, 4, 86), "GPE": (222, 25, 20, 222),
+                     "LOC": (91, 17, 41, 75), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},    # the sixteenth set (2005, 2004, 2001, 2000, 1999 and 1995 national reports), labelled blind while the
     # levels and overseas Chinese were written. At 41ae317 PERSON 27/2/3, ORG 127/14/39, GPE 248/11/33, LOC
     # 101/5/35; its first run: ORG 127/13/39, GPE 248/10/33, the rest the same. From its errors then: bare
     # `中央` by what it does, `人民政协`, `台湾当局`, `台胞`, `南水北调`, `三峡工程`, `东北三省`.
-    "heldout2026m": {"PERSON": (27, 2, 3, 27), "ORG": (159, 13, 7, 153), "GPE": (251, 9, 30, 241),
-                     "LOC": (109, 5, 27, 107), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026m": {"PERSON": (27, 2, 3, 27), "ORG": (159, 12, 7, 153), "GPE": (262, 8, 19, 252),
+                     "LOC": (110, 5, 26, 108), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
 }
 # 2026-12-03, from the errors of heldout, heldout2025, heldout2026 and heldout2026b (so not blind
 # there): a level before 人大 / 政协 names the body inside a word (`区政协委员`, `市人大代表建议`,
@@ -412,10 +415,38 @@ def test_runs_of_abbreviations_by_their_context(corpus_docs):
     runs = {(e.text, e.normalized) for e in r1984 if e.label == "GPE" and e.method == "pattern"}
     assert {("中苏", "中国、苏联"), ("中越", "中国、越南"), ("中荷", "中国、荷兰")} <= runs
     bj = _entities(doc_by_source(corpus_docs[0], "beijing-provincial-gov-work-report-2026.csv:2"))
-    assert {("京港", "北京市、香港特别行政区"), ("京澳", "北京市、澳门特别行政区"), ("京台", "北京市、台湾省")} <= {
+    assert {("京港", "北京市、香港特别行政区"), ("京澳", "北京市、澳门特别行政区"), ("京台", "北京市、台湾")} <= {
         (e.text, e.normalized) for e in bj if e.label == "GPE"}
     ents = extract_entities(make_nlp()("中华人民共和国同中美洲国家的关系"))
     assert [(e.text, e.label) for e in ents] == [("中华人民共和国", "GPE"), ("中美洲", "LOC")]
+
+
+def test_bound_abbreviations_parties_and_documents_named_without_brackets(corpus_docs):
+    """Written from the errors of the sixteen sets (2026-12-04), on the corpus's own sentences:
+    an abbreviation bound in a jieba word as a place is a GPE by rule, proposed by the model or
+    not (对台工作, 驻京驻沪, 4家浙企, 侵柬); not in 出台 nor 反华. A run before 谈判, 磋商, 双方 or
+    毗邻 (also after 的) is places (中苏谈判, 中葡双方, 与俄蒙毗邻地区); 各国共产党 names no party,
+    and 苏联共产党 is that country's party; 联合国宪章 and 香港特别行政区基本法 are documents (LAW),
+    with no place or body inside."""
+    expected = {  # a sentence's words -> the entity in them
+        "坚持对台工作": ("台", "GPE", "台湾"), "驻京驻沪": ("京", "GPE", "北京市"), "家浙企": ("浙", "GPE", "浙江省"),
+        "侵柬": ("柬", "GPE", "柬埔寨"), "中苏谈判": ("中苏", "GPE", "中国、苏联"), "中葡双方": ("中葡", "GPE", "中国、葡萄牙"),
+        "与俄蒙的交流": ("俄蒙", "GPE", "俄罗斯、蒙古国"), "苏联共产党是": ("苏联共产党", "ORG", "苏联共产党"),
+        "遵循联合国宪章": ("联合国宪章", "LAW", "联合国宪章"),
+        "执行香港特别行政区基本法": ("香港特别行政区基本法", "LAW", "中华人民共和国香港特别行政区基本法"),
+    }
+    nothing = {"意见的出台": "台", "大规模反华": "华", "发展同各国共产党": "共产党", "遵循联合国宪章": "联合国"}
+    cache = {}
+    for phrase, want in [*expected.items(), *nothing.items()]:
+        doc = next(d for d in corpus_docs[0] if phrase in d.text)
+        ents = cache.setdefault(doc.source, _entities(doc))
+        pos = doc.text.index(phrase)
+        if isinstance(want, tuple):
+            a = pos + phrase.index(want[0])
+            assert (want[0], want[1], want[2]) in {(e.text, e.label, e.normalized) for e in ents if e.start == a}, phrase
+        else:
+            a = pos + phrase.index(want)
+            assert not [e for e in ents if e.start == a and e.label in ("GPE", "ORG")], phrase
 
 
 def test_titles_before_a_name_and_a_speaker_after_a_title(corpus_docs):

@@ -422,11 +422,35 @@ def policy_entities(doc: Doc) -> Doc:
             and not _titles_before_name(text, m.end(), named_starts)]
     if bare:
         ents = sorted(ents + bare, key=lambda e: e.start)
+    if "共产党" in text:
+        ents = _parties(ents, text)
     doc = crf.split_tokens(doc, ents, view)  # a model span may cut a jieba word: split it (see `crf`)
     doc._.policy_entities = ents
     spans = [doc.char_span(e.start, e.end, label=e.label) for e in ents]
     doc.ents = [s for s in spans if s is not None]
     return doc
+
+
+# 共产党 after one of these is communist parties in general (`同各国共产党和其他工人阶级政党`,
+# `外国共产党`, `这个国家共产党的路线`), no one party
+_PARTIES_IN_GENERAL = re.compile(r"(?:各国|外国|兄弟|其他|其它|别国|本国|一些|许多|这些|那些|各个|各|国家)的?$")
+
+
+def _parties(ents: list[Entity], text: str) -> list[Entity]:
+    """A bare `共产党` is the Communist Party of China (the gazetteer's normal form) unless it
+    follows a country (`苏联共产党`, `日本共产党`: that country's party, one ORG with it) or
+    names communist parties in general (`_PARTIES_IN_GENERAL`: no entity)."""
+    out: list[Entity] = []
+    for e in ents:
+        if e.text == "共产党" and e.label == "ORG":
+            if _PARTIES_IN_GENERAL.search(text, max(0, e.start - 6), e.start):
+                continue
+            prev = out[-1] if out else None
+            if prev is not None and prev.end == e.start and prev.label == "GPE" and prev.normalized not in ("中国", "中华人民共和国"):
+                out[-1] = Entity(prev.start, e.end, text[prev.start:e.end], "ORG", text[prev.start:e.end], prev.method)
+                continue
+        out.append(e)
+    return out
 
 
 # a strategy's name followed by one of these is a document's title (`京津冀协同发展规划纲要`)

@@ -476,6 +476,9 @@ def _bound(doc, start: int) -> bool:
 LONE_IN_WORD_MIN = 0.9
 
 
+_JOINS = "及和与暨"
+
+
 def join_abbreviations(spans: list[Entity], doc) -> list[Entity]:
     """One-character place spans of the model: a run of them (`中` `美` of 中美) becomes
     one GPE naming each (our convention: `中美` is one mention); a lone one is kept
@@ -503,6 +506,10 @@ def join_abbreviations(spans: list[Entity], doc) -> list[Entity]:
             run.append(e)
         else:
             flush()
+            if e.label == "GPE" and len(e.text) > 2 and e.text[-1] in _JOINS:  # jieba's word 俄蒙及: 俄蒙
+                head = expand(e.text[:-1])
+                if head and head.count("、") == len(e.text) - 2:
+                    e = dataclasses.replace(e, end=e.end - 1, text=e.text[:-1])
             norm = expand(e.text) if e.label == "GPE" else None
             if norm and norm.count("、") == len(e.text) - 1:  # `俄蒙` tagged as one span
                 e = dataclasses.replace(e, normalized=norm, label=abbreviation_label(norm))

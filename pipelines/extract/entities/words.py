@@ -24,7 +24,7 @@ ROLES = (
     "org_end", "not_name_opener", "name_tag", "proper_tag", "model_stop", "model_org_end",
     "level_word", "generic_body", "project_end", "place_list_head", "route_suffix", "place_route_suffix", "model_org_not_first", "model_loc_end",
     "model_zone_end", "zone_suffix", "zone_not_describer",
-    "abbr_bound_before", "abbr_bound_after", "abbr_kind_word", "abbr_run_cue", "person_cue_after", "person_title_before",
+    "abbr_bound_before", "abbr_bound_after", "abbr_kind_word", "abbr_bound_not", "abbr_run_cue", "person_cue_after", "person_title_before",
     "peer_body", "peer_bodies", "clique_word",
 )
 
@@ -52,6 +52,7 @@ class EntityWords:
     abbr_bound_before: frozenset[str]  # 访 of 访华: the abbreviation after it is a place
     abbr_bound_after: frozenset[str]   # 方 of 中方
     abbr_kind_word: frozenset[str]     # 华侨: the abbreviation that opens it is no place
+    abbr_bound_not: frozenset[str]     # 出台: bound in form, no place
     abbr_run_cue: re.Pattern           # 关系 after 中苏: the run is places
     town: re.Pattern
     listed: re.Pattern            # 等一批…企业 after a list of names
@@ -101,7 +102,7 @@ def load(path: str | os.PathLike) -> EntityWords:
                                     f"(?![{HAN}]{{0,1}}(?:{alt('person_title_not')}))"),
         person_title_before=re.compile(f"(?:{alt('person_title_before')})$"),
         byline=re.compile(f"(?:{alt('byline')})[:：]?[ \\t　]*([{HAN}]{{2,4}})(?=[ \\t　]*(?:\\n|$))"),
-        event_suffix=re.compile(f"(?:{alt('event_suffix')})"),
+        event_suffix=re.compile(f"(?:{alt('event_suffix')})(?!议)"),  # 人大会议: 会议, not 大会
         event_cue=re.compile(f"(?:{alt('event_cue')})了?$"),
         org_suffix=re.compile(f"(?:{alt('org_suffix')})"),
         institution=re.compile(f"(?:{alt('institution_suffix')})"),
@@ -115,6 +116,7 @@ def load(path: str | os.PathLike) -> EntityWords:
         abbr_bound_before=frozenset(w["abbr_bound_before"]),
         abbr_bound_after=frozenset(w["abbr_bound_after"]),
         abbr_kind_word=frozenset(w["abbr_kind_word"]),
+        abbr_bound_not=frozenset(w["abbr_bound_not"]),
         abbr_run_cue=re.compile(f"(?:{alt('abbr_run_cue')})"),
         town=re.compile(f"(?:{alt('town_suffix')})"),
         listed_works=re.compile(f"等(?!地)(?:[{CN_SMALL}0-9０-９]+[个座条处项])?[{HAN}]{{0,4}}?(?:{alt('listed_work')})"),
