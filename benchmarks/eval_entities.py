@@ -25,7 +25,8 @@ unlabelled passages of 海拉尔区 2012, 2013, 2014, 2016 and 2019 and a 德清
 `entities_2026k_heldout.jsonl` (403: the 2012, 2007, 1987 and 1975 reports, three 2025 prints, the
 last unlabelled passages of the provincial and 海拉尔区 reports) and `entities_2026l_heldout.jsonl` (490: the
 2018, 2017, 2015, 2014, 2011 and 2009 reports) and `entities_2026m_heldout.jsonl` (613: the 2005, 2004, 2001,
-2000, 1999 and 1995 reports), each labelled before the code it measures first ran on it (first runs: the
+2000, 1999 and 1995 reports) and `entities_2026n_heldout.jsonl` (148: the 1985 and 1980 reports, four NPC
+resolutions), each labelled before the code it measures first ran on it (first runs: the
 README and tests/test_entities.py). Conventions are in the
 `.md` next to each. Inside each passage every mention is labelled, so
 precision and recall are measured there.
@@ -155,7 +156,9 @@ def main(argv: list[str] | None = None) -> int:
                          "2015, 2014, 2011 and 2009 national reports, labelled the same way while the zones named by a "
                          "place and the kinds of place and body were written); heldout2026m: entities_2026m_heldout.jsonl "
                          "(PERSON/ORG/GPE/LOC in the 2005, 2004, 2001, 2000, 1999 and 1995 national reports, labelled the "
-                         "same way while the levels and overseas Chinese were written)")
+                         "same way while the levels and overseas Chinese were written); heldout2026n: entities_2026n_heldout.jsonl "
+                         "(PERSON/ORG/GPE/LOC in the 1985 and 1980 national reports and four NPC resolutions, labelled the "
+                         "same way while the bound abbreviations, parties and unbracketed documents were written)")
     ap.add_argument("--external", nargs="*", type=Path, metavar="JSONL",
                     help="instead: strict PER/ORG/LOC on annotated corpora in ../shared/ner's JSONL format (records "
                          "with text and entities start/end/label; default: NER/peoples_daily_ner_dev.jsonl, not trained "

@@ -158,7 +158,8 @@ ENTITY_SETS = {"gold": "entities_gold", "heldout": "entities_heldout", "heldout2
                "heldout2026g": "entities_2026g_heldout",
                "heldout2026h": "entities_2026h_heldout", "heldout2026i": "entities_2026i_heldout",
                "heldout2026j": "entities_2026j_heldout", "heldout2026k": "entities_2026k_heldout",
-               "heldout2026l": "entities_2026l_heldout", "heldout2026m": "entities_2026m_heldout"}
+               "heldout2026l": "entities_2026l_heldout", "heldout2026m": "entities_2026m_heldout",
+               "heldout2026n": "entities_2026n_heldout"}
 
 
 def load_entity_gold(which: str = "gold", data: Path = DATA):
