@@ -401,7 +401,11 @@ def policy_entities(doc: Doc) -> Doc:
     cands += pos_candidates(view)
     cands += fused_bodies(view)
     if doc._.model_entities:
-        cands += admit_model(doc._.model_entities, cands + strategies, text)
+        model = doc._.model_entities
+        if any(m.text in W.model_place_not_in_word for m in model):
+            starts, ends, _ = view.bounds  # 太阳|能, 地球|物理: no place inside a longer word
+            model = [m for m in model if m.text not in W.model_place_not_in_word or (m.start in starts and m.end in ends)]
+        cands += admit_model(model, cands + strategies, text)
     cands += sub_units(view, [c for c in cands if c.method in ("gazetteer", "model")])
     cands += campuses(view, [c for c in cands if c.label == "ORG"])
     if "及其常委会" in text:

@@ -21,7 +21,7 @@ ROLES = (
     "press_suffix", "book_suffix", "person_title", "person_title_not", "byline", "event_suffix", "event_cue",
     "org_suffix", "institution_suffix", "institution_generic", "facility_suffix", "town_suffix", "listed_kind", "listed_work",
     "not_name_end", "mission", "people_body_cue", "gpe_prefix_rest", "place_part", "generic", "pos_stop", "gpe_end", "loc_end",
-    "org_end", "not_name_opener", "name_tag", "proper_tag", "model_stop", "model_org_end",
+    "org_end", "not_name_opener", "name_tag", "proper_tag", "model_stop", "model_place_not_in_word", "model_org_end",
     "level_word", "generic_body", "project_end", "place_list_head", "route_suffix", "place_route_suffix", "model_org_not_first", "model_loc_end",
     "model_zone_end", "zone_suffix", "zone_not_describer",
     "abbr_bound_before", "abbr_bound_after", "abbr_kind_word", "abbr_bound_not", "abbr_run_cue", "person_cue_after", "person_title_before",
@@ -75,6 +75,7 @@ class EntityWords:
     name_tags: frozenset[str]
     proper_tags: frozenset[str]
     model_stop: frozenset[str]    # never a span of the trained model
+    model_place_not_in_word: frozenset[str]  # 太阳 of 太阳能: no place inside a longer word
     peer_body: frozenset[str]     # a body only when its peers are named with it (工会, 共青团、妇联)
     peer_bodies: re.Pattern       # those peers
     clique: re.Pattern            # a clique named by its head: `…叛徒集团`, `…卖国集团`, `蒋介石集团和…`
@@ -142,6 +143,7 @@ def load(path: str | os.PathLike) -> EntityWords:
         name_tags=frozenset(w["name_tag"]),
         proper_tags=frozenset(w["proper_tag"]),
         model_stop=frozenset(w["model_stop"]),
+        model_place_not_in_word=frozenset(w["model_place_not_in_word"]),
         peer_body=frozenset(w["peer_body"]),
         peer_bodies=re.compile(f"(?:{alt('peer_bodies')})"),
         clique=re.compile(f"(?:{alt('clique_word')})集团"),
