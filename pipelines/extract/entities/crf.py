@@ -467,6 +467,8 @@ def _bound(doc, start: int) -> bool:
         return False
     W = entity_words()
     word, k = span.text, start - span.start_char
+    if word in W.abbr_bound_not:  # 出台: bound in form only, as for the rules (`shapes._bound_words`)
+        return False
     return word[0] in W.abbr_bound_before if k == 1 else word[1] in W.abbr_bound_after
 
 
