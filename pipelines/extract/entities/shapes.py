@@ -97,6 +97,11 @@ def _events(text: str) -> list[Entity]:
         else:
             out.append(Entity(f.start, f.end, f.text, "EVENT", _congress_name(f), "pattern"))
         i = j + 1
+    # the party's name before its congress or plenum is the event's (`中国共产党十二届三中全会`, `中共八届三中全会`)
+    for k, e in enumerate(out):
+        party = next((p for p in ("中国共产党", "中共") if text.endswith(p, 0, e.start)), None)
+        if party and e.normalized.startswith("中国共产党"):
+            out[k] = Entity(e.start - len(party), e.end, text[e.start - len(party):e.end], "EVENT", e.normalized, "pattern")
     return out
 
 
