@@ -555,6 +555,11 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
     last_end = -1
     for m in suffix.finditer(text):
         i = index.get(m.start())
+        if i is None and label == "EVENT" and m.end() in ends:
+            # the suffix starts inside a word, a shorter one at a word (`人才交流|大会`: 大会, not 交流大会)
+            m = next((short for a in range(m.start() + 1, m.end() - 1) if a in starts
+                      and (short := suffix.fullmatch(text, a, m.end())) is not None), m)
+            i = index.get(m.start())
         if i is None and label == "LOC" and m.end() in ends:
             # a kind fused with a park's or zone's suffix into one word (`工业园区`, `森林公园`) after a
             # place the gazetteers know below the country, which is all the name (`呼伦贝尔|工业园区`; not
