@@ -587,10 +587,15 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
         if label == "EVENT" and m.group().endswith(_FESTIVAL_ENDS):
             left_tags = left_tags | _EVENT_THEME_TAGS  # a festival's theme: 冬季旅游那达慕, 青年歌手大奖赛
         while j >= 0 and i - j <= max_tokens and (doc[j].tag_ in left_tags or (loose and doc[j].tag_ in ("m", "a", "b"))
-                                                   or doc[j].text in allowed) \
+                                                   or doc[j].text in allowed
+                                                   or (label == "EVENT" and doc[j].text.startswith(_EDITION)
+                                                       and not m.group().endswith("会议"))) \
                 and (doc[j].text not in W.generic or doc[j].text in allowed) and is_han(doc[j].text):
             if doc[j].tag_ == "m" and not doc[j].text.startswith(("第", "首届")):
                 break
+            if label == "EVENT" and j + 1 < i and doc[j + 1].text.startswith(_EDITION) and doc[j].text not in allowed:
+                break  # before an edition only its level (`自治区|第二届…`), not a verb (`谋划|第十届…`) nor a place,
+                # which the sets keep apart (`海拉尔|第十五届中俄蒙经贸洽谈暨商品展销会`)
             if label != "EVENT" and doc[j].text in _MACRO_REGIONS:
                 break  # China's regions name no facility or body (`中西部|铁路和公路`: the regions' railways)
             if label == "LOC" and j < i - 1 and W.zone_end.search(doc[j].text):
@@ -674,6 +679,10 @@ _WORKS = frozenset({"水利枢纽工程", "水利枢纽", "水电工程", "油�
 # jieba's tags of an idiom, a set phrase and a time word, which a festival's or a fair's name may
 # hold (not a meeting's: `中俄两国元首会晤` is no event's name, `元首` being jieba's `t`)
 _EVENT_THEME_TAGS = frozenset({"i", "l", "t"})
+# an edition inside an event's name, after its level (`自治区|第二届|冬运会`, `自治区|首届|旅游发展大会`);
+# not in a meeting's (`海拉尔区|第十四届人民代表大会第五次会议`: the sessions' own pattern, `_events`, and the
+# gold set keep the place apart)
+_EDITION = ("第", "首届")
 _FESTIVAL_ENDS = ("节", "盛典", "那达慕", "大奖赛", "大会", "周")
 
 # words that refer to a place or open a phrase, no name begins with them
