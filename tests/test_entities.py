@@ -162,14 +162,14 @@ MEASURED = {
     # enterprises gazetteer (海康威视, 首旅集团) added; the heldout2026 fixes below help here too.
     # The divisions list (divisions.tsv) found 8 more places and 6 more nested in longer names
     # the set labels whole (浦东 of 浦东引领区: spurious under its conventions).
-    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (78, 8, 35, 73), "GPE": (73, 20, 14, 68), "LOC": (42, 9, 40, 31),
+    "heldout2025": {"PERSON": (31, 1, 21, 31), "ORG": (78, 8, 35, 73), "GPE": (73, 18, 14, 68), "LOC": (42, 9, 40, 31),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # PERSON, ORG, GPE and LOC in other passages of the 2026 provincial reports, 海拉尔区 2018 and
     # two 2025 prints, labelled by a helper who had not seen the code. The rules' first run there:
     # PERSON 8/0/1, ORG 55/27/36, GPE 57/48/36, LOC 34/28/102; sub-units (自然资源部耕地保护监督司),
     # place goals (美丽上海: TERM), short quoted terms, zone suffixes and metro lines came after,
     # then the divisions list (嘉兴, 义乌, 余姚市: 19 more places right, 23 more nested in names).
-    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 8, 25, 65), "GPE": (80, 33, 13, 79), "LOC": (65, 19, 71, 42),
+    "heldout2026": {"PERSON": (8, 0, 1, 8), "ORG": (66, 8, 25, 65), "GPE": (80, 32, 13, 79), "LOC": (65, 19, 71, 42),
                     "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A fifth set, labelled blind by a helper (北京 2026, 海拉尔区 2019, the 1984 national report,
     # three 2025 prints). The rules' first run at f95b241: PERSON 14/1/3, ORG 48/6/27, GPE 125/29/66,
@@ -194,7 +194,7 @@ MEASURED = {
     # GPE, which this set and heldout2026c do not label, until the fourteenth set (2026-12-03 evening). Then roads and reservoirs named by
     # places (`青海西藏公路`, `南湾水库`): GPE 319/70/16 -> 319/63/16, LOC 40/2/44 -> 47/2/37.
     "heldout2026d": {"PERSON": (44, 1, 0, 44), "ORG": (77, 8, 23, 74), "GPE": (323, 35, 12, 320),
-                     "LOC": (65, 3, 19, 49), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+                     "LOC": (67, 3, 17, 51), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # An eighth, labelled blind the same way: the 1954 report and the 三大 report, written in
     # traditional characters. First run, once they were segmented in simplified characters; read
     # as written they gave PERSON 3/1/21, ORG 2/1/71, GPE 76/14/284, LOC 1/2/88. Then, from its
@@ -222,7 +222,7 @@ MEASURED = {
     # Then people.tsv, the thinkers, writers and statesmen of the past the texts quote (陆游, 东方朔,
     # 达赖喇嘛, 赫鲁晓夫; written after reading this set's errors): PERSON 21/0/23 -> 31/1/13 here,
     # heldout2026e 5/1/19 -> 7/1/17 (陳獨秀).
-    "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (101, 12, 30, 94), "GPE": (273, 13, 30, 230),
+    "heldout2026f": {"PERSON": (32, 1, 12, 29), "ORG": (101, 12, 30, 94), "GPE": (273, 12, 30, 230),
                      "LOC": (66, 10, 18, 57), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then festivals, galas and fairs are EVENTs, the places in their names no mentions (`上海旅游节`,
     # `中国时尚产业盛典`, `呼伦贝尔国际草原音乐那达慕`): GPE spurious heldout2026 42 -> 37, heldout2026b 26 -> 25.
@@ -232,8 +232,8 @@ MEASURED = {
     # reports, the 十大, 十七大 and 一大 Guangzhou reports), after every rule of 2026-12-03 was written and
     # before any ran on it: its first run, the rules alone (at 3c6efeb, the session's start: PERSON
     # 43/51/81, ORG 63/34/44, GPE 486/56/108, LOC 83/7/75). Nothing was written from its errors.
-    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (80, 8, 27, 73), "GPE": (526, 13, 68, 502),
-                     "LOC": (129, 8, 29, 114), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
+    "heldout2026g": {"PERSON": (53, 51, 71, 53), "ORG": (80, 8, 27, 73), "GPE": (526, 11, 68, 502),
+                     "LOC": (132, 8, 26, 117), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # Then, from the tenth set's errors (so not blind there) and the conventions every set shares:
     # a country named by its regime is that country (`美帝国主义`, `美帝` -> 美国, `苏修` -> 苏联, GPE),
     # and a clique named by its head is no body (`苏修叛徒集团`, `蒋介石集团`, `朗诺卖国集团`: the person or
@@ -267,7 +267,7 @@ MEASURED = {
     # The rules' first run: PERSON 27/1/1, ORG 166/22/55, GPE 157/52/36, LOC 50/21/102 (at 7a7c1bb, the
     # session's start: ORG 161/31/60, LOC 50/25/102). Then, from its errors and every later set's
     # convention, China's macro regions (`中西部地区`, `东部地区`) are LOC.
-    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (170, 16, 51, 145), "GPE": (163, 42, 30, 152),
+    "heldout2026i": {"PERSON": (27, 1, 1, 27), "ORG": (170, 16, 51, 145), "GPE": (163, 40, 30, 152),
                      "LOC": (91, 21, 61, 85), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # A thirteenth set, labelled blind by a helper (the unlabelled passages of 海拉尔区 2012, 2013, 2014,
     # 2016 and 2019, and a 德清 web page) while mainland China (`大陆`, `内地`), 亚非/欧美 and lists of
@@ -287,7 +287,7 @@ MEASURED = {
     # 47/6/25: `京津冀`, which this set labels GPE. The 15 spurious and 15 missed people are one
     # convention: the set labels `毛` of `毛主席`, as heldout2026g and 2026h do, where gold and 2026c
     # label the title with the name, as we do.
-    "heldout2026k": {"PERSON": (15, 15, 15, 15), "ORG": (90, 1, 10, 81), "GPE": (181, 12, 20, 181),
+    "heldout2026k": {"PERSON": (15, 15, 15, 15), "ORG": (90, 1, 10, 81), "GPE": (181, 11, 20, 181),
                      "LOC": (55, 6, 17, 52), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},
     # the fifteenth set (2018, 2017, 2015, 2014, 2011 and 2009 national reports), labelled blind while the
     # zones (`described_zones`) and the kinds of place and body were written. At the session's start
@@ -295,7 +295,7 @@ MEASURED = {
     # 84/18/48. From its errors then: `党|中央八项规定` (党中央 and the rules), `中央支持…`, and a count's
     # classifier opening no name (`1500|所县|医院`): ORG 86/8/6.
     "heldout2026l": {"PERSON": (24, 0, 0, 24), "ORG": (88, 5, 4, 86), "GPE": (222, 25, 20, 222),
-                     "LOC": (91, 17, 41, 75), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},    # the sixteenth set (2005, 2004, 2001, 2000, 1999 and 1995 national reports), labelled blind while the
+                     "LOC": (92, 17, 40, 76), "EVENT": (0, 0, 0, 0), "LAW": (0, 0, 0, 0), "TERM": (0, 0, 0, 0)},    # the sixteenth set (2005, 2004, 2001, 2000, 1999 and 1995 national reports), labelled blind while the
     # levels and overseas Chinese were written. At 41ae317 PERSON 27/2/3, ORG 127/14/39, GPE 248/11/33, LOC
     # 101/5/35; its first run: ORG 127/13/39, GPE 248/10/33, the rest the same. From its errors then: bare
     # `中央` by what it does, `人民政协`, `台湾当局`, `台胞`, `南水北调`, `三峡工程`, `东北三省`.
@@ -440,7 +440,11 @@ def test_bound_abbreviations_parties_and_documents_named_without_brackets(corpus
         "遵循联合国宪章": ("联合国宪章", "LAW", "联合国宪章"),
         "执行香港特别行政区基本法": ("香港特别行政区基本法", "LAW", "中华人民共和国香港特别行政区基本法"),
     }
-    nothing = {"意见的出台": "台", "大规模反华": "华", "发展同各国共产党": "共产党", "遵循联合国宪章": "联合国"}
+    expected.update({  # later the same day: documents two states made, the mainland fused in a word
+        "历次中美公报": ("中美公报", "LAW", "中美公报"), "中日和平友好条约": ("中日和平友好条约", "LAW", "中日和平友好条约"),
+        "回祖国大陆": ("大陆", "LOC", "中国大陆"), "同大陆同胞": ("大陆", "LOC", "中国大陆")})
+    nothing = {"意见的出台": "台", "大规模反华": "华", "发展同各国共产党": "共产党", "遵循联合国宪章": "联合国",
+               "促进海峡两岸": "海峡两岸", "山区海岛县": "海岛县"}
     cache = {}
     for phrase, want in [*expected.items(), *nothing.items()]:
         doc = next(d for d in corpus_docs[0] if phrase in d.text)
@@ -451,7 +455,7 @@ def test_bound_abbreviations_parties_and_documents_named_without_brackets(corpus
             assert (want[0], want[1], want[2]) in {(e.text, e.label, e.normalized) for e in ents if e.start == a}, phrase
         else:
             a = pos + phrase.index(want)
-            assert not [e for e in ents if e.start == a and e.label in ("GPE", "ORG")], phrase
+            assert not [e for e in ents if e.start == a and e.label in ("GPE", "ORG", "LOC")], phrase
 
 
 def test_basins_listed_ministries_by_number_and_no_place_inside_a_word(corpus_docs):

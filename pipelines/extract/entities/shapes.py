@@ -194,6 +194,10 @@ def _run_re() -> re.Pattern:
     return re.compile(f"{run}(?:、{run})*")
 
 
+# what two states sign, named by their run (`中美建交公报`, `中日联合声明`, `中日和平友好条约`): one LAW
+_RUN_DOCUMENT = re.compile("(?:建交|三个)?(?:联合)?(?:公报|声明)|(?:和平友好|友好合作|睦邻友好合作|互不侵犯)?条约")
+
+
 def _abbreviation_runs(text: str, starts: list[int]) -> list[Entity]:
     """Runs of one-character abbreviations that name places by their context, one GPE each
     (`中苏关系` -> 中苏: 中国、苏联; `京港、京澳` -> 北京市、香港特别行政区 and 北京市、澳门特别行政区):
@@ -214,6 +218,11 @@ def _abbreviation_runs(text: str, starts: list[int]) -> list[Entity]:
         if m is None:
             continue
         items = m.group().split("、")
+        doc_tail = _RUN_DOCUMENT.match(text, m.end()) if len(items) == 1 else None
+        if doc_tail and expand_abbreviations(m.group()):  # a document the two states made: no place inside
+            done = doc_tail.end()
+            out.append(Entity(m.start(), done, text[m.start():done], "LAW", text[m.start():done], "pattern"))
+            continue
         if len(items) < 2 and not cue.match(text, m.end() + (text[m.end():m.end() + 1] == "的")):  # 与俄蒙的交流
             continue
         done = m.end()
@@ -427,6 +436,10 @@ def mainland(view) -> list[Entity]:
     out = []
     for i in compress(range(len(words_)), map(_MAINLAND_WORDS.__contains__, words_)):
         a, w = idx[i], words_[i]
+        if w in _MAINLAND_FUSED:  # jieba's 祖国大陆, 大陆同胞: the mainland inside them, after or before a cue
+            k = w.index("大陆")
+            out.append(Entity(a + k, a + k + 2, "大陆", "LOC", _MAINLAND["大陆"], "pattern"))
+            continue
         prev = simplified(words_[i - 1]) if i else ""
         nxt = simplified(text[a + 2:a + 3])
         if prev.endswith(("洲", "亚欧", "欧亚", "新")) or (nxt and nxt in "架性桥"):
@@ -437,7 +450,9 @@ def mainland(view) -> list[Entity]:
     return out
 
 
-_MAINLAND_WORDS = frozenset({"大陆", "内地", "大陸", "內地"})
+# words jieba fuses with the mainland, which they name whatever is near (`回祖国大陆参观`, `大陆同胞`)
+_MAINLAND_FUSED = frozenset({"祖国大陆", "大陆同胞"})
+_MAINLAND_WORDS = frozenset({"大陆", "内地", "大陸", "內地"}) | _MAINLAND_FUSED
 
 
 # a list of roads before what names them roads (`完成呼伦大街、望城路等9条道路工程`,
