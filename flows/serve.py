@@ -52,15 +52,24 @@ def start_server(api: str = DEFAULT_API, timeout: float = 90, log=None, detach: 
         [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(urlsplit(api).port)],
         stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=detach,
     )
+    _answer(proc, lambda: _healthy(api), timeout, 0.25, "`prefect server start` exited early; run it yourself to see why",
+            f"Prefect server did not answer at {api} within {timeout:.0f} s")
+    return proc
+
+
+def _answer(proc: subprocess.Popen, answer: Callable[[], object], timeout: float, step: float, exited: str, silent: str):
+    """Wait until `answer()` gives something while `proc` runs, and return it; RuntimeError(`exited`,
+    `{code}` its exit code) if `proc` ends first; after `timeout` s, `proc` is terminated and RuntimeError(`silent`)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if _healthy(api):
-            return proc
+        found = answer()
+        if found:
+            return found
         if proc.poll() is not None:
-            raise RuntimeError("`prefect server start` exited early; run it yourself to see why")
-        time.sleep(0.25)
+            raise RuntimeError(exited.format(code=proc.returncode))
+        time.sleep(step)
     proc.terminate()
-    raise RuntimeError(f"Prefect server did not answer at {api} within {timeout:.0f} s")
+    raise RuntimeError(silent)
 
 
 def _record() -> Path:
@@ -204,16 +213,9 @@ def start_builder(api: str, log: Path, timeout: float = 300) -> int:
             [sys.executable, "-m", "flows", "--warm-builder", warm.socket_path()], env={**os.environ, "PREFECT_API_URL": api},
             stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the warm builder exited early (exit code {proc.returncode})")
-        found = warm.ping()
-        if found:
-            return found["pid"]
-        time.sleep(0.1)
-    proc.terminate()
-    raise RuntimeError(f"the warm builder did not answer within {timeout:.0f} s")
+    found = _answer(proc, warm.ping, timeout, 0.1, "the warm builder exited early (exit code {code})",
+                    f"the warm builder did not answer within {timeout:.0f} s")
+    return found["pid"]
 
 
 def stop_builder() -> None:

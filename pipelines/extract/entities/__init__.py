@@ -220,7 +220,7 @@ def _cued_person(text: str, m: Entity) -> bool:
     return W.person_cue_after.match(text, m.end) is not None or W.person_title_before.search(text, max(0, m.start - 4), m.start) is not None
 
 
-def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Entity]:
+def admit_model(model: list[Entity], rules: list[Entity], text: str, view: TokenView | None = None) -> list[Entity]:
     """Which model spans join the candidates. Where the rules found nothing the model's
     span is taken (from `MIN_CONFIDENCE` of its label, `MIN_CONFIDENCE_ENSEMBLE` in ensemble mode). Where it overlaps a gazetteer, shape or quote
     candidate, the rules win, unless the model's span is an organisation that contains
@@ -228,7 +228,9 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
     zone that does (`model_zone_end`: `呼伦贝尔现代农牧业产业园` over `呼伦贝尔`):
     the model cuts `党中央决策部署` and `林彪反党集团`-like overreach only where a
     suffix vouches for it. POS candidates and the names only `divisions.tsv` lists
-    do not block a model span; the longer span then wins (`哈洛宁` over `洛宁`). Measured: see the README's entity section."""
+    do not block a model span; the longer span then wins (`哈洛宁` over `洛宁`). With the document's
+    tokens (`view`), a place of `model_place_not_in_word` cutting a word (`太阳|能`) is not taken.
+    Measured: see the README's entity section."""
     W = entity_words()
     weak = division_names()
     taken = [c for c in rules if c.method != "pos"]
@@ -252,12 +254,14 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
     out, listed = [], []
     for m in model:
         short = len(m.text) < MIN_CHARS and not (m.label in ("GPE", "LOC") and m.normalized != m.text)
-        if short or m.text in W.model_stop or m.text in W.generic \
+        if short or m.text in W.model_stop or m.text in W.generic or (m.text in W.model_place_not_in_word and view is not None
+                                                                       and not _whole_tokens(view, m)) \
                 or (m.label == "ORG" and (W.generic_body.fullmatch(text[_list_start(text, m.start):m.end])
                                           or W.project_end.search(m.text) or _MEETING_END.search(m.text)
                                           or W.clique.search(m.text) or "集团和" in m.text or "集团、" in m.text)) \
                 or (m.label == "PERSON" and (_in_place_list(text, m.end) or _between_places(m, place_ends, place_starts, text))):
-            continue  # one character, a word of policy prose, several levels' bodies, a project, a clique, a place listed
+            continue  # one character, a word of policy prose, a place inside a longer word (太阳|能), several
+            # levels' bodies, a project, a clique, a place listed
         if m.confidence is not None and m.confidence < floor[m.label]:  # unsure
             if m.label == "PERSON" and m.confidence >= PERSON_CUED_MIN:
                 if not _cued_person(text, m):
@@ -281,6 +285,11 @@ def admit_model(model: list[Entity], rules: list[Entity], text: str) -> list[Ent
                 ends.add(m.end)
                 starts.add(m.start)
     return out
+
+
+def _whole_tokens(view: TokenView, m: Entity) -> bool:
+    starts, ends, _ = view.bounds
+    return m.start in starts and m.end in ends
 
 
 if not Doc.has_extension("policy_entities"):
@@ -401,11 +410,7 @@ def policy_entities(doc: Doc) -> Doc:
     cands += pos_candidates(view)
     cands += fused_bodies(view)
     if doc._.model_entities:
-        model = doc._.model_entities
-        if any(m.text in W.model_place_not_in_word for m in model):
-            starts, ends, _ = view.bounds  # 太阳|能, 地球|物理: no place inside a longer word
-            model = [m for m in model if m.text not in W.model_place_not_in_word or (m.start in starts and m.end in ends)]
-        cands += admit_model(model, cands + strategies, text)
+        cands += admit_model(doc._.model_entities, cands + strategies, text, view)
     cands += sub_units(view, [c for c in cands if c.method in ("gazetteer", "model")])
     cands += campuses(view, [c for c in cands if c.label == "ORG"])
     if "及其常委会" in text:

@@ -51,7 +51,7 @@ from spacy.attrs import ORTH, SENT_START
 
 from pipelines.extract.entities import bilstm, fastcrf
 from pipelines.extract.entities.context import place_body
-from pipelines.extract.entities.shapes import TokenView
+from pipelines.extract.entities.shapes import TokenView, bound_words
 from pipelines.extract.entities.model import Entity
 from pipelines.extract.entities.words import words as entity_words
 from pipelines.extract.gazetteer import abbreviation_label, dictionary_entries, expand_abbreviations, name_labels, place_names
@@ -465,11 +465,7 @@ def _bound(doc, start: int) -> bool:
     span = doc.char_span(start, start + 1, alignment_mode="expand")
     if span is None or len(span) != 1 or len(span.text) != 2:
         return False
-    W = entity_words()
-    word, k = span.text, start - span.start_char
-    if word in W.abbr_bound_not:  # 出台: bound in form only, as for the rules (`shapes._bound_words`)
-        return False
-    return word[0] in W.abbr_bound_before if k == 1 else word[1] in W.abbr_bound_after
+    return bound_words().get(span.text) == start - span.start_char  # the rules' table (not 出台, 华侨)
 
 
 # A lone one-character place bound in a two-character jieba word (`访[华]`, `[中]方`, `在[浙]`: see

@@ -236,10 +236,11 @@ def _abbreviation_runs(text: str, starts: list[int]) -> list[Entity]:
 
 
 @lru_cache(maxsize=1)
-def _bound_words() -> dict[str, int]:
+def bound_words() -> dict[str, int]:
     """The two-character words in which a one-character abbreviation is a place, and where it
     is in them: `访华`, `驻沪`, `对台` -> 1; `浙企`, `台胞`, `中方` -> 0 (`abbr_bound_before` /
-    `abbr_bound_after`), less `abbr_bound_not` (出台) and `abbr_kind_word` (华侨)."""
+    `abbr_bound_after`), less `abbr_bound_not` (出台) and `abbr_kind_word` (华侨). The rules
+    (`_bound_abbreviations`) and the model's lone abbreviations (`crf._bound`) read it."""
     W, table = words(), abbreviations()
     out = {a + x: 0 for a in table for x in W.abbr_bound_after}
     out.update({b + a: 1 for a in table for b in W.abbr_bound_before})
@@ -252,7 +253,7 @@ def _bound_abbreviations(view) -> list[Entity]:
     """A one-character abbreviation bound in a two-character jieba word as a place is one GPE
     (`驻京驻沪联络服务`, `4家浙企`, `坚持对台工作`, `侵柬战争`), whether or not the trained model
     proposes it; the words are tested in C (`map`, `compress`)."""
-    bound = _bound_words()
+    bound = bound_words()
     out = []
     for i in compress(range(len(view.words)), map(bound.__contains__, view.words)):
         k = bound[view.words[i]]
@@ -606,7 +607,7 @@ def _suffix_names(doc: Doc, suffix: re.Pattern, label: str, starts, ends, index,
                                                    or (label == "EVENT" and doc[j].text.startswith(_EDITION)
                                                        and not m.group().endswith("会议"))) \
                 and (doc[j].text not in W.generic or doc[j].text in allowed) and is_han(doc[j].text):
-            if doc[j].tag_ == "m" and not doc[j].text.startswith(("第", "首届")):
+            if doc[j].tag_ == "m" and not doc[j].text.startswith(_EDITION):
                 break
             if label == "EVENT" and j + 1 < i and doc[j + 1].text.startswith(_EDITION) and doc[j].text not in allowed:
                 break  # before an edition only its level (`自治区|第二届…`), not a verb (`谋划|第十届…`) nor a place,
